@@ -1,0 +1,53 @@
+import { resolveIngestConfig } from '../../ingest/config.ts';
+import { createIngestFromConfig } from '../../ingest/create-from-config.ts';
+import { startNodeServer } from '../../ingest/server/node-server.ts';
+import { createLogger } from '../../lib/log/index.ts';
+import { parseInteger } from '../../lib/units/index.ts';
+import { parseFlags } from '../args.ts';
+import type { CommandRunner } from '../main.ts';
+
+const HELP = `usage: accesslake serve [--host 127.0.0.1] [--port 8080] [--storage ./lake | file:///… | s3://bucket/prefix]
+                        [--token T]… [--s3-endpoint URL] [--s3-region R] [--max-body-bytes 16MiB]
+                        [--max-decompressed-bytes 128MiB] [--max-concurrent-batches 8] [--log-level info]
+
+Runs the ingest server. Every flag has an environment variable: ACCESSLAKE_HOST, ACCESSLAKE_PORT,
+ACCESSLAKE_STORAGE, ACCESSLAKE_TOKENS (comma-separated), ACCESSLAKE_S3_ENDPOINT, ACCESSLAKE_S3_REGION,
+ACCESSLAKE_MAX_BODY_BYTES, ACCESSLAKE_MAX_DECOMPRESSED_BYTES, ACCESSLAKE_MAX_CONCURRENT_BATCHES,
+ACCESSLAKE_LOG_LEVEL.`;
+
+export const run: CommandRunner = async (argv, env) => {
+  const { values } = parseFlags(argv, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    storage: { type: 'string' },
+    token: { type: 'string', multiple: true },
+    's3-endpoint': { type: 'string' },
+    's3-region': { type: 'string' },
+    'max-body-bytes': { type: 'string' },
+    'max-decompressed-bytes': { type: 'string' },
+    'max-concurrent-batches': { type: 'string' },
+    'log-level': { type: 'string' },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const config = resolveIngestConfig(values, env);
+  const host = values.host ?? env.ACCESSLAKE_HOST ?? '127.0.0.1';
+  const port = parseInteger(values.port ?? env.ACCESSLAKE_PORT ?? '8080', '--port', 0, 65535);
+  const logger = createLogger({ level: config.logLevel, fields: { component: 'ingest' } });
+
+  const app = await createIngestFromConfig(config, { logger });
+  const server = await startNodeServer(app.fetch, { host, port });
+  logger.info('ingest listening', { url: server.url, storage: config.storage, tokens: config.tokens.length });
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info('ingest stopping', { signal });
+      server.close().then(resolve, resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+};

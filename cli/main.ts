@@ -1,0 +1,42 @@
+/**
+ * `accesslake <command>`: one binary for every part. Each command lives in cli/commands/<name>.ts and
+ * exports `run(argv, env)`, loaded only when called so `accesslake agent` never loads DuckDB or the AWS SDK.
+ */
+import { AccessLakeError, describeError } from '../lib/errors/index.ts';
+
+export type CommandRunner = (argv: string[], env: Record<string, string | undefined>) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CommandRunner }> }> = {
+  serve: { summary: 'run the ingest HTTP server', load: () => import('./commands/serve.ts') },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `usage: accesslake <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun "accesslake <command> --help" for a command's options.`;
+}
+
+export async function main(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`accesslake: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const { run } = await command.load();
+    return await run(rest, env);
+  } catch (error) {
+    // Expected failures (bad flags, busy port, unreachable endpoint) get one clear line, no stack.
+    if (error instanceof AccessLakeError) console.error(`accesslake ${name}: ${describeError(error)}`);
+    else console.error(`accesslake ${name}: unexpected error`, error);
+    return 1;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The ingest app: `fetch(Request) → Response`, web standards only, the same in Node, Lambda, Deno and
+ * Workers. It speaks the wire protocol of shared/DESIGN.md (docs/wire-protocol.md):
+ * auth → capped read → gunzip with a cap → parse + validate each line → write one gzipped JSONL object
+ * per event hour plus the rejects → answer `{ batchId, accepted, rejected, objects }`.
+ */
+import { Hono } from 'hono';
+import { HttpError } from '../lib/errors/index.ts';
+import { loadGzipCodec } from '../lib/gzip/index.ts';
+import { silentLogger } from '../lib/log/index.ts';
+import { createTokenVerifier } from './auth/bearer-tokens.ts';
+import { parseBatchLines } from './batch/parse-lines.ts';
+import { decodeBody, readCappedBody } from './body/read-body.ts';
+import { resolveLineParser } from './formats/index.ts';
+import { BATCH_ID_PATTERN, DEFAULT_PREFIXES } from './lake/layout.ts';
+import { writeBatch } from './lake/write-batch.ts';
+import { createIngestMetrics } from './metrics/registry.ts';
+import {
+  DEFAULT_LIMITS,
+  DEFAULT_MAX_CONCURRENT_BATCHES,
+  type IngestOptions,
+  RETRY_AFTER_SECONDS,
+} from './options.ts';
+import { StorageError } from './storage/index.ts';
+
+export type { IngestOptions } from './options.ts';
+
+/** The answer to a stored batch. The same batch again gives the same answer. */
+export interface BatchResponse {
+  batchId: string;
+  accepted: number;
+  rejected: number;
+  objects: string[];
+}
+
+const SOURCE_PATTERN = /^[\x21-\x7e]{1,128}$/;
+const utf8 = new TextDecoder('utf-8');
+
+export function createIngestApp(options: IngestOptions) {
+  const verifier = createTokenVerifier(options.tokens);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const prefixes = options.prefixes ?? DEFAULT_PREFIXES;
+  const maxConcurrent = options.maxConcurrentBatches ?? DEFAULT_MAX_CONCURRENT_BATCHES;
+  const logger = options.logger ?? silentLogger;
+  const metrics = createIngestMetrics();
+  const codec = options.gzip ? Promise.resolve(options.gzip) : loadGzipCodec();
+  let inFlight = 0;
+
+  const app = new Hono();
+
+  app.get('/healthz', (c) => c.json({ status: 'ok', storage: options.storage.url }));
+
+  app.get('/metrics', (c) =>
+    c.text(metrics.registry.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }),
+  );
+
+  app.post('/v1/batches', async (c) => {
+    const started = performance.now();
+    try {
+      await verifier.verify(c.req.header('Authorization'));
+      if (inFlight >= maxConcurrent) {
+        throw new HttpError(503, `ingest is busy (${inFlight} batches in flight): retry later`, {
+          retryAfterSeconds: RETRY_AFTER_SECONDS,
+        });
+      }
+      inFlight++;
+      try {
+        const answer = await handleBatch(c.req.raw);
+        metrics.batches.inc({ status: '200' });
+        return c.json(answer);
+      } finally {
+        inFlight--;
+      }
+    } finally {
+      metrics.requestSeconds.observe((performance.now() - started) / 1000);
+    }
+  });
+
+  async function handleBatch(request: Request): Promise<BatchResponse> {
+    const format = request.headers.get('X-Log-Format') ?? 'json';
+    const parser = resolveLineParser(format);
+    const source = request.headers.get('X-Source') ?? 'unknown';
+    if (!SOURCE_PATTERN.test(source)) {
+      throw new HttpError(400, 'X-Source must be 1–128 printable ASCII characters without spaces');
+    }
+
+    const raw = await readCappedBody(request.body, limits.maxBodyBytes);
+    metrics.bytesIn.inc({}, raw.byteLength);
+    const gzip = await codec;
+    const body = await decodeBody(raw, request.headers.get('Content-Encoding') ?? undefined, gzip, limits);
+    metrics.bytesDecompressed.inc({}, body.byteLength);
+
+    const batchId = request.headers.get('Idempotency-Key') ?? (await contentHash(body));
+    if (!BATCH_ID_PATTERN.test(batchId)) {
+      throw new HttpError(400, 'Idempotency-Key must be 8–128 characters of A–Z, a–z, 0–9, "_" or "-"');
+    }
+
+    const { accepted, rejected } = parseBatchLines(utf8.decode(body), parser, source);
+    let written: Awaited<ReturnType<typeof writeBatch>>;
+    try {
+      written = await writeBatch(
+        { batchId, source, format: parser.name, accepted, rejected },
+        {
+          storage: options.storage,
+          gzip,
+          prefixes,
+          ...(options.gzipLevel ? { gzipLevel: options.gzipLevel } : {}),
+        },
+      );
+    } catch (error) {
+      metrics.storageErrors.inc({
+        kind: error instanceof StorageError && error.throttled ? 'throttled' : 'failed',
+      });
+      throw error;
+    }
+    // Counted only now: a batch that failed part-way is retried and must not be counted twice.
+    metrics.recordsAccepted.inc({}, accepted.length);
+    metrics.recordsRejected.inc({}, rejected.length);
+    metrics.bytesOut.inc({}, written.bytesWritten);
+
+    if (options.partitionRegistrar && written.partitions.length > 0) {
+      await options.partitionRegistrar.register(written.partitions).catch((error: unknown) => {
+        metrics.partitionErrors.inc();
+        logger.warn('partition registration failed; the next crawl will find the data', { error, batchId });
+      });
+    }
+    if (rejected.length > 0) {
+      logger.info('batch had rejected lines', {
+        batchId,
+        rejected: rejected.length,
+        firstReason: rejected[0]!.reason,
+      });
+    }
+    return { batchId, accepted: accepted.length, rejected: rejected.length, objects: written.objects };
+  }
+
+  // The one place errors become responses.
+  app.onError((error, c) => {
+    if (error instanceof HttpError) {
+      metrics.batches.inc({ status: String(error.status) });
+      if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
+      return c.json({ error: error.message }, error.status as 400);
+    }
+    if (error instanceof StorageError) {
+      const status = error.throttled ? 503 : 500;
+      metrics.batches.inc({ status: String(status) });
+      logger.error('storage write failed', { error });
+      if (error.throttled) c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      return c.json(
+        { error: `storage ${error.throttled ? 'is throttling' : 'write failed'}: ${error.message}` },
+        status,
+      );
+    }
+    metrics.batches.inc({ status: '500' });
+    logger.error('unexpected error', { error });
+    return c.json({ error: 'internal error' }, 500);
+  });
+
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+
+  return Object.assign(app, { metrics });
+}
+
+export type IngestApp = ReturnType<typeof createIngestApp>;
+
+/** Without an Idempotency-Key the body itself keys the batch: a retry of the same bytes still overwrites. */
+async function contentHash(body: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body as Uint8Array<ArrayBuffer>));
+  return [...digest.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,97 @@
+/**
+ * Ingest configuration from flags and environment, read once at an entry point (CLI `serve`, Lambda,
+ * Deno, Workers) and turned into {@link IngestOptions}. The same names work everywhere:
+ *
+ * | flag | env | default |
+ * |---|---|---|
+ * | `--storage` | `ACCESSLAKE_STORAGE` | `./lake` |
+ * | `--token` (repeatable) | `ACCESSLAKE_TOKENS` (comma-separated) | required |
+ * | `--s3-endpoint` | `ACCESSLAKE_S3_ENDPOINT` | AWS |
+ * | `--s3-region` | `ACCESSLAKE_S3_REGION`, `AWS_REGION` | `us-east-1` |
+ * | `--max-body-bytes` | `ACCESSLAKE_MAX_BODY_BYTES` | 16MiB |
+ * | `--max-decompressed-bytes` | `ACCESSLAKE_MAX_DECOMPRESSED_BYTES` | 128MiB |
+ * | `--max-concurrent-batches` | `ACCESSLAKE_MAX_CONCURRENT_BATCHES` | 8 |
+ * | `--log-level` | `ACCESSLAKE_LOG_LEVEL` | `info` |
+ */
+import { ConfigError } from '../lib/errors/index.ts';
+import { isLogLevel, type LogLevel } from '../lib/log/index.ts';
+import { parseBytes, parseInteger } from '../lib/units/index.ts';
+import { DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_BATCHES } from './options.ts';
+import { parseStorageUrl } from './storage/index.ts';
+
+export type Env = Record<string, string | undefined>;
+
+export interface IngestConfig {
+  storage: string;
+  tokens: string[];
+  s3Endpoint: string | undefined;
+  s3Region: string | undefined;
+  maxBodyBytes: number;
+  maxDecompressedBytes: number;
+  maxConcurrentBatches: number;
+  logLevel: LogLevel;
+}
+
+/** Flags as parsed from the command line; each wins over its environment variable. */
+export interface IngestFlags {
+  storage?: string | undefined;
+  token?: string[] | undefined;
+  's3-endpoint'?: string | undefined;
+  's3-region'?: string | undefined;
+  'max-body-bytes'?: string | undefined;
+  'max-decompressed-bytes'?: string | undefined;
+  'max-concurrent-batches'?: string | undefined;
+  'log-level'?: string | undefined;
+}
+
+export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig {
+  const tokens = flags.token?.length ? flags.token : splitList(env.ACCESSLAKE_TOKENS);
+  if (tokens.length === 0) {
+    throw new ConfigError('no ingest token: pass --token T (repeatable) or set ACCESSLAKE_TOKENS=t1,t2');
+  }
+  if (tokens.some((t) => t.length < 8))
+    throw new ConfigError('every ingest token must be at least 8 characters long');
+
+  const storage = flags.storage ?? env.ACCESSLAKE_STORAGE ?? './lake';
+  parseStorageUrl(storage); // fail at start-up, not on the first batch
+
+  const logLevel = flags['log-level'] ?? env.ACCESSLAKE_LOG_LEVEL ?? 'info';
+  if (!isLogLevel(logLevel))
+    throw new ConfigError(`--log-level: ${JSON.stringify(logLevel)} is not debug, info, warn or error`);
+
+  const bytes = (value: string | undefined, setting: string, fallback: number) =>
+    value === undefined ? fallback : parseBytes(value, setting);
+
+  return {
+    storage,
+    tokens,
+    s3Endpoint: flags['s3-endpoint'] ?? env.ACCESSLAKE_S3_ENDPOINT,
+    s3Region: flags['s3-region'] ?? env.ACCESSLAKE_S3_REGION ?? env.AWS_REGION,
+    maxBodyBytes: bytes(
+      flags['max-body-bytes'] ?? env.ACCESSLAKE_MAX_BODY_BYTES,
+      '--max-body-bytes',
+      DEFAULT_LIMITS.maxBodyBytes,
+    ),
+    maxDecompressedBytes: bytes(
+      flags['max-decompressed-bytes'] ?? env.ACCESSLAKE_MAX_DECOMPRESSED_BYTES,
+      '--max-decompressed-bytes',
+      DEFAULT_LIMITS.maxDecompressedBytes,
+    ),
+    maxConcurrentBatches: parseInteger(
+      flags['max-concurrent-batches'] ??
+        env.ACCESSLAKE_MAX_CONCURRENT_BATCHES ??
+        String(DEFAULT_MAX_CONCURRENT_BATCHES),
+      '--max-concurrent-batches',
+      1,
+      1024,
+    ),
+    logLevel,
+  };
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

@@ -1,0 +1,33 @@
+import type { GzipCodec } from '../lib/gzip/index.ts';
+import type { Logger } from '../lib/log/index.ts';
+import type { BodyLimits } from './body/read-body.ts';
+import type { LakePrefixes } from './lake/layout.ts';
+import type { PartitionRegistrar } from './partitions/types.ts';
+import type { ObjectStorage } from './storage/index.ts';
+
+/** Everything the ingest app needs, resolved once at the entry point and passed in. */
+export interface IngestOptions {
+  /** Accepted bearer tokens; several at once allow rotation. At least one. */
+  tokens: readonly string[];
+  storage: ObjectStorage;
+  /** Default: the fastest codec the runtime offers (`loadGzipCodec()`). */
+  gzip?: GzipCodec;
+  /** Default `{ data: 'access_logs', rejects: 'rejects' }`. */
+  prefixes?: LakePrefixes;
+  /** Default 16 MiB on the wire, 128 MiB decompressed. */
+  limits?: Partial<BodyLimits>;
+  /** Batches processed at once before answering 503 + Retry-After. Default 8. */
+  maxConcurrentBatches?: number;
+  /** gzip level for lake objects, 1–9. Default 6: objects are written once and scanned often. */
+  gzipLevel?: number;
+  partitionRegistrar?: PartitionRegistrar;
+  logger?: Logger;
+}
+
+export const DEFAULT_LIMITS: BodyLimits = {
+  maxBodyBytes: 16 * 1024 * 1024,
+  maxDecompressedBytes: 128 * 1024 * 1024,
+};
+export const DEFAULT_MAX_CONCURRENT_BATCHES = 8;
+/** Seconds a client is asked to wait when ingest is overloaded or storage throttles. */
+export const RETRY_AFTER_SECONDS = 1;

@@ -1,0 +1,221 @@
+/**
+ * Fields as a format produced them → the canonical record. Formats name fields either canonically
+ * (`status`, `path`) or by their nginx variable (`body_bytes_sent`, `http_user_agent`, `time_local`);
+ * the alias table below maps both, so every format shares one set of validation rules.
+ */
+import { type CanonicalRecord, EXTRA_LIMITS, fail, MAX_PATH_BYTES, ok, type Result } from './canonical.ts';
+import { isIP } from './ip.ts';
+import { parseEpochSeconds, parseIso8601, parseTimeLocal } from './time.ts';
+
+export type FieldValue = string | number | boolean | null | undefined;
+/** One parsed line, before validation: field name → value as the format carried it. */
+export type FieldMap = Record<string, FieldValue>;
+
+/** Canonical field → the names a format may use for it, first match wins. */
+const ALIASES = {
+  remote_addr: ['remote_addr', 'client_ip', 'realip_remote_addr'],
+  method: ['method', 'request_method'],
+  path: ['path', 'request_uri'],
+  protocol: ['protocol', 'server_protocol'],
+  status: ['status'],
+  bytes_sent: ['bytes_sent', 'body_bytes_sent'],
+  request_time: ['request_time'],
+  user_agent: ['user_agent', 'http_user_agent'],
+  referer: ['referer', 'http_referer'],
+  session_id: ['session_id', 'cookie_session', 'cookie_sessionid', 'cookie_session_id'],
+  host: ['host', 'http_host', 'server_name'],
+  x_forwarded_for: ['x_forwarded_for', 'http_x_forwarded_for'],
+  upstream_response_time: ['upstream_response_time'],
+} as const satisfies Record<string, readonly string[]>;
+
+const TIME_FIELDS = {
+  iso: ['ts', 'time_iso8601', 'time', 'timestamp'],
+  local: ['time_local'],
+  epoch: ['msec'],
+} as const;
+
+/** Names consumed by the mapping, never copied into `extra`. */
+const CONSUMED = new Set<string>([
+  ...Object.values(ALIASES).flat(),
+  ...Object.values(TIME_FIELDS).flat(),
+  'request',
+  'uri',
+  'args',
+  'query_string',
+  'source',
+  'extra',
+]);
+
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const PROTOCOL = /^[A-Z][A-Z0-9-]*\/\d+(?:\.\d+)?$/;
+const textEncoder = new TextEncoder();
+
+/**
+ * Validates and normalizes one line's fields. The error names the first field that failed, e.g.
+ * `status: expected an integer 100–599, got "abc"`.
+ */
+export function normalizeFields(fields: FieldMap, source: string): Result<CanonicalRecord> {
+  const ts = readTime(fields);
+  if (!ts.success) return ts;
+
+  const remoteAddr = text(pick(fields, ALIASES.remote_addr));
+  if (remoteAddr === null) return fail('remote_addr: missing');
+  if (!isIP(remoteAddr)) return fail(`remote_addr: not an IPv4/IPv6 address: ${quote(remoteAddr)}`);
+
+  const request = readRequest(fields);
+  if (!request.success) return request;
+
+  const status = integer(pick(fields, ALIASES.status));
+  if (status === undefined || status < 100 || status > 599) {
+    return fail(`status: expected an integer 100–599, got ${quote(pick(fields, ALIASES.status))}`);
+  }
+
+  const rawBytes = pick(fields, ALIASES.bytes_sent);
+  const bytesSent = integer(rawBytes);
+  if (bytesSent === undefined || bytesSent < 0)
+    return fail(`bytes_sent: expected an integer ≥ 0, got ${quote(rawBytes)}`);
+
+  const rawRequestTime = pick(fields, ALIASES.request_time);
+  const requestTime = optionalNumber(rawRequestTime);
+  if (requestTime === undefined || (requestTime !== null && requestTime < 0)) {
+    return fail(`request_time: expected seconds ≥ 0, got ${quote(rawRequestTime)}`);
+  }
+
+  const record: CanonicalRecord = {
+    ts: ts.data,
+    remote_addr: remoteAddr,
+    method: request.data.method,
+    path: request.data.path,
+    protocol: request.data.protocol,
+    status,
+    bytes_sent: bytesSent,
+    request_time: requestTime,
+    user_agent: text(pick(fields, ALIASES.user_agent)),
+    referer: text(pick(fields, ALIASES.referer)),
+    session_id: text(pick(fields, ALIASES.session_id)),
+    host: text(pick(fields, ALIASES.host)),
+    x_forwarded_for: text(pick(fields, ALIASES.x_forwarded_for)),
+    upstream_response_time: text(pick(fields, ALIASES.upstream_response_time)),
+    source,
+  };
+  const extra = collectExtra(fields);
+  if (extra) record.extra = extra;
+  return ok(record);
+}
+
+function readTime(fields: FieldMap): Result<string> {
+  // $msec carries milliseconds, so it wins over the second-precision text forms when both are logged.
+  for (const name of TIME_FIELDS.epoch) {
+    const value = fields[name];
+    if (value === undefined || value === null || value === '-') continue;
+    const ms = parseEpochSeconds(typeof value === 'number' ? value : String(value));
+    if (ms === undefined)
+      return fail(`${name}: expected epoch seconds like 1736519462.123, got ${quote(value)}`);
+    return ok(new Date(ms).toISOString());
+  }
+  for (const name of TIME_FIELDS.iso) {
+    const value = fields[name];
+    if (value === undefined || value === null) continue;
+    const ms = typeof value === 'string' ? parseIso8601(value) : undefined;
+    if (ms === undefined)
+      return fail(`${name}: expected ISO-8601 time like 2025-01-10T14:31:02+00:00, got ${quote(value)}`);
+    return ok(new Date(ms).toISOString());
+  }
+  for (const name of TIME_FIELDS.local) {
+    const value = fields[name];
+    if (value === undefined || value === null) continue;
+    const ms = typeof value === 'string' ? parseTimeLocal(value) : undefined;
+    if (ms === undefined)
+      return fail(`${name}: expected time like 10/Jan/2025:14:31:02 +0000, got ${quote(value)}`);
+    return ok(new Date(ms).toISOString());
+  }
+  return fail('ts: missing (log $time_iso8601, $time_local or $msec)');
+}
+
+interface RequestLine {
+  method: string;
+  path: string;
+  protocol: string | null;
+}
+
+function readRequest(fields: FieldMap): Result<RequestLine> {
+  let method = text(pick(fields, ALIASES.method));
+  let path = text(pick(fields, ALIASES.path));
+  let protocol = text(pick(fields, ALIASES.protocol));
+
+  if (method === null || path === null) {
+    const request = text(fields.request);
+    if (request !== null) {
+      // "$request" is "GET /path?q HTTP/1.1"; HTTP/0.9 requests carry no protocol.
+      const parts = request.split(' ');
+      if (parts.length < 2 || parts.length > 3)
+        return fail(`request: expected "METHOD URI PROTOCOL", got ${quote(request)}`);
+      method ??= parts[0]!;
+      path ??= parts[1]!;
+      protocol ??= parts[2] ?? null;
+    } else if (path === null) {
+      const uri = text(fields.uri);
+      if (uri !== null) {
+        const args = text(fields.args) ?? text(fields.query_string);
+        path = args === null ? uri : `${uri}?${args}`;
+      }
+    }
+  }
+
+  if (method === null) return fail('method: missing (log $request or $request_method)');
+  if (!HTTP_TOKEN.test(method)) return fail(`method: not an HTTP token: ${quote(method)}`);
+  if (path === null) return fail('path: missing (log $request or $request_uri)');
+  if (textEncoder.encode(path).length > MAX_PATH_BYTES)
+    return fail(`path: longer than ${MAX_PATH_BYTES} bytes`);
+  if (protocol !== null && !PROTOCOL.test(protocol))
+    return fail(`protocol: expected e.g. HTTP/1.1, got ${quote(protocol)}`);
+  return ok({ method: method.toUpperCase(), path, protocol });
+}
+
+function pick(fields: FieldMap, names: readonly string[]): FieldValue {
+  for (const name of names) {
+    const value = fields[name];
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** nginx writes `-` for an empty variable; empty and `-` both become null. */
+function text(value: FieldValue): string | null {
+  if (value === undefined || value === null) return null;
+  const s = String(value);
+  return s === '' || s === '-' ? null : s;
+}
+
+function integer(value: FieldValue): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+  if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return Number(value);
+  return undefined;
+}
+
+/** null for "absent"; undefined for "present but not a number". */
+function optionalNumber(value: FieldValue): number | null | undefined {
+  const s = text(value);
+  if (s === null) return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  return /^\d+(?:\.\d+)?$/.test(s) ? Number(s) : undefined;
+}
+
+function collectExtra(fields: FieldMap): Record<string, string> | undefined {
+  let extra: Record<string, string> | undefined;
+  let count = 0;
+  for (const [key, value] of Object.entries(fields)) {
+    if (CONSUMED.has(key) || value === undefined || value === null || value === '' || value === '-') continue;
+    if (count >= EXTRA_LIMITS.maxFields) break;
+    const name = key.slice(0, EXTRA_LIMITS.maxKeyLength);
+    extra ??= {};
+    extra[name] = String(value).slice(0, EXTRA_LIMITS.maxValueLength);
+    count++;
+  }
+  return extra;
+}
+
+function quote(value: unknown): string {
+  const s = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

@@ -1,0 +1,54 @@
+import { AccessLakeError } from '../../lib/errors/index.ts';
+
+/**
+ * The object store behind the lake: S3, a local folder, or memory. Keys are `/`-separated and relative to
+ * the storage root (the bucket prefix or the folder). Every driver passes test/storage-contract.ts.
+ */
+export interface ObjectStorage {
+  /** Where objects go, for logs and the CLI: `s3://bucket/prefix`, `file:///abs/lake`, `memory://`. */
+  readonly url: string;
+  /** Writes the whole object atomically: a reader sees the old object or the new one, never a part. */
+  put(key: string, body: Uint8Array, options?: PutOptions): Promise<void>;
+  /** The object's bytes, or `undefined` when there is no such key. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Every key under `prefix`, sorted. */
+  list(prefix: string): Promise<string[]>;
+  delete(key: string): Promise<void>;
+}
+
+export interface PutOptions {
+  contentType?: string;
+  contentEncoding?: string;
+}
+
+/** A storage operation failed. `throttled` means back off and retry (S3 SlowDown, 503). */
+export class StorageError extends AccessLakeError {
+  readonly throttled: boolean;
+  constructor(message: string, options: { cause?: unknown; throttled?: boolean } = {}) {
+    super(message, options);
+    this.throttled = options.throttled ?? false;
+  }
+}
+
+/** A key that would escape the storage root or is otherwise unusable (`..`, absolute, empty segments). */
+export class InvalidKeyError extends AccessLakeError {}
+
+const SAFE_SEGMENT = /^[A-Za-z0-9._=-]+$/;
+
+/** Rejects keys that are not plain relative paths of safe segments; every driver calls this first. */
+export function assertSafeKey(key: string): void {
+  const segments = key.split('/');
+  for (const segment of segments) {
+    if (segment === '' || segment === '.' || segment === '..' || !SAFE_SEGMENT.test(segment)) {
+      throw new InvalidKeyError(
+        `unsafe storage key ${JSON.stringify(key)}: segment ${JSON.stringify(segment)}`,
+      );
+    }
+  }
+}
+
+/** Like {@link assertSafeKey} for list prefixes, which may be empty or end in `/`. */
+export function assertSafePrefix(prefix: string): void {
+  if (prefix === '') return;
+  assertSafeKey(prefix.endsWith('/') ? prefix.slice(0, -1) : prefix);
+}

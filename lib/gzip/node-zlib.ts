@@ -1,0 +1,28 @@
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { CorruptGzipError, GunzipLimitError, type GzipCodec } from './codec.ts';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** node:zlib on the libuv thread pool: the fastest codec wherever `node:zlib` exists (Node, Deno, Bun). */
+export const nodeZlibCodec: GzipCodec = {
+  name: 'node:zlib',
+  async gzip(data, level = 6) {
+    const out = await gzipAsync(data, { level });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  },
+  async gunzip(data, maxOutputBytes) {
+    try {
+      // maxOutputLength makes zlib stop inflating at the cap instead of allocating the whole bomb.
+      // The default Z_FINISH flush rejects a truncated member ("unexpected end of file").
+      const out = await gunzipAsync(data, { maxOutputLength: maxOutputBytes });
+      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new GunzipLimitError(maxOutputBytes, { cause: error });
+      }
+      throw new CorruptGzipError(`body is not valid gzip: ${(error as Error).message}`, { cause: error });
+    }
+  },
+};
