@@ -1,0 +1,11 @@
+-- Requests per minute by status class (2xx, 3xx, 4xx, 5xx).
+-- The partition predicate reads only the hours asked for; the ts filter trims to the exact range.
+SELECT
+  date_format(date_trunc('minute', from_iso8601_timestamp(ts)), '%Y-%m-%dT%H:%i:00Z') AS minute,
+  concat(substr(CAST(status AS varchar), 1, 1), 'xx') AS status_class,
+  count(*) AS requests
+FROM access_logs
+WHERE concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
+  AND ts >= '{{from_ts}}' AND ts < '{{to_ts}}'
+GROUP BY 1, 2
+ORDER BY 1, 2

@@ -1,0 +1,13 @@
+-- The 20 busiest client addresses, with their error counts, bytes and distinct paths.
+SELECT
+  remote_addr,
+  count(*) AS requests,
+  count_if(status >= 400) AS errors,
+  sum(bytes_sent) AS bytes_sent,
+  approx_distinct(split_part(path, '?', 1)) AS distinct_paths
+FROM access_logs
+WHERE concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
+  AND ts >= '{{from_ts}}' AND ts < '{{to_ts}}'
+GROUP BY 1
+ORDER BY 2 DESC, 1
+LIMIT 20

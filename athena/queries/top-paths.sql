@@ -1,0 +1,13 @@
+-- The 20 most requested paths (query string dropped), with their errors, bytes and p95 latency.
+SELECT
+  split_part(path, '?', 1) AS path,
+  count(*) AS requests,
+  count_if(status >= 500) AS server_errors,
+  sum(bytes_sent) AS bytes_sent,
+  approx_percentile(request_time, 0.95) AS p95
+FROM access_logs
+WHERE concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
+  AND ts >= '{{from_ts}}' AND ts < '{{to_ts}}'
+GROUP BY 1
+ORDER BY 2 DESC, 1
+LIMIT 20

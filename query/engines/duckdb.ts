@@ -1,0 +1,176 @@
+/**
+ * The DuckDB engine: queries the local lake folder the file storage writes, through a view
+ * `access_logs` over `<lake>/access_logs/**\/*.jsonl.gz` with hive partitions, plus the Trino macros, so
+ * the SQL written for Athena runs here unchanged.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DEFAULT_PREFIXES } from '../../ingest/lake/layout.ts';
+import { CANONICAL_COLUMNS } from '../../ingest/records/canonical.ts';
+import { describeError } from '../../lib/errors/index.ts';
+import { type QueryColumn, type QueryEngine, QueryError, type QueryResult, safeInteger } from '../types.ts';
+import { TRINO_MACROS } from './trino-macros.ts';
+
+export interface DuckDbEngineOptions {
+  /** The lake folder (a path or `file://` URL), as given to `accesslake serve --storage`. */
+  lake: string;
+  /** The data prefix inside the lake. Default `access_logs`. */
+  dataPrefix?: string;
+  /** The view's name. Default `access_logs`, the Glue table's name, so the SQL is the same. */
+  table?: string;
+}
+
+const PARTITION_COLUMNS = ['year', 'month', 'day', 'hour'] as const;
+
+// Hive types (CANONICAL_COLUMNS) → DuckDB types.
+const DUCKDB_TYPES: Record<string, string> = {
+  string: 'VARCHAR',
+  int: 'INTEGER',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  'map<string,string>': 'MAP(VARCHAR, VARCHAR)',
+};
+
+/**
+ * Opens an in-memory DuckDB over the lake. A lake that is empty or does not exist yet gives an empty
+ * view with the same columns; the view switches to the files as soon as the first one appears.
+ *
+ * @example
+ * const engine = await createDuckDbEngine({ lake: './lake' });
+ * const { rows } = await engine.query('SELECT status, count(*) AS n FROM access_logs GROUP BY 1');
+ */
+export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<QueryEngine> {
+  const root = options.lake.startsWith('file://') ? fileURLToPath(options.lake) : resolve(options.lake);
+  const table = options.table ?? 'access_logs';
+  const pattern = `${root}/${options.dataPrefix ?? DEFAULT_PREFIXES.data}/**/*.jsonl.gz`;
+
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  // Athena runs in UTC; so must the macros' timestamp arithmetic and formatting.
+  await connection.run("SET TimeZone = 'UTC'");
+  for (const macro of TRINO_MACROS) await connection.run(macro);
+
+  let viewOverFiles = false;
+  const refreshView = async () => {
+    if (viewOverFiles) return;
+    const found = await connection.runAndReadAll(`SELECT count(*) FROM glob(${quote(pattern)})`);
+    viewOverFiles = Number(found.getRows()[0]?.[0] ?? 0) > 0;
+    await connection.run(`CREATE OR REPLACE VIEW ${ident(table)} AS ${viewSql(viewOverFiles, pattern)}`);
+  };
+  await refreshView();
+
+  // One connection runs one statement at a time; queue callers rather than interleave them.
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  return {
+    name: 'duckdb',
+    query(sql) {
+      const run = queue.then(async () => {
+        if (closed) throw new QueryError('duckdb', 'the DuckDB engine is closed');
+        await refreshView();
+        return runQuery(connection, sql);
+      });
+      queue = run.catch(() => {});
+      return run;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await queue;
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+async function runQuery(connection: DuckDBConnection, sql: string): Promise<QueryResult> {
+  let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;
+  try {
+    reader = await connection.runAndReadAll(sql);
+  } catch (error) {
+    throw new QueryError('duckdb', `DuckDB could not run the query: ${describeError(error)}`, {
+      cause: error,
+    });
+  }
+  const names = reader.columnNames();
+  const duckTypes = reader.columnTypes().map(String);
+  const columns: QueryColumn[] = names.map((name, i) => ({ name, type: trinoTypeName(duckTypes[i] ?? '') }));
+  const rows = reader.getRowsJS().map((values) => {
+    const row: Record<string, unknown> = {};
+    values.forEach((value, i) => {
+      row[names[i] ?? `_col${i}`] = toPlain(value, duckTypes[i] ?? '');
+    });
+    return row;
+  });
+  return { columns, rows };
+}
+
+function viewSql(overFiles: boolean, pattern: string): string {
+  const data = CANONICAL_COLUMNS.map(([name, type]) => [name, DUCKDB_TYPES[type] ?? 'VARCHAR'] as const);
+  const selectList = [...data.map(([name]) => name), ...PARTITION_COLUMNS].map(ident).join(', ');
+  if (!overFiles) {
+    const empty = [
+      ...data.map(([name, type]) => `CAST(NULL AS ${type}) AS ${ident(name)}`),
+      ...PARTITION_COLUMNS.map((p) => `CAST(NULL AS VARCHAR) AS ${ident(p)}`),
+    ];
+    return `SELECT ${empty.join(', ')} WHERE false`;
+  }
+  const columns = data.map(([name, type]) => `${quote(name)}: ${quote(type)}`).join(', ');
+  const hiveTypes = PARTITION_COLUMNS.map((p) => `${quote(p)}: 'VARCHAR'`).join(', ');
+  // Partition values stay strings ('01', not 1), as in the Glue table, so concat(year, month, day, hour)
+  // gives the same YYYYMMDDHH on both engines. Explicit columns ignore unknown keys and fix the types.
+  return `SELECT ${selectList} FROM read_json(${quote(pattern)}, format = 'newline_delimited', hive_partitioning = true, hive_types = {${hiveTypes}}, columns = {${columns}})`;
+}
+
+/** DuckDB's type spelling → Trino's, so both engines describe columns alike. */
+function trinoTypeName(duck: string): string {
+  if (duck.endsWith('[]')) return `array(${trinoTypeName(duck.slice(0, -2))})`;
+  if (duck.startsWith('MAP(')) {
+    const [k, v] = duck.slice(4, -1).split(', ');
+    return `map(${trinoTypeName(k ?? '')}, ${trinoTypeName(v ?? '')})`;
+  }
+  if (duck.startsWith('DECIMAL')) return duck.toLowerCase();
+  const names: Record<string, string> = {
+    VARCHAR: 'varchar',
+    BOOLEAN: 'boolean',
+    TINYINT: 'tinyint',
+    SMALLINT: 'smallint',
+    INTEGER: 'integer',
+    BIGINT: 'bigint',
+    HUGEINT: 'bigint',
+    UTINYINT: 'smallint',
+    USMALLINT: 'integer',
+    UINTEGER: 'bigint',
+    UBIGINT: 'bigint',
+    FLOAT: 'real',
+    DOUBLE: 'double',
+    DATE: 'date',
+    TIMESTAMP: 'timestamp',
+    'TIMESTAMP WITH TIME ZONE': 'timestamp with time zone',
+  };
+  return names[duck] ?? duck.toLowerCase();
+}
+
+function toPlain(value: unknown, duckType: string): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return safeInteger(value);
+  if (value instanceof Date)
+    return duckType === 'DATE' ? value.toISOString().slice(0, 10) : value.toISOString();
+  if (Array.isArray(value)) {
+    if (duckType.startsWith('MAP(')) {
+      const entries = value as { key: unknown; value: unknown }[];
+      return Object.fromEntries(entries.map((e) => [String(e.key), toPlain(e.value, '')]));
+    }
+    const inner = duckType.endsWith('[]') ? duckType.slice(0, -2) : '';
+    return value.map((v) => toPlain(v, inner));
+  }
+  if (typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPlain(v, '')]));
+  }
+  return value;
+}
+
+const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;

@@ -1,0 +1,84 @@
+import { AccessLakeError } from '../lib/errors/index.ts';
+
+/** One column of a result, with its SQL type in lower-case Trino spelling (`varchar`, `bigint`, `double`…). */
+export interface QueryColumn {
+  name: string;
+  type: string;
+}
+
+/**
+ * A finished query. Row values are plain JS: numbers, strings, booleans and `null`; integers beyond
+ * `Number.MAX_SAFE_INTEGER` stay decimal strings so nothing is rounded; timestamps become ISO-8601 UTC
+ * strings; maps become objects and arrays stay arrays.
+ */
+export interface QueryResult {
+  columns: QueryColumn[];
+  rows: Record<string, unknown>[];
+  /** Athena only: bytes the query read, as billed. */
+  bytesScanned?: number;
+  /** Athena only: what the scan cost at $5 per TB (see {@link athenaCostUsd}). */
+  costUsd?: number;
+  /** Athena only: the QueryExecutionId, for the console and the logs. */
+  queryExecutionId?: string;
+}
+
+/**
+ * One query interface over two engines: Athena (the lake in S3, via the Glue catalog) and DuckDB (the local
+ * lake folder). Both see a table `access_logs` with the canonical columns plus `year`, `month`, `day`,
+ * `hour` partition columns (strings), so the same SQL runs on both.
+ */
+export interface QueryEngine {
+  readonly name: 'duckdb' | 'athena';
+  query(sql: string): Promise<QueryResult>;
+  /** Releases the engine (DuckDB's database, Athena's HTTP sockets). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** A query that could not run or failed: the engine's reason, in its words, and the SQL's first line. */
+export class QueryError extends AccessLakeError {
+  readonly engine: 'duckdb' | 'athena';
+  /** Athena's final state (`FAILED`, `CANCELLED`) or `undefined` for DuckDB and client-side failures. */
+  readonly state: string | undefined;
+  constructor(
+    engine: 'duckdb' | 'athena',
+    message: string,
+    options: { cause?: unknown; state?: string | undefined } = {},
+  ) {
+    super(message, options);
+    this.engine = engine;
+    this.state = options.state;
+  }
+}
+
+/** Athena's on-demand price: $5 per TB scanned (https://aws.amazon.com/athena/pricing/). */
+export const ATHENA_USD_PER_TB = 5;
+
+/**
+ * The price of one scan. Athena bills bytes rounded up to the next megabyte with a 10 MB minimum per
+ * query, and nothing for a query that scanned nothing (DDL, failures); TB here is 2^40 bytes.
+ */
+export function athenaCostUsd(bytesScanned: number): number {
+  if (bytesScanned <= 0) return 0;
+  const mb = 1024 * 1024;
+  const billed = Math.max(Math.ceil(bytesScanned / mb) * mb, 10 * mb);
+  return (billed / 1024 ** 4) * ATHENA_USD_PER_TB;
+}
+
+/** `123456789` → `117.7 MiB`, for the one-line scan report. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Integers stay numbers while exact, else become decimal strings. */
+export function safeInteger(value: bigint): number | string {
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+    ? Number(value)
+    : value.toString();
+}
