@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { isIP, isIPv4, isIPv6 } from '../../ingest/records/ip.ts';
+import { normalizeFields } from '../../ingest/records/normalize.ts';
+import { parseEpochSeconds, parseIso8601, parseTimeLocal } from '../../ingest/records/time.ts';
+
+const base = {
+  remote_addr: '10.1.2.3',
+  request: 'GET /a?b=1 HTTP/1.1',
+  status: '200',
+  body_bytes_sent: '42',
+};
+
+describe('normalizeFields', () => {
+  it('maps nginx variable names onto the canonical record', () => {
+    const result = normalizeFields(
+      {
+        ...base,
+        time_local: '10/Jan/2025:15:31:02 +0100',
+        http_user_agent: 'Mozilla/5.0 (X11)',
+        http_referer: '-',
+        http_x_forwarded_for: '198.51.100.7, 10.0.0.1',
+        request_time: '0.250',
+        upstream_response_time: '0.001, 0.002',
+        cookie_session: 'abc123',
+        http_host: 'example.com',
+        remote_user: 'alice',
+      },
+      'web-1',
+    );
+    expect(result).toEqual({
+      success: true,
+      data: {
+        ts: '2025-01-10T14:31:02.000Z',
+        remote_addr: '10.1.2.3',
+        method: 'GET',
+        path: '/a?b=1',
+        protocol: 'HTTP/1.1',
+        status: 200,
+        bytes_sent: 42,
+        request_time: 0.25,
+        user_agent: 'Mozilla/5.0 (X11)',
+        referer: null,
+        session_id: 'abc123',
+        host: 'example.com',
+        x_forwarded_for: '198.51.100.7, 10.0.0.1',
+        upstream_response_time: '0.001, 0.002',
+        source: 'web-1',
+        extra: { remote_user: 'alice' },
+      },
+    });
+  });
+
+  it('prefers $msec for millisecond precision', () => {
+    const result = normalizeFields(
+      { ...base, time_iso8601: '2025-01-10T14:31:02+00:00', msec: '1736519462.789' },
+      's',
+    );
+    expect(result.success && result.data.ts).toBe('2025-01-10T14:31:02.789Z');
+  });
+
+  it('upper-cases the method and accepts HTTP/0.9 request lines without a protocol', () => {
+    const result = normalizeFields({ ...base, ts: '2025-01-10T14:31:02Z', request: 'get /old' }, 's');
+    expect(result.success && [result.data.method, result.data.protocol]).toEqual(['GET', null]);
+  });
+
+  it.each([
+    [{ ...base }, 'ts: missing (log $time_iso8601, $time_local or $msec)'],
+    [
+      { ...base, ts: '2025-02-30T00:00:00Z' },
+      'ts: expected ISO-8601 time like 2025-01-10T14:31:02+00:00, got "2025-02-30T00:00:00Z"',
+    ],
+    [
+      { ...base, ts: '2025-01-10T14:31:02Z', remote_addr: '999.1.1.1' },
+      'remote_addr: not an IPv4/IPv6 address: "999.1.1.1"',
+    ],
+    [
+      { ...base, ts: '2025-01-10T14:31:02Z', status: '600' },
+      'status: expected an integer 100–599, got "600"',
+    ],
+    [
+      { ...base, ts: '2025-01-10T14:31:02Z', body_bytes_sent: '-1' },
+      'bytes_sent: expected an integer ≥ 0, got "-1"',
+    ],
+    [
+      { ...base, ts: '2025-01-10T14:31:02Z', request: 'GET' },
+      'request: expected "METHOD URI PROTOCOL", got "GET"',
+    ],
+    [{ ...base, ts: '2025-01-10T14:31:02Z', request: 'G(T / HTTP/1.1' }, 'method: not an HTTP token: "G(T"'],
+    [
+      { ...base, ts: '2025-01-10T14:31:02Z', request_time: 'fast' },
+      'request_time: expected seconds ≥ 0, got "fast"',
+    ],
+    [
+      { ...base, ts: '2025-01-10T14:31:02Z', request: `GET /${'a'.repeat(9000)} HTTP/1.1` },
+      'path: longer than 8192 bytes',
+    ],
+  ])('rejects with a reason naming the field (%#)', (fields, reason) => {
+    expect(normalizeFields(fields, 's')).toEqual({ success: false, error: reason });
+  });
+
+  it('bounds extra fields in count and size', () => {
+    const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`var_${i}`, 'x'.repeat(5000)]));
+    const result = normalizeFields({ ...base, ts: '2025-01-10T14:31:02Z', ...many }, 's');
+    expect(result.success).toBe(true);
+    const extra = result.success ? (result.data.extra ?? {}) : {};
+    expect(Object.keys(extra)).toHaveLength(32);
+    expect(Object.values(extra).every((v) => v.length === 2048)).toBe(true);
+  });
+});
+
+describe('time parsing', () => {
+  it('reads $time_local with its offset', () => {
+    expect(parseTimeLocal('01/Mar/2024:00:30:00 +0200')).toBe(Date.parse('2024-02-29T22:30:00Z'));
+    expect(parseTimeLocal('31/Feb/2024:00:00:00 +0000')).toBeUndefined();
+  });
+  it('reads ISO-8601 with fractions and zones', () => {
+    expect(parseIso8601('2025-01-10T14:31:02.5-05:30')).toBe(Date.parse('2025-01-10T20:01:02.500Z'));
+    expect(parseIso8601('2025-01-10 14:31:02Z')).toBe(Date.parse('2025-01-10T14:31:02Z'));
+  });
+  it('reads $msec', () => {
+    expect(parseEpochSeconds('1736519462.123')).toBe(1736519462123);
+    expect(parseEpochSeconds('abc')).toBeUndefined();
+  });
+});
+
+describe('IP addresses', () => {
+  it.each(['0.0.0.0', '255.255.255.255', '203.0.113.9'])('accepts IPv4 %s', (ip) =>
+    expect(isIPv4(ip)).toBe(true),
+  );
+  it.each(['256.1.1.1', '1.2.3', '01.2.3.4', '1.2.3.4.5'])('rejects IPv4 %s', (ip) =>
+    expect(isIPv4(ip)).toBe(false),
+  );
+  it.each([
+    '::',
+    '::1',
+    '2001:db8::1',
+    '1:2:3:4:5:6:7:8',
+    '::ffff:192.0.2.1',
+    'fe80::1%eth0',
+    '1:2:3:4:5:6:1.2.3.4',
+  ])('accepts IPv6 %s', (ip) => expect(isIPv6(ip)).toBe(true));
+  it.each(['1:2:3:4:5:6:7:8:9', '1::2::3', '12345::', ':1', 'unix:', '::ffff:999.0.0.1', 'g::1'])(
+    'rejects IPv6 %s',
+    (ip) => expect(isIP(ip)).toBe(false),
+  );
+});

@@ -1,0 +1,65 @@
+/**
+ * The one contract every storage driver passes (like unstorage's test/drivers/utils.ts). Each driver's
+ * test file calls `runStorageContract` with a factory for a fresh, empty store.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ObjectStorage } from '../../ingest/storage/index.ts';
+import { InvalidKeyError } from '../../ingest/storage/index.ts';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+export function runStorageContract(name: string, create: () => Promise<ObjectStorage>): void {
+  describe(`${name} storage contract`, () => {
+    it('reads back what it wrote, byte for byte', async () => {
+      const storage = await create();
+      const body = new Uint8Array(256).map((_, i) => i);
+      await storage.put('access_logs/year=2025/month=01/day=10/hour=14/a.jsonl.gz', body);
+      expect(await storage.get('access_logs/year=2025/month=01/day=10/hour=14/a.jsonl.gz')).toEqual(body);
+    });
+
+    it('answers undefined for a missing key', async () => {
+      const storage = await create();
+      expect(await storage.get('rejects/none.jsonl.gz')).toBeUndefined();
+    });
+
+    it('overwrites an existing key in place (a retried batch never duplicates)', async () => {
+      const storage = await create();
+      await storage.put('access_logs/x/b.jsonl.gz', bytes('first'));
+      await storage.put('access_logs/x/b.jsonl.gz', bytes('second'));
+      expect(await storage.get('access_logs/x/b.jsonl.gz')).toEqual(bytes('second'));
+      expect(await storage.list('access_logs/')).toEqual(['access_logs/x/b.jsonl.gz']);
+    });
+
+    it('lists keys under a prefix, sorted, and nothing outside it', async () => {
+      const storage = await create();
+      await storage.put('access_logs/year=2025/month=01/day=10/hour=15/b', bytes('1'));
+      await storage.put('access_logs/year=2025/month=01/day=10/hour=14/a', bytes('2'));
+      await storage.put('rejects/rejects_1.jsonl.gz', bytes('3'));
+      expect(await storage.list('access_logs/')).toEqual([
+        'access_logs/year=2025/month=01/day=10/hour=14/a',
+        'access_logs/year=2025/month=01/day=10/hour=15/b',
+      ]);
+      expect(await storage.list('access_logs/year=2025/month=01/day=10/hour=15/')).toEqual([
+        'access_logs/year=2025/month=01/day=10/hour=15/b',
+      ]);
+      expect(await storage.list('rejects/')).toEqual(['rejects/rejects_1.jsonl.gz']);
+      expect(await storage.list('nothing/')).toEqual([]);
+    });
+
+    it('deletes a key, and deleting a missing key is not an error', async () => {
+      const storage = await create();
+      await storage.put('rejects/r.jsonl.gz', bytes('x'));
+      await storage.delete('rejects/r.jsonl.gz');
+      await storage.delete('rejects/r.jsonl.gz');
+      expect(await storage.get('rejects/r.jsonl.gz')).toBeUndefined();
+    });
+
+    it.each(['../escape', 'a/../../b', '/absolute', 'a//b', 'a/./b', 'a b', 'a\\b', ''])(
+      'refuses the unsafe key %j',
+      async (key) => {
+        const storage = await create();
+        await expect(storage.put(key, bytes('x'))).rejects.toBeInstanceOf(InvalidKeyError);
+      },
+    );
+  });
+}

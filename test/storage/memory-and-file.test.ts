@@ -1,0 +1,65 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createFileStorage } from '../../ingest/storage/drivers/file.ts';
+import { createMemoryStorage, createStorage, parseStorageUrl } from '../../ingest/storage/index.ts';
+import { runStorageContract } from './contract.ts';
+
+const dirs: string[] = [];
+const tempDir = async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'accesslake-file-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(async () => {
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+runStorageContract('memory', async () => createMemoryStorage());
+runStorageContract('file', async () => createFileStorage(await tempDir()));
+
+describe('file storage', () => {
+  it('leaves no temporary files behind after a write', async () => {
+    const dir = await tempDir();
+    const storage = createFileStorage(dir);
+    await storage.put('access_logs/a/b.jsonl.gz', new Uint8Array([1, 2, 3]));
+    expect(await readdir(join(dir, 'access_logs/a'))).toEqual(['b.jsonl.gz']);
+  });
+
+  it('names the path when the folder cannot be written', async () => {
+    // A regular file where the lake folder should be: unwritable even for root.
+    const dir = await tempDir();
+    await writeFile(join(dir, 'not-a-dir'), 'x');
+    const storage = createFileStorage(join(dir, 'not-a-dir'));
+    await expect(storage.put('a/b', new Uint8Array([1]))).rejects.toThrow(
+      `cannot write ${join(dir, 'not-a-dir', 'a', 'b')}`,
+    );
+  });
+});
+
+describe('storage URLs', () => {
+  it.each([
+    ['s3://my-bucket/logs/prod/', { kind: 's3', bucket: 'my-bucket', prefix: 'logs/prod' }],
+    ['s3://my-bucket', { kind: 's3', bucket: 'my-bucket', prefix: '' }],
+    ['file:///var/lib/lake', { kind: 'file', path: '/var/lib/lake' }],
+    ['./lake', { kind: 'file', path: './lake' }],
+    ['memory://', { kind: 'memory' }],
+  ])('parses %s', (url, location) => {
+    expect(parseStorageUrl(url)).toEqual(location);
+  });
+
+  it.each([
+    ['s3://Bad_Bucket/x', /not a valid S3 bucket name/],
+    ['gs://bucket/x', /unknown scheme/],
+    ['', /empty location/],
+  ])('explains what is wrong with %j', (url, message) => {
+    expect(() => parseStorageUrl(url)).toThrow(message);
+  });
+
+  it('creates the driver the URL names', async () => {
+    expect((await createStorage('memory://')).url).toBe('memory://');
+    const dir = await tempDir();
+    expect((await createStorage(dir)).url).toBe(`file://${dir}`);
+  });
+});

@@ -1,0 +1,31 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll } from 'vitest';
+import { createS3Storage } from '../../ingest/storage/drivers/s3.ts';
+import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../helpers/moto.ts';
+import { runStorageContract } from './contract.ts';
+
+let moto: MotoServer;
+let client: S3Client;
+let bucketNo = 0;
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  client = new S3Client({
+    endpoint: moto.endpoint,
+    region: MOTO_REGION,
+    forcePathStyle: true,
+    credentials: MOTO_CREDENTIALS,
+    maxAttempts: 1,
+  });
+});
+afterAll(async () => {
+  client?.destroy();
+  await moto?.stop();
+});
+
+// Each test gets its own bucket (and a prefix, to exercise prefix handling) on a real moto_server.
+runStorageContract('s3 (moto_server)', async () => {
+  const bucket = `contract-${++bucketNo}`;
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  return createS3Storage({ bucket, prefix: 'lake/prod', client });
+});
