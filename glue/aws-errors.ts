@@ -1,6 +1,7 @@
 /**
  * AWS failures in plain language, shared by the Glue, Athena and S3 code: what was being done, to which
- * resource, and what to do about it. AccessDenied names the IAM action and resource to grant.
+ * resource, and what to do about it. AccessDenied names the IAM action and resource to grant. AWS's own
+ * words stay in `cause`, which the CLI and the logs print after the message.
  */
 import { AccessLakeError } from '../lib/errors/index.ts';
 
@@ -66,30 +67,23 @@ export function awsErrorCode(error: unknown): string | undefined {
 export function toAwsError(error: unknown, action: string, resource?: string): AwsError {
   if (error instanceof AwsError) return error;
   const code = awsErrorCode(error) ?? 'UnknownError';
-  const said = error instanceof Error && error.message ? error.message : code;
   const on = resource ? ` on ${resource}` : '';
   const details = { code, action, resource, cause: error };
 
   if (code.startsWith('AccessDenied') || code === 'UnauthorizedOperation' || code === 'Forbidden') {
     return new AwsError(
-      `AWS denied ${action}${on}: the credentials in use may not do this. Allow "${action}"${resource ? ` on "${resource}"` : ''} in their IAM policy (docs/aws.md has a least-privilege policy). AWS said: ${said}`,
+      `AWS denied ${action}${on}: the credentials in use may not do this. Allow "${action}"${resource ? ` on "${resource}"` : ''} in their IAM policy (docs/aws.md has a least-privilege policy). `,
       details,
     );
   }
   if (THROTTLING.has(code)) {
-    return new AwsError(
-      `AWS is throttling ${action}${on}; wait a moment and run it again (AWS said: ${said})`,
-      {
-        ...details,
-        throttled: true,
-      },
-    );
+    return new AwsError(`AWS is throttling ${action}${on}; wait a moment and run it again`, {
+      ...details,
+      throttled: true,
+    });
   }
   if (NOT_FOUND.has(code)) {
-    return new AwsError(
-      `${action}: ${resource ?? 'the resource'} does not exist (AWS said: ${said})`,
-      details,
-    );
+    return new AwsError(`${action}: ${resource ?? 'the resource'} does not exist`, details);
   }
   if (code === 'CredentialsProviderError') {
     return new AwsError(
@@ -99,7 +93,7 @@ export function toAwsError(error: unknown, action: string, resource?: string): A
   }
   if (BAD_CREDENTIALS.has(code)) {
     return new AwsError(
-      `AWS rejected the credentials for ${action}: they are invalid or expired; refresh them (aws sso login, new keys) and run it again (AWS said: ${said})`,
+      `AWS rejected the credentials for ${action}: they are invalid or expired; refresh them (aws sso login, new keys) and run it again`,
       details,
     );
   }
@@ -112,5 +106,5 @@ export function toAwsError(error: unknown, action: string, resource?: string): A
       { ...details, code: errno },
     );
   }
-  return new AwsError(`${action}${on} failed: ${code}: ${said}`, details);
+  return new AwsError(`${action}${on} failed with ${code}`, details);
 }

@@ -67,8 +67,7 @@ export function createAthenaEngine(options: AthenaEngineOptions): QueryEngine {
     try {
       return await run();
     } catch (error) {
-      const aws = toAwsError(error, `athena:${action}`, workgroupArn);
-      throw new QueryError('athena', aws.message, { cause: aws });
+      throw toAwsError(error, `athena:${action}`, workgroupArn);
     }
   }
 

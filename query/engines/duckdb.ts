@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DEFAULT_PREFIXES } from '../../ingest/lake/layout.ts';
 import { CANONICAL_COLUMNS } from '../../ingest/records/canonical.ts';
-import { describeError } from '../../lib/errors/index.ts';
 import { type QueryColumn, type QueryEngine, QueryError, type QueryResult, safeInteger } from '../types.ts';
 import { TRINO_MACROS } from './trino-macros.ts';
 
@@ -90,9 +89,7 @@ async function runQuery(connection: DuckDBConnection, sql: string): Promise<Quer
   try {
     reader = await connection.runAndReadAll(sql);
   } catch (error) {
-    throw new QueryError('duckdb', `DuckDB could not run the query: ${describeError(error)}`, {
-      cause: error,
-    });
+    throw new QueryError('duckdb', 'DuckDB could not run the query', { cause: error });
   }
   const names = reader.columnNames();
   const duckTypes = reader.columnTypes().map(String);
