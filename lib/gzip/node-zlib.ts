@@ -19,7 +19,12 @@ export const nodeZlibCodec: GzipCodec = {
       const out = await gunzipAsync(data, { maxOutputLength: maxOutputBytes });
       return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     } catch (error) {
-      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      // Node says ERR_BUFFER_TOO_LARGE; workerd's node:zlib (nodejs_compat) throws a bare
+      // RangeError "Memory limit exceeded" at the same cap (test/runtimes/workerd-codec.test.ts).
+      if (
+        (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ||
+        (error as Error).name === 'RangeError'
+      ) {
         throw new GunzipLimitError(maxOutputBytes, { cause: error });
       }
       throw new CorruptGzipError(`body is not valid gzip: ${(error as Error).message}`, { cause: error });
