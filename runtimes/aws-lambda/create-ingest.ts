@@ -1,0 +1,43 @@
+/**
+ * Builds the ingest app for AWS Lambda from the function's environment, once per container (the cold
+ * start). Same variables as `accesslake serve` (ACCESSLAKE_STORAGE, ACCESSLAKE_TOKENS, …), plus
+ * ACCESSLAKE_TOKENS_SECRET: a Secrets Manager ARN or name holding the tokens, read here and never again.
+ * Logs are JSON lines written straight to stdout, one CloudWatch event each (no console prefix).
+ */
+
+import type { IngestApp } from '../../ingest/app.ts';
+import { resolveIngestConfig } from '../../ingest/config.ts';
+import { createIngestFromConfig, type IngestDependencies } from '../../ingest/create-from-config.ts';
+import { ConfigError } from '../../lib/errors/index.ts';
+import { createLogger } from '../../lib/log/index.ts';
+import { type ReadTokenSecretOptions, readTokensFromSecret } from './token-secret.ts';
+
+export type Env = Record<string, string | undefined>;
+
+export interface LambdaIngestDependencies extends IngestDependencies {
+  /** Secrets Manager access, for tests; in Lambda the default client uses the function's role. */
+  secrets?: ReadTokenSecretOptions;
+  /** Where JSON log lines go. Default: stdout. */
+  logSink?: (line: string) => void;
+}
+
+export async function createLambdaIngest(env: Env, deps: LambdaIngestDependencies = {}): Promise<IngestApp> {
+  const secretId = env.ACCESSLAKE_TOKENS_SECRET;
+  if (secretId && env.ACCESSLAKE_TOKENS) {
+    throw new ConfigError('set ACCESSLAKE_TOKENS or ACCESSLAKE_TOKENS_SECRET, not both');
+  }
+  const tokens = secretId
+    ? await readTokensFromSecret(secretId, { region: env.AWS_REGION, ...deps.secrets })
+    : undefined;
+  const config = resolveIngestConfig(tokens ? { token: tokens } : {}, env);
+  const logger =
+    deps.logger ??
+    createLogger({
+      level: config.logLevel,
+      sink: deps.logSink ?? ((line) => process.stdout.write(`${line}\n`)),
+      fields: { component: 'ingest', function: env.AWS_LAMBDA_FUNCTION_NAME ?? 'local' },
+    });
+  const app = await createIngestFromConfig(config, { ...deps, logger });
+  logger.info('ingest ready', { storage: config.storage, tokens: config.tokens.length });
+  return app;
+}

@@ -1,0 +1,36 @@
+/**
+ * Deno entry for ingest: `deno run --allow-net --allow-env --allow-read --allow-write runtimes/deno/main.ts`.
+ * Configuration is read once from `Deno.env` with the same names as `accesslake serve`
+ * (ACCESSLAKE_STORAGE, ACCESSLAKE_TOKENS, ACCESSLAKE_HOST, ACCESSLAKE_PORT, …). `--allow-read/--allow-write`
+ * are only needed for file storage; S3 needs `--allow-net` and the AWS_* credentials in the environment.
+ */
+import { resolveIngestConfig } from '../../ingest/config.ts';
+import { createIngestFromConfig } from '../../ingest/create-from-config.ts';
+import { createLogger } from '../../lib/log/index.ts';
+import { parseInteger } from '../../lib/units/index.ts';
+
+const env = Deno.env.toObject();
+const config = resolveIngestConfig({}, env);
+const hostname = env.ACCESSLAKE_HOST ?? '127.0.0.1';
+const port = parseInteger(env.ACCESSLAKE_PORT ?? '8080', 'ACCESSLAKE_PORT', 0, 65535);
+const logger = createLogger({ level: config.logLevel, fields: { component: 'ingest', runtime: 'deno' } });
+const app = await createIngestFromConfig(config, { logger });
+
+const server = Deno.serve(
+  {
+    hostname,
+    port,
+    onListen: (addr) => {
+      const host = addr.hostname.includes(':') ? `[${addr.hostname}]` : addr.hostname;
+      logger.info('ingest listening', { url: `http://${host}:${addr.port}`, storage: config.storage });
+    },
+  },
+  app.fetch,
+);
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  Deno.addSignalListener(signal, () => {
+    logger.info('ingest stopping', { signal });
+    void server.shutdown();
+  });
+}
