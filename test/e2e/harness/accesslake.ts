@@ -1,0 +1,94 @@
+/**
+ * The project's own processes, started the way users start them: `node bin/accesslake.mjs serve|agent`.
+ * Each is one Node process (the bin registers tsx in-process), so its PID is the one whose CPU and memory
+ * the benchmark reads and the one `kill -9` hits.
+ */
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { MOTO_CREDENTIALS, MOTO_REGION } from '../../helpers/moto.ts';
+import { type ManagedProcess, startProcess, waitFor } from './process.ts';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+const BIN = join(REPO_ROOT, 'bin/accesslake.mjs');
+
+export interface IngestOptions {
+  port: number;
+  token: string;
+  /** A folder, or `s3://bucket/prefix` with `s3Endpoint`. */
+  storage: string;
+  s3Endpoint?: string;
+  logFile: string;
+}
+
+/** Starts `accesslake serve` and waits for `/healthz`. */
+export async function startIngest(options: IngestOptions): Promise<ManagedProcess> {
+  const args = [BIN, 'serve', '--host', '127.0.0.1', '--port', String(options.port)];
+  args.push('--token', options.token, '--storage', options.storage, '--log-level', 'warn');
+  if (options.s3Endpoint) args.push('--s3-endpoint', options.s3Endpoint);
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+    AWS_REGION: MOTO_REGION,
+  };
+  const proc = startProcess('ingest', process.execPath, args, { logFile: options.logFile, env });
+  try {
+    await waitFor(
+      'ingest /healthz',
+      async () => {
+        if (!proc.isRunning()) throw new Error(`ingest exited: ${proc.outputTail()}`);
+        const res = await fetch(`http://127.0.0.1:${options.port}/healthz`);
+        return res.ok ? true : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  return proc;
+}
+
+export interface AgentOptions {
+  files: string[];
+  endpoint: string;
+  token: string;
+  format: string;
+  stateDir: string;
+  batchAge?: string;
+  batchBytes?: string;
+  source?: string;
+  logFile: string;
+}
+
+/** Starts `accesslake agent`; it runs until stopped. */
+export function startAgent(options: AgentOptions): ManagedProcess {
+  const args = [BIN, 'agent'];
+  for (const file of options.files) args.push('--file', file);
+  args.push('--endpoint', options.endpoint, '--token', options.token, '--format', options.format);
+  args.push('--state-dir', options.stateDir, '--source', options.source ?? 'e2e');
+  if (options.batchAge) args.push('--batch-age', options.batchAge);
+  if (options.batchBytes) args.push('--batch-bytes', options.batchBytes);
+  return startProcess('agent', process.execPath, args, { logFile: options.logFile });
+}
+
+/** `accesslake agent status --state-dir DIR`: its output, and whether it exited 0. */
+export function agentStatus(stateDir: string): Promise<{ ok: boolean; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, 'agent', 'status', '--state-dir', stateDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ ok: code === 0, output });
+    });
+  });
+}
