@@ -15,8 +15,8 @@ export const TRINO_MACROS: readonly string[] = [
   `CREATE OR REPLACE MACRO date_format(t, f) AS strftime(t, ${MYSQL_TO_STRFTIME})`,
   'CREATE OR REPLACE MACRO to_unixtime(t) AS epoch(t)',
   'CREATE OR REPLACE MACRO from_unixtime(x) AS to_timestamp(x)',
-  // Trino's approx_percentile returns a value of the column (a quantile of the digest), never an
-  // interpolation; quantile_disc is the exact counterpart: the value at index floor((n - 1) * p).
+  // Trino's approx_percentile returns a value of the column (a quantile of its digest), never an
+  // interpolation; quantile_disc is the exact counterpart: the nearest-rank value, ceil(n * p)-th.
   'CREATE OR REPLACE MACRO approx_percentile(x, p) AS quantile_disc(x, p)',
   // Exact where Trino estimates (standard error 2.3%); exact is what a local lake can afford.
   'CREATE OR REPLACE MACRO approx_distinct(x) AS count(DISTINCT x)',
