@@ -73,7 +73,7 @@ describe.each(Object.entries(RANGES))(
     it('status-classes counts requests per minute and status class', async () => {
       const expected = [...countBy(rows, (r) => `${minuteOf(r)}|${String(r.status)[0]}xx`)]
         .map(([key, group]) => {
-          const [minute, status_class] = key.split('|');
+          const [minute = '', status_class = ''] = key.split('|');
           return { minute, status_class, requests: group.length };
         })
         .sort((a, b) => (a.minute + a.status_class < b.minute + b.status_class ? -1 : 1));
