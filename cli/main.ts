@@ -8,7 +8,10 @@ export type CommandRunner = (argv: string[], env: Record<string, string | undefi
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CommandRunner }> }> = {
   serve: { summary: 'run the ingest HTTP server', load: () => import('./commands/serve.ts') },
-  gen: { summary: 'generate realistic nginx traffic: a log file or real requests', load: () => import('./commands/gen.ts') },
+  gen: {
+    summary: 'generate realistic nginx traffic: a log file or real requests',
+    load: () => import('./commands/gen.ts'),
+  },
   query: {
     summary: 'run SQL or a named query on DuckDB or Athena',
     load: () => import('./commands/query.ts'),
