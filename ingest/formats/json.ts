@@ -1,11 +1,14 @@
 import { fail, ok } from '../records/canonical.ts';
-import type { FieldMap, FieldValue } from '../records/normalize.ts';
+import type { FieldMap } from '../records/normalize.ts';
 import type { LineParser } from './types.ts';
+import { decodeNginxEscapes } from './unescape.ts';
 
 /**
- * nginx `escape=json` lines, e.g. docs/nginx-json-format.md's
+ * nginx `escape=json` lines, e.g. nginx/accesslake-json.conf's
  * `{"ts":"$time_iso8601","remote_addr":"$remote_addr",...,"status":$status,"bytes_sent":$body_bytes_sent}`.
  * Keys may be canonical names or nginx variable names; nested values are kept as JSON text.
+ * A JSON-shaped format logged without `escape=json` carries nginx's default `\xHH` escapes, which JSON
+ * does not allow; such a line is read once more with those escapes decoded.
  */
 export const jsonLineParser: LineParser = {
   name: 'json',
@@ -14,14 +17,20 @@ export const jsonLineParser: LineParser = {
     try {
       value = JSON.parse(line);
     } catch (error) {
-      return fail(`json: not valid JSON (${(error as Error).message})`);
+      const retried = line.includes('\\x') ? parseWithNginxEscapes(line) : undefined;
+      if (retried === undefined) return fail(`json: not valid JSON (${(error as Error).message})`);
+      value = retried;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return fail('json: expected one JSON object per line');
     }
-    const fields: FieldMap = {};
-    for (const [key, field] of Object.entries(value)) fields[key] = flatten(field);
-    return ok(fields);
+    // nginx's JSON lines are flat; copy only when a value is nested (hot path: no allocation per line).
+    const fields = value as Record<string, unknown>;
+    for (const key in fields) {
+      const field = fields[key];
+      if (typeof field === 'object' && field !== null) fields[key] = JSON.stringify(field);
+    }
+    return ok(fields as FieldMap);
   },
 };
 
@@ -29,4 +38,20 @@ function flatten(value: unknown): FieldValue {
   if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
     return value;
   return JSON.stringify(value);
+}
+
+const NGINX_ESCAPES = /(?:\\x[0-9A-Fa-f]{2})+/g;
+
+/** `\xHH` runs → the text they encode, re-escaped for JSON; undefined when the line is still not JSON. */
+function parseWithNginxEscapes(line: string): unknown {
+  const text = line.replace(NGINX_ESCAPES, (run) => {
+    const decoded = decodeNginxEscapes(run);
+    // Bytes that are not UTF-8 stay as nginx wrote them, with the backslash escaped for JSON.
+    return decoded === run ? run.replaceAll('\\', '\\\\') : JSON.stringify(decoded).slice(1, -1);
+  });
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -165,8 +165,10 @@ function readRequest(fields: FieldMap): Result<RequestLine> {
   if (method === null) return fail('method: missing (log $request or $request_method)');
   if (!HTTP_TOKEN.test(method)) return fail(`method: not an HTTP token: ${quote(method)}`);
   if (path === null) return fail('path: missing (log $request or $request_uri)');
-  if (textEncoder.encode(path).length > MAX_PATH_BYTES)
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only long paths need the exact (allocating) byte count.
+  if (path.length * 3 > MAX_PATH_BYTES && textEncoder.encode(path).length > MAX_PATH_BYTES) {
     return fail(`path: longer than ${MAX_PATH_BYTES} bytes`);
+  }
   if (protocol !== null && !PROTOCOL.test(protocol))
     return fail(`protocol: expected e.g. HTTP/1.1, got ${quote(protocol)}`);
   return ok({ method: method.toUpperCase(), path, protocol });
@@ -204,7 +206,8 @@ function optionalNumber(value: FieldValue): number | null | undefined {
 function collectExtra(fields: FieldMap): Record<string, string> | undefined {
   let extra: Record<string, string> | undefined;
   let count = 0;
-  for (const [key, value] of Object.entries(fields)) {
+  for (const key in fields) {
+    const value = fields[key];
     if (CONSUMED.has(key) || value === undefined || value === null || value === '' || value === '-') continue;
     if (count >= EXTRA_LIMITS.maxFields) break;
     const name = key.slice(0, EXTRA_LIMITS.maxKeyLength);
