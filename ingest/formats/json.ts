@@ -34,12 +34,6 @@ export const jsonLineParser: LineParser = {
   },
 };
 
-function flatten(value: unknown): FieldValue {
-  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-    return value;
-  return JSON.stringify(value);
-}
-
 const NGINX_ESCAPES = /(?:\\x[0-9A-Fa-f]{2})+/g;
 
 /** `\xHH` runs → the text they encode, re-escaped for JSON; undefined when the line is still not JSON. */
