@@ -5,7 +5,7 @@ export class UnsupportedFormatError extends HttpError {
   constructor(spec: string) {
     super(
       415,
-      `unsupported log format ${JSON.stringify(spec.slice(0, 80))}: use json, combined, main or an nginx log_format string`,
+      `unsupported log format ${JSON.stringify(spec.slice(0, 80))}: use json, combined, main, s3, alb or an nginx log_format string (one with $variables)`,
     );
   }
 }

@@ -7,6 +7,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../../lib/errors/index.ts';
+import { COMBINED_LOG_FORMAT } from './index.ts';
 import { type EscapeMode, toLogFormatSpec } from './log-format-spec.ts';
 import { NginxConfSyntaxError, type NginxDirective, parseNginxConf } from './nginx-conf-parse.ts';
 
@@ -61,10 +62,6 @@ export interface ReadNginxConfOptions {
   prefix?: string;
 }
 
-/** The built-in format nginx defines in ngx_http_log_module.c; it cannot be redefined. */
-export const COMBINED_FORMAT =
-  '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
-
 const MAX_INCLUDE_DEPTH = 16;
 /** Blocks whose access_log/log_format belong to other modules (TCP/UDP proxy, mail) and never hold HTTP logs. */
 const FOREIGN_BLOCKS = new Set(['stream', 'mail']);
@@ -90,7 +87,7 @@ export async function readNginxConf(path: string, options: ReadNginxConfOptions 
       {
         name: 'combined',
         escape: 'default',
-        format: COMBINED_FORMAT,
+        format: COMBINED_LOG_FORMAT,
         spec: 'combined',
         file: '(built in)',
         line: 0,

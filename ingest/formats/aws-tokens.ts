@@ -1,0 +1,75 @@
+/**
+ * The space-separated lines AWS writes for S3 server access logs and load balancer access logs: bare
+ * words, `"quoted strings"` (ALB escapes `"` and `\` inside them with a backslash) and `[bracketed]`
+ * times (S3). One left-to-right pass, no regular expression.
+ */
+import { fail, ok, type Result } from '../records/canonical.ts';
+
+/** Splits `line` into its fields; quotes and brackets are removed, backslash escapes resolved. */
+export function splitAwsLine(line: string, format: string): Result<string[]> {
+  const fields: string[] = [];
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    const c = line.charCodeAt(i);
+    if (c === 0x22) {
+      // A quoted field ends at a quote followed by a blank or the end of the line.
+      let value = '';
+      let j = i + 1;
+      let closed = false;
+      while (j < n) {
+        const d = line.charCodeAt(j);
+        if (d === 0x5c && j + 1 < n) {
+          const escaped = line[j + 1]!;
+          value += escaped === '"' || escaped === '\\' ? escaped : `\\${escaped}`;
+          j += 2;
+          continue;
+        }
+        if (d === 0x22 && (j + 1 === n || line.charCodeAt(j + 1) === 0x20)) {
+          closed = true;
+          break;
+        }
+        value += line[j];
+        j++;
+      }
+      if (!closed) {
+        return fail(
+          `${format} field ${fields.length + 1}: missing closing quote for the value that starts at column ${i + 2}`,
+        );
+      }
+      fields.push(value);
+      i = j + 1;
+    } else if (c === 0x5b) {
+      const close = line.indexOf(']', i + 1);
+      if (close === -1) {
+        return fail(
+          `${format} field ${fields.length + 1}: missing "]" for the value that starts at column ${i + 2}`,
+        );
+      }
+      fields.push(line.slice(i + 1, close));
+      i = close + 1;
+    } else {
+      let j = line.indexOf(' ', i);
+      if (j === -1) j = n;
+      fields.push(line.slice(i, j));
+      i = j;
+    }
+    if (i < n) {
+      if (line.charCodeAt(i) !== 0x20) {
+        return fail(
+          `${format} field ${fields.length}: expected a blank at column ${i + 1}, got ${JSON.stringify(line[i])}`,
+        );
+      }
+      i++;
+    }
+  }
+  return ok(fields);
+}
+
+/** `ip:port` → ip. IPv6 addresses come without brackets (`2001:db8::5:52000`), so the port follows the last colon. */
+export function hostOfEndpoint(endpoint: string): string {
+  const colon = endpoint.lastIndexOf(':');
+  if (colon === -1) return endpoint;
+  const host = endpoint.slice(0, colon);
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}

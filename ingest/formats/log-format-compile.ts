@@ -1,0 +1,236 @@
+/**
+ * nginx `log_format` string → a {@link LineParser}. The format is compiled once into a list of steps, one
+ * per variable, each knowing the literal text that ends it; parsing a line is then a left-to-right walk
+ * of `indexOf`/`startsWith` calls with no regular expression and no backtracking, so a hostile line
+ * costs at most one scan per variable. Variables written back to back, the fixed-width `$time_local` and
+ * upstream lists are cut by what their values may contain (log-format-vars.ts).
+ */
+import { fail, ok, type Result } from '../records/canonical.ts';
+import type { FieldMap } from '../records/normalize.ts';
+import { LogFormatSyntaxError } from './errors.ts';
+import { type EscapeMode, type LogFormatSource, parseLogFormatSpec } from './log-format-spec.ts';
+import { isListVariable, type Shape, scanList, scanShape, shapeOf } from './log-format-vars.ts';
+import type { LineParser } from './types.ts';
+import { decodeJsonEscapes, decodeNginxEscapes } from './unescape.ts';
+
+/** A compiled log_format; its fields are named by nginx variable (`time_local`, `http_user_agent`, …). */
+export interface CompiledLogFormat extends LineParser {
+  readonly escape: EscapeMode;
+  /** Variable names in format order, lower case, without `$`. */
+  readonly variables: readonly string[];
+  /** `literals[i]` precedes `variables[i]`; the last one follows the last variable. */
+  readonly literals: readonly string[];
+}
+
+/** Longest spec accepted; real formats are a few hundred characters. */
+export const MAX_SPEC_LENGTH = 8192;
+
+type Mode = 'search' | 'shape' | 'list' | 'rest' | 'end';
+
+interface Step {
+  variable: string;
+  /** Field name in the map, or null when the value is not kept (`$is_args`, a repeated variable). */
+  key: string | null;
+  /** The literal that follows the value. */
+  next: string;
+  mode: Mode;
+  shape: Shape | undefined;
+  /** The value is JSON-escaped and its end is a quote: skip `\"` while searching. */
+  skipEscapedQuotes: boolean;
+}
+
+interface Piece {
+  variable: string;
+  /** Index of the `$` in the format. */
+  at: number;
+}
+
+/**
+ * Compiles a log_format spec (`[escape=…] <format>`, see log-format-spec.ts).
+ * @throws {LogFormatSyntaxError} (400) naming the column in `spec` that does not compile
+ * @example
+ * const parser = compileLogFormat('$remote_addr [$time_local] "$request" $status');
+ * parser.parse('10.0.0.1 [10/Jan/2025:14:31:02 +0000] "GET / HTTP/1.1" 200');
+ */
+export function compileLogFormat(spec: string, name: string = spec): CompiledLogFormat {
+  if (spec.length > MAX_SPEC_LENGTH) {
+    throw new LogFormatSyntaxError(`the log_format string is longer than ${MAX_SPEC_LENGTH} characters`, 1);
+  }
+  const source = parseLogFormatSpec(spec);
+  const { pieces, literals } = splitFormat(source);
+  if (pieces.length === 0) {
+    throw new LogFormatSyntaxError('the log_format has no $variables, so it cannot describe a line', 1);
+  }
+  const steps = plan(pieces, literals, source);
+  const decode =
+    source.escape === 'default' ? decodeNginxEscapes : source.escape === 'json' ? decodeJsonEscapes : null;
+  const prefix = literals[0]!;
+  const firstName = `$${pieces[0]!.variable}`;
+  const strictEnd = steps[steps.length - 1]!.mode === 'search';
+
+  function parse(line: string): Result<FieldMap> {
+    if (!line.startsWith(prefix)) {
+      return fail(
+        `${firstName}: expected ${quote(prefix)} at column 1, got ${quote(line.slice(0, prefix.length))}`,
+      );
+    }
+    const fields: FieldMap = {};
+    let pos = prefix.length;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      let end: number;
+      switch (step.mode) {
+        case 'search':
+          end = step.skipEscapedQuotes ? findUnescaped(line, step.next, pos) : line.indexOf(step.next, pos);
+          if (end === -1) return fail(missing(step, pos));
+          break;
+        case 'end':
+          end = line.length - step.next.length;
+          if (end < pos || !line.endsWith(step.next)) return fail(missing(step, pos));
+          break;
+        case 'rest':
+          end = line.length;
+          break;
+        default: {
+          end = step.mode === 'list' ? scanList(line, pos) : scanShape(line, pos, step.shape!);
+          if (end === -1)
+            return fail(`$${step.variable}: line ends at column ${line.length + 1}, value is cut short`);
+          if (!line.startsWith(step.next, end)) {
+            return fail(
+              `$${step.variable}: expected ${quote(step.next)} at column ${end + 1}, got ${quote(line.slice(end, end + step.next.length))}`,
+            );
+          }
+        }
+      }
+      if (step.key !== null) {
+        const raw = line.slice(pos, end);
+        fields[step.key] = decode !== null && raw.includes('\\') ? decode(raw) : raw;
+      }
+      pos = end + step.next.length;
+    }
+    if (strictEnd && pos !== line.length) {
+      const last = steps[steps.length - 1]!;
+      return fail(
+        `$${last.variable}: unexpected text after the format at column ${pos + 1}: ${quote(line.slice(pos))}`,
+      );
+    }
+    return ok(fields);
+  }
+
+  return {
+    name,
+    escape: source.escape,
+    variables: pieces.map((p) => p.variable),
+    literals,
+    parse,
+  };
+}
+
+/** The format → variables and the literal text around them, as nginx's ngx_http_log_compile_format reads it. */
+function splitFormat(source: LogFormatSource): { pieces: Piece[]; literals: string[] } {
+  const { format } = source;
+  const pieces: Piece[] = [];
+  const literals: string[] = [];
+  let literal = '';
+  let i = 0;
+  while (i < format.length) {
+    const ch = format[i]!;
+    if (ch !== '$') {
+      literal += ch;
+      i++;
+      continue;
+    }
+    const at = i;
+    i++;
+    const braced = format[i] === '{';
+    if (braced) i++;
+    const nameStart = i;
+    while (i < format.length && /[A-Za-z0-9_]/.test(format[i]!)) i++;
+    const variable = format.slice(nameStart, i).toLowerCase();
+    if (braced) {
+      if (format[i] !== '}') {
+        throw new LogFormatSyntaxError(
+          `the closing } of "\${${variable}" is missing`,
+          source.columnOf(Math.min(i, format.length - 1)),
+        );
+      }
+      i++;
+    }
+    if (variable === '') {
+      throw new LogFormatSyntaxError(
+        '"$" must be followed by a variable name (letters, digits, "_") or {name}',
+        source.columnOf(at),
+      );
+    }
+    literals.push(literal);
+    literal = '';
+    pieces.push({ variable, at });
+  }
+  literals.push(literal);
+  return { pieces, literals };
+}
+
+function plan(pieces: Piece[], literals: string[], source: LogFormatSource): Step[] {
+  const seen = new Set<string>();
+  const hasBodyBytes = pieces.some((p) => p.variable === 'body_bytes_sent');
+  return pieces.map((piece, i) => {
+    const next = literals[i + 1]!;
+    const last = i === pieces.length - 1;
+    const shape = shapeOf(piece.variable);
+    let mode: Mode;
+    if (shape?.length !== undefined && (next !== '' || !last)) mode = 'shape';
+    else if (last) mode = next === '' ? 'rest' : source.escape === 'none' ? 'end' : 'search';
+    else if (next === '') {
+      if (!shape) {
+        const following = pieces[i + 1]!;
+        throw new LogFormatSyntaxError(
+          `$${piece.variable} is followed directly by $${following.variable} with no text between them, so a line cannot be split there: put a separator between them`,
+          source.columnOf(following.at),
+        );
+      }
+      mode = 'shape';
+    } else if (isListVariable(piece.variable) && ' ,:'.includes(next[0]!)) mode = 'list';
+    else mode = 'search';
+
+    let key: string | null = piece.variable;
+    // $is_args only says whether $args is empty; $uri and $args already give the path.
+    if (key === 'is_args' || seen.has(key)) key = null;
+    // The canonical bytes_sent is the body size, as in combined; nginx's $bytes_sent (headers included)
+    // is kept under its own name when both are logged.
+    else if (key === 'bytes_sent' && hasBodyBytes) key = 'total_bytes_sent';
+    seen.add(piece.variable);
+
+    return {
+      variable: piece.variable,
+      key,
+      next,
+      mode,
+      shape,
+      skipEscapedQuotes: source.escape === 'json' && next.startsWith('"'),
+    };
+  });
+}
+
+/** indexOf that skips a `"` preceded by an odd number of backslashes (an escaped quote inside a JSON value). */
+function findUnescaped(line: string, needle: string, from: number): number {
+  let index = line.indexOf(needle, from);
+  while (index !== -1) {
+    let backslashes = 0;
+    for (let j = index - 1; j >= from && line.charCodeAt(j) === 0x5c; j--) backslashes++;
+    if (backslashes % 2 === 0) return index;
+    index = line.indexOf(needle, index + 1);
+  }
+  return -1;
+}
+
+function missing(step: Step, pos: number): string {
+  if (step.next.startsWith('"')) {
+    return `$${step.variable}: missing closing quote for the value that starts at column ${pos + 1}`;
+  }
+  return `$${step.variable}: expected ${quote(step.next)} after the value that starts at column ${pos + 1}`;
+}
+
+function quote(text: string): string {
+  const s = JSON.stringify(text);
+  return s.length > 60 ? `${s.slice(0, 57)}..."` : s;
+}

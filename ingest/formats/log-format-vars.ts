@@ -1,0 +1,123 @@
+/**
+ * What the compiler knows about individual nginx variables: the characters a value can hold (so two
+ * variables written back to back, as in `$host$request_uri`, can still be told apart) and which ones
+ * nginx writes as lists (`$upstream_response_time` behind several upstreams: `0.010, 0.002 : 0.004`).
+ */
+
+/** The characters a variable's value may contain; nginx's `-` for "empty" is always accepted too. */
+export interface Shape {
+  accepts(code: number): boolean;
+  /** The value never exceeds this many characters (`$is_args` is `?` or empty). */
+  maxLength?: number;
+  /** The value always has exactly this many characters (`$time_local`). */
+  length?: number;
+}
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const isLower = (c: number) => c >= 0x61 && c <= 0x7a;
+const isUpper = (c: number) => c >= 0x41 && c <= 0x5a;
+const isAlnum = (c: number) => isDigit(c) || isLower(c) || isUpper(c);
+const isHex = (c: number) => isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+
+const DIGITS: Shape = { accepts: isDigit };
+const DECIMAL: Shape = { accepts: (c) => isDigit(c) || c === 0x2e };
+// RFC 9110 token characters.
+const TOKEN: Shape = { accepts: (c) => isAlnum(c) || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c)) };
+const ADDRESS: Shape = { accepts: (c) => isHex(c) || c === 0x2e || c === 0x3a };
+const HOST: Shape = { accepts: (c) => isAlnum(c) || c === 0x2e || c === 0x2d || c === 0x5f || c === 0x3a };
+const NOT_BLANK: Shape = { accepts: (c) => c !== 0x20 };
+const URI_PATH: Shape = { accepts: (c) => c !== 0x20 && c !== 0x3f };
+
+const SHAPES = new Map<string, Shape>([
+  ['status', { accepts: isDigit, maxLength: 3 }],
+  ['body_bytes_sent', DIGITS],
+  ['bytes_sent', DIGITS],
+  ['request_length', DIGITS],
+  ['connection', DIGITS],
+  ['connection_requests', DIGITS],
+  ['server_port', DIGITS],
+  ['remote_port', DIGITS],
+  ['pid', DIGITS],
+  ['msec', DECIMAL],
+  ['request_time', DECIMAL],
+  ['pipe', { accepts: (c) => c === 0x70 || c === 0x2e, maxLength: 1 }],
+  ['is_args', { accepts: (c) => c === 0x3f, maxLength: 1 }],
+  ['scheme', { accepts: isLower }],
+  ['request_method', TOKEN],
+  ['server_protocol', { accepts: (c) => isAlnum(c) || c === 0x2f || c === 0x2e }],
+  ['remote_addr', ADDRESS],
+  ['realip_remote_addr', ADDRESS],
+  ['server_addr', ADDRESS],
+  ['host', HOST],
+  ['http_host', HOST],
+  ['server_name', HOST],
+  ['hostname', HOST],
+  ['uri', URI_PATH],
+  ['document_uri', URI_PATH],
+  ['request_uri', NOT_BLANK],
+  ['args', NOT_BLANK],
+  ['query_string', NOT_BLANK],
+  ['request_id', { accepts: isHex, maxLength: 32 }],
+  ['time_iso8601', { accepts: (c) => isDigit(c) || c === 0x2d || c === 0x3a || c === 0x2b || c === 0x54 }],
+  // "10/Jan/2025:14:31:02 +0000"
+  ['time_local', { accepts: () => true, length: 26 }],
+]);
+
+/** Variables nginx writes as one entry per upstream tried: `a, b` across servers, `a : b` across groups. */
+const LIST_VARIABLES = new Set([
+  'upstream_addr',
+  'upstream_status',
+  'upstream_response_time',
+  'upstream_connect_time',
+  'upstream_header_time',
+  'upstream_queue_time',
+  'upstream_response_length',
+  'upstream_bytes_received',
+  'upstream_bytes_sent',
+]);
+
+export function shapeOf(variable: string): Shape | undefined {
+  const known = SHAPES.get(variable);
+  if (known) return known;
+  if (variable.startsWith('arg_')) return NOT_BLANK;
+  return undefined;
+}
+
+export function isListVariable(variable: string): boolean {
+  return LIST_VARIABLES.has(variable);
+}
+
+/**
+ * The end of an upstream list starting at `pos`: items without blanks or commas, joined by `, ` or
+ * ` : `. The separator that follows the variable in the format is checked by the caller.
+ */
+export function scanList(line: string, pos: number): number {
+  let i = pos;
+  const n = line.length;
+  for (;;) {
+    while (i < n) {
+      const c = line.charCodeAt(i);
+      if (c === 0x20 || c === 0x2c) break;
+      i++;
+    }
+    if (line.charCodeAt(i) === 0x2c && line.charCodeAt(i + 1) === 0x20 && isItemStart(line, i + 2)) i += 2;
+    else if (line.startsWith(' : ', i) && isItemStart(line, i + 3)) i += 3;
+    else return i;
+  }
+}
+
+function isItemStart(line: string, i: number): boolean {
+  const c = line.charCodeAt(i);
+  return i < line.length && c !== 0x20 && c !== 0x2c;
+}
+
+/** The end of a value of `shape` starting at `pos`, or -1 when it cannot hold the text there. */
+export function scanShape(line: string, pos: number, shape: Shape): number {
+  // nginx writes "-" for an empty value whatever the variable.
+  if (line.charCodeAt(pos) === 0x2d && !shape.accepts(0x2d)) return pos + 1;
+  if (shape.length !== undefined) return pos + shape.length <= line.length ? pos + shape.length : -1;
+  const limit = Math.min(line.length, shape.maxLength === undefined ? line.length : pos + shape.maxLength);
+  let i = pos;
+  while (i < limit && shape.accepts(line.charCodeAt(i))) i++;
+  return i;
+}

@@ -1,0 +1,101 @@
+import { fail, ok } from '../records/canonical.ts';
+import type { FieldMap } from '../records/normalize.ts';
+import { splitAwsLine } from './aws-tokens.ts';
+import type { LineParser } from './types.ts';
+
+/**
+ * Amazon S3 server access log fields in log order, named as the Athena table in the AWS docs names them
+ * ("Using Amazon S3 server access logs to identify requests",
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-s3-access-logs-to-identify-requests.html;
+ * field meanings: https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html). AWS appends new
+ * fields at the end over time, so only the first 18 are required and anything beyond the list is ignored,
+ * as Athena's `.*$` does.
+ */
+export const S3_FIELDS = [
+  'bucketowner',
+  'bucket_name',
+  'requestdatetime',
+  'remoteip',
+  'requester',
+  'requestid',
+  'operation',
+  'key',
+  'request_uri',
+  'httpstatus',
+  'errorcode',
+  'bytessent',
+  'objectsize',
+  'totaltime',
+  'turnaroundtime',
+  'referrer',
+  'useragent',
+  'versionid',
+  'hostid',
+  'sigv',
+  'ciphersuite',
+  'authtype',
+  'endpoint',
+  'tlsversion',
+  'accesspointarn',
+  'aclrequired',
+  'sourceregion',
+] as const;
+
+const REQUIRED_FIELDS = 18;
+const INDEX = Object.fromEntries(S3_FIELDS.map((name, i) => [name, i])) as Record<
+  (typeof S3_FIELDS)[number],
+  number
+>;
+
+/** Fields that become canonical ones; the rest are kept under their Athena names in `extra`. */
+const MAPPED = new Set<string>([
+  'requestdatetime',
+  'remoteip',
+  'request_uri',
+  'httpstatus',
+  'bytessent',
+  'totaltime',
+  'referrer',
+  'useragent',
+  'endpoint',
+]);
+
+/**
+ * `s3`: one S3 server access log record per line. Time, client IP, request line, status, bytes, total
+ * time (ms → s), referrer, user agent and endpoint (the Host header) map onto the canonical record.
+ * Records without an HTTP request (lifecycle transitions, `-` request URI) are rejected with the reason.
+ */
+export const s3LineParser: LineParser = {
+  name: 's3',
+  parse(line) {
+    const split = splitAwsLine(line, 's3');
+    if (!split.success) return split;
+    const values = split.data;
+    if (values.length < REQUIRED_FIELDS) {
+      return fail(
+        `s3: expected at least ${REQUIRED_FIELDS} fields (through versionid), got ${values.length}`,
+      );
+    }
+    const field = (name: (typeof S3_FIELDS)[number]) => values[INDEX[name]];
+    const totalTime = field('totaltime');
+    const bytes = field('bytessent');
+    const fields: FieldMap = {
+      time_local: field('requestdatetime'),
+      remote_addr: field('remoteip'),
+      request: field('request_uri'),
+      status: field('httpstatus'),
+      // S3 writes "-" for zero bytes sent.
+      bytes_sent: bytes === '-' ? '0' : bytes,
+      request_time: totalTime !== undefined && /^\d+$/.test(totalTime) ? Number(totalTime) / 1000 : totalTime,
+      referer: field('referrer'),
+      user_agent: field('useragent'),
+      host: field('endpoint'),
+    };
+    const count = Math.min(values.length, S3_FIELDS.length);
+    for (let i = 0; i < count; i++) {
+      const name = S3_FIELDS[i]!;
+      if (!MAPPED.has(name)) fields[name] = values[i];
+    }
+    return ok(fields);
+  },
+};
