@@ -1,0 +1,73 @@
+/**
+ * Turns a resolved {@link ReportConfig} into a run: the engine, the output storage, the link maker and
+ * the mailer, closed again afterwards. The CLI and the Lambda both come through here; the Lambda passes
+ * clients it keeps between invocations.
+ */
+
+import type { AthenaClient } from '@aws-sdk/client-athena';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createStorage } from '../ingest/storage/index.ts';
+import type { Logger } from '../lib/log/index.ts';
+import { createAthenaEngine, createDuckDbEngine, type QueryEngine } from '../query/index.ts';
+import type { ReportConfig } from './config.ts';
+import { createMailer } from './email/send.ts';
+import { createLinkMaker } from './output/links.ts';
+import { type ReportOutcome, runReport } from './run-report.ts';
+
+export interface ReportDeps {
+  s3Client?: S3Client;
+  athenaClient?: AthenaClient;
+  logger?: Logger;
+}
+
+export async function runReportFromConfig(
+  config: ReportConfig,
+  deps: ReportDeps = {},
+): Promise<ReportOutcome> {
+  let s3 = deps.s3Client;
+  const s3Client = () => {
+    s3 ??= new S3Client({
+      region: config.s3.region,
+      ...(config.s3.endpoint ? { endpoint: config.s3.endpoint, forcePathStyle: true } : {}),
+    });
+    return s3;
+  };
+  const storageOptions = () => ({ s3: { client: s3Client() } });
+  const output = await createStorage(config.out, config.out.startsWith('s3://') ? storageOptions() : {});
+  const staging = config.staging
+    ? await createStorage(config.staging, config.staging.startsWith('s3://') ? storageOptions() : {})
+    : undefined;
+  const links = createLinkMaker(output.url, {
+    client: s3Client,
+    expiresInSeconds: config.linkExpiresSeconds,
+  });
+  const mailer = config.email ? createMailer(config.email) : undefined;
+
+  const engine: QueryEngine =
+    config.engine === 'duckdb'
+      ? await createDuckDbEngine({ lake: config.lake })
+      : createAthenaEngine({
+          workgroup: config.athena.workgroup,
+          database: config.athena.database,
+          region: config.athena.region,
+          ...(config.athena.endpoint ? { endpoint: config.athena.endpoint } : {}),
+          ...(deps.athenaClient ? { client: deps.athenaClient } : {}),
+        });
+  try {
+    return await runReport({
+      period: config.period,
+      engine,
+      output,
+      links,
+      top: config.top,
+      athena: { database: config.athena.database, ...(staging ? { staging } : {}) },
+      ...(mailer ? { mailer } : {}),
+      ...(deps.logger ? { logger: deps.logger } : {}),
+    });
+  } finally {
+    await engine.close();
+    mailer?.close();
+    // A client we made is ours to close; one passed in belongs to the caller (the Lambda keeps it warm).
+    if (s3 && !deps.s3Client) s3.destroy();
+  }
+}
