@@ -6,7 +6,9 @@ SELECT
   count_if(status >= 500) AS server_errors,
   round(CAST(count_if(status >= 500) AS double) / count(*), 4) AS error_rate
 FROM access_logs
-WHERE concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
+-- year: a plain column range that partition projection can enumerate from; concat: the exact hours.
+WHERE year BETWEEN substr('{{from_hour}}', 1, 4) AND substr('{{to_hour}}', 1, 4)
+  AND concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
   AND ts >= '{{from_ts}}' AND ts < '{{to_ts}}'
 GROUP BY 1
 ORDER BY 1

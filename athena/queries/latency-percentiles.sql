@@ -6,7 +6,9 @@ SELECT
   approx_percentile(request_time, 0.95) AS p95,
   approx_percentile(request_time, 0.99) AS p99
 FROM access_logs
-WHERE concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
+-- year: a plain column range that partition projection can enumerate from; concat: the exact hours.
+WHERE year BETWEEN substr('{{from_hour}}', 1, 4) AND substr('{{to_hour}}', 1, 4)
+  AND concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
   AND ts >= '{{from_ts}}' AND ts < '{{to_ts}}'
   AND request_time IS NOT NULL
 GROUP BY 1

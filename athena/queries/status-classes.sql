@@ -5,7 +5,9 @@ SELECT
   concat(substr(CAST(status AS varchar), 1, 1), 'xx') AS status_class,
   count(*) AS requests
 FROM access_logs
-WHERE concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
+-- year: a plain column range that partition projection can enumerate from; concat: the exact hours.
+WHERE year BETWEEN substr('{{from_hour}}', 1, 4) AND substr('{{to_hour}}', 1, 4)
+  AND concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
   AND ts >= '{{from_ts}}' AND ts < '{{to_ts}}'
 GROUP BY 1, 2
 ORDER BY 1, 2

@@ -6,7 +6,9 @@ SELECT
   sum(bytes_sent) AS bytes_sent,
   approx_distinct(split_part(path, '?', 1)) AS distinct_paths
 FROM access_logs
-WHERE concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
+-- year: a plain column range that partition projection can enumerate from; concat: the exact hours.
+WHERE year BETWEEN substr('{{from_hour}}', 1, 4) AND substr('{{to_hour}}', 1, 4)
+  AND concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
   AND ts >= '{{from_ts}}' AND ts < '{{to_ts}}'
 GROUP BY 1
 ORDER BY 2 DESC, 1

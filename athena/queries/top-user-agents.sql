@@ -4,7 +4,9 @@ SELECT
   count(*) AS requests,
   approx_distinct(remote_addr) AS clients
 FROM access_logs
-WHERE concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
+-- year: a plain column range that partition projection can enumerate from; concat: the exact hours.
+WHERE year BETWEEN substr('{{from_hour}}', 1, 4) AND substr('{{to_hour}}', 1, 4)
+  AND concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
   AND ts >= '{{from_ts}}' AND ts < '{{to_ts}}'
 GROUP BY 1
 ORDER BY 2 DESC, 1
