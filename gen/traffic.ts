@@ -4,7 +4,8 @@
  * - `scanner`: one new address probing for /wp-login.php, /.env, … (a 404 burst);
  * - `search-storm`: one script hammering /api/search far above the rate limit (a 429 burst);
  * - `outage`: the legacy order API is down; clients retry it (a 502/504 burst).
- * The first burst comes 8–15 s in (so a short demo shows one), then about every 40 s.
+ * The first burst comes 8–15 s in (so a short demo shows one), then about every 40 s (less often
+ * below 10 requests/s).
  */
 import { EXTERNAL_REFERERS, ROUTES, type RouteKind, SCANNER_PATHS, SCANNER_USER_AGENTS } from './catalog.ts';
 import { type Client, type ClientPool, createClientPool } from './clients.ts';
@@ -62,6 +63,8 @@ export function createTrafficModel(options: TrafficModelOptions): { next(): Traf
   let burstIndex = random.int(0, BURST_ORDER.length - 1);
   let nextBurstAt = options.start + random.int(8_000, 15_000);
   let burst: Burst | undefined;
+  // About every 40 s at 10 req/s and above; rarer on quiet sites, so bursts never outweigh the traffic.
+  const burstGapSeconds = 40 * Math.max(1, 10 / rate);
 
   const startBurst = (at: number): Burst => {
     const kind = BURST_ORDER[burstIndex++ % BURST_ORDER.length]!;
@@ -178,7 +181,7 @@ export function createTrafficModel(options: TrafficModelOptions): { next(): Traf
       for (;;) {
         if (!burst && baseline >= nextBurstAt) burst = startBurst(nextBurstAt);
         if (burst && burst.next >= burst.end && baseline >= burst.end) {
-          nextBurstAt = burst.end + random.exponential(1 / 40) * msPerSecond;
+          nextBurstAt = burst.end + random.exponential(1 / burstGapSeconds) * msPerSecond;
           burst = undefined;
           continue;
         }
