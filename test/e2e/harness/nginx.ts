@@ -23,6 +23,8 @@ export const MAIN_LOG_FORMAT =
 export const STATIC_PATH = '/static/page.html';
 
 export interface StubStatus {
+  /** Open client connections, this stub_status request's own included. */
+  active: number;
   accepts: number;
   handled: number;
   requests: number;
@@ -39,8 +41,10 @@ export interface NginxServer {
   /** nginx's own request counter (stub_status). */
   stubStatus(): Promise<StubStatus>;
   /**
-   * Requests nginx wrote to the access log so far: stub_status `requests` minus the stub_status
-   * requests themselves (that location has `access_log off`).
+   * Requests nginx wrote to the access log, once it is idle: stub_status `requests` minus the
+   * stub_status requests themselves (that location has `access_log off`). Waits until no client
+   * connection but its own is open: requests wrk sent just before it closed its sockets are still read,
+   * answered and logged after wrk has exited.
    */
   loggedRequests(): Promise<number>;
   stop(): Promise<void>;
@@ -79,11 +83,13 @@ export async function startNginx(options: NginxOptions): Promise<NginxServer> {
   const url = `http://127.0.0.1:${port}`;
   let stubCalls = 0;
   const stubStatus = async (): Promise<StubStatus> => {
+    const res = await fetch(`${url}/nginx_status`);
+    // Counted once nginx answered: a refused connection while it starts is no request.
     stubCalls++;
-    const text = await (await fetch(`${url}/nginx_status`)).text();
-    const m = /server accepts handled requests\s+(\d+)\s+(\d+)\s+(\d+)/.exec(text);
+    const text = await res.text();
+    const m = /Active connections:\s*(\d+)\s+server accepts handled requests\s+(\d+)\s+(\d+)\s+(\d+)/.exec(text);
     if (!m) throw new Error(`unexpected stub_status answer: ${text}`);
-    return { accepts: Number(m[1]), handled: Number(m[2]), requests: Number(m[3]) };
+    return { active: Number(m[1]), accepts: Number(m[2]), handled: Number(m[3]), requests: Number(m[4]) };
   };
   try {
     await waitFor(
@@ -108,7 +114,14 @@ export async function startNginx(options: NginxOptions): Promise<NginxServer> {
     process: proc,
     stubStatus,
     async loggedRequests() {
-      const { requests } = await stubStatus();
+      const { requests } = await waitFor(
+        'nginx to finish its open connections',
+        async () => {
+          const status = await stubStatus();
+          return status.active <= 1 ? status : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
       return requests - stubCalls;
     },
     stop: () => proc.stop(),

@@ -1,0 +1,227 @@
+/**
+ * One bounded load run per setup, all alike: a fresh nginx with the JSON format, the shipper under test
+ * (none, the agent, syslog-ng), `wrk -t4 -c100` against a static file, CPU and peak RSS of the shipper
+ * over the load window from /proc, then a bounded drain to see whether it delivered every line.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startAgent, startIngest } from '../../test/e2e/harness/accesslake.ts';
+import { fileLake } from '../../test/e2e/harness/lake.ts';
+import { type NginxServer, STATIC_PATH, startNginx } from '../../test/e2e/harness/nginx.ts';
+import { sleep } from '../../test/e2e/harness/process.ts';
+import { runWrk, wrkErrorCount } from '../../test/e2e/harness/wrk.ts';
+import { freePort } from '../../test/helpers/moto.ts';
+import { startHttpSink } from './http-sink.ts';
+import { type LatencySummary, lakeLatency, paceRequests } from './latency.ts';
+import { startCpuWindow } from './proc-stats.ts';
+import { startSyslogNg } from './syslog-ng.ts';
+
+export const TOKEN = 'bench-token-0123456789';
+
+export interface BenchContext {
+  dir: string;
+  seconds: number;
+  log: (line: string) => void;
+}
+
+export interface ProcessFigures {
+  cpuPercent: number;
+  peakRssBytes: number;
+}
+
+export interface LoadRun {
+  setup: string;
+  rps: number;
+  wrkErrors: number;
+  logged: number;
+  logBytes: number;
+  deliveredAtLoadEnd?: number;
+  delivered?: number;
+  drainSeconds?: number;
+  shipper?: ProcessFigures;
+  ingest?: ProcessFigures;
+  lake?: { records: number; bytes: number; latency: LatencySummary };
+  logFile: string;
+}
+
+interface Shipper {
+  shipperPid?: number;
+  ingestPid?: number;
+  delivered(): Promise<number>;
+  /** Figures read after the drain (lake size, latency). */
+  finish?(): Promise<LoadRun['lake']>;
+  stop(): Promise<void>;
+}
+
+async function loadRun(
+  ctx: BenchContext,
+  setup: string,
+  start?: (nginx: NginxServer, dir: string) => Promise<Shipper>,
+): Promise<LoadRun> {
+  const dir = join(ctx.dir, setup.replace(/[^a-z0-9]+/gi, '-'));
+  await mkdir(dir, { recursive: true });
+  const nginx = await startNginx({ dir: join(dir, 'nginx'), format: 'json' });
+  let shipper: Shipper | undefined;
+  try {
+    shipper = start ? await start(nginx, dir) : undefined;
+    // Node needs a moment to load; measure the steady state, not the start.
+    await sleep(1500);
+    const shipperWindow = shipper?.shipperPid ? startCpuWindow(shipper.shipperPid) : undefined;
+    const ingestWindow = shipper?.ingestPid ? startCpuWindow(shipper.ingestPid) : undefined;
+    ctx.log(`${setup}: wrk -t4 -c100 -d${ctx.seconds}s ${nginx.url}${STATIC_PATH}`);
+    const wrk = await runWrk({ url: `${nginx.url}${STATIC_PATH}`, durationSeconds: ctx.seconds, dir });
+    const shipperFigures = shipperWindow?.end();
+    const ingestFigures = ingestWindow?.end();
+    const logged = await nginx.loggedRequests();
+    const run: LoadRun = {
+      setup,
+      rps: wrk.requestsPerSecond,
+      wrkErrors: wrkErrorCount(wrk),
+      logged,
+      logBytes: (await stat(nginx.accessLog)).size,
+      logFile: nginx.accessLog,
+    };
+    if (shipperFigures) run.shipper = shipperFigures;
+    if (ingestFigures) run.ingest = ingestFigures;
+    if (shipper) {
+      run.deliveredAtLoadEnd = await shipper.delivered();
+      const drainStart = performance.now();
+      run.delivered = await drainUntil(shipper, logged, 60_000);
+      run.drainSeconds = (performance.now() - drainStart) / 1000;
+      const lake = await shipper.finish?.();
+      if (lake) run.lake = lake;
+    }
+    ctx.log(`${setup}: ${Math.round(run.rps)} req/s, logged ${logged}, delivered ${run.delivered ?? '-'}`);
+    return run;
+  } finally {
+    await shipper?.stop();
+    await nginx.stop();
+  }
+}
+
+/** Until everything logged arrived, or nothing arrived for 10 s, or the deadline. */
+async function drainUntil(shipper: Shipper, expected: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await shipper.delivered();
+  let lastChange = Date.now();
+  while (last < expected && Date.now() < deadline && Date.now() - lastChange < 10_000) {
+    await sleep(500);
+    const now = await shipper.delivered();
+    if (now !== last) lastChange = Date.now();
+    last = now;
+  }
+  return last;
+}
+
+export const runWithoutShipper = (ctx: BenchContext, label: string) => loadRun(ctx, label);
+
+export const runAgentToSink = (ctx: BenchContext) =>
+  loadRun(ctx, 'accesslake agent → HTTP sink', async (nginx, dir) => {
+    const sink = await startHttpSink();
+    const agent = startAgent({
+      files: [nginx.accessLog],
+      endpoint: sink.url,
+      token: TOKEN,
+      format: 'json',
+      stateDir: join(dir, 'state'),
+      batchAge: '1s',
+      logFile: join(dir, 'agent.out'),
+    });
+    return {
+      shipperPid: agent.pid,
+      delivered: async () => sink.counts().lines,
+      async stop() {
+        await agent.stop();
+        await sink.close();
+      },
+    };
+  });
+
+export const runSyslogNgToSink = (ctx: BenchContext) =>
+  loadRun(ctx, 'syslog-ng → HTTP sink', async (nginx, dir) => {
+    const sink = await startHttpSink();
+    const syslogNg = await startSyslogNg({ dir, logFile: nginx.accessLog, sinkUrl: sink.url });
+    return {
+      shipperPid: syslogNg.pid,
+      delivered: async () => sink.counts().lines,
+      async stop() {
+        await syslogNg.stop();
+        await sink.close();
+      },
+    };
+  });
+
+/** The agent and a real ingest with a file lake, both on this host. */
+export const runAgentToIngest = (ctx: BenchContext, options: { lightLoad?: { perSecond: number } } = {}) => {
+  const setup = options.lightLoad ? 'latency at light load' : 'accesslake agent → ingest (same host)';
+  const starter = async (nginx: NginxServer, dir: string): Promise<Shipper> => {
+    const port = await freePort();
+    const lakeDir = join(dir, 'lake');
+    const ingest = await startIngest({
+      port,
+      token: TOKEN,
+      storage: lakeDir,
+      logFile: join(dir, 'ingest.out'),
+    });
+    const agent = startAgent({
+      files: [nginx.accessLog],
+      endpoint: `http://127.0.0.1:${port}`,
+      token: TOKEN,
+      format: 'json',
+      stateDir: join(dir, 'state'),
+      batchAge: '1s',
+      logFile: join(dir, 'agent.out'),
+    });
+    const lake = fileLake(lakeDir);
+    return {
+      shipperPid: agent.pid,
+      ingestPid: ingest.pid,
+      delivered: async () => (await lake.count()).records,
+      async finish() {
+        const count = await lake.count();
+        return { records: count.records, bytes: count.bytes, latency: await lakeLatency(lake) };
+      },
+      async stop() {
+        await agent.stop();
+        await ingest.stop();
+      },
+    };
+  };
+  if (!options.lightLoad) return loadRun(ctx, setup, starter);
+  return lightLoadRun(ctx, setup, options.lightLoad.perSecond, starter);
+};
+
+/** Like a load run, but paced requests from this process instead of wrk. */
+async function lightLoadRun(
+  ctx: BenchContext,
+  setup: string,
+  perSecond: number,
+  start: (nginx: NginxServer, dir: string) => Promise<Shipper>,
+): Promise<LoadRun> {
+  const dir = join(ctx.dir, 'light-load');
+  await mkdir(dir, { recursive: true });
+  const nginx = await startNginx({ dir: join(dir, 'nginx'), format: 'json' });
+  let shipper: Shipper | undefined;
+  try {
+    shipper = await start(nginx, dir);
+    await sleep(1500);
+    ctx.log(`${setup}: ${perSecond} req/s for 10 s`);
+    const sent = await paceRequests(`${nginx.url}${STATIC_PATH}`, perSecond, 10);
+    const logged = await nginx.loggedRequests();
+    const delivered = await drainUntil(shipper, logged, 30_000);
+    const lake = await shipper.finish?.();
+    return {
+      setup,
+      rps: sent / 10,
+      wrkErrors: 0,
+      logged,
+      logBytes: (await stat(nginx.accessLog)).size,
+      delivered,
+      logFile: nginx.accessLog,
+      ...(lake ? { lake } : {}),
+    };
+  } finally {
+    await shipper?.stop();
+    await nginx.stop();
+  }
+}
