@@ -87,7 +87,9 @@ export async function startNginx(options: NginxOptions): Promise<NginxServer> {
     // Counted once nginx answered: a refused connection while it starts is no request.
     stubCalls++;
     const text = await res.text();
-    const m = /Active connections:\s*(\d+)\s+server accepts handled requests\s+(\d+)\s+(\d+)\s+(\d+)/.exec(text);
+    const m = /Active connections:\s*(\d+)\s+server accepts handled requests\s+(\d+)\s+(\d+)\s+(\d+)/.exec(
+      text,
+    );
     if (!m) throw new Error(`unexpected stub_status answer: ${text}`);
     return { active: Number(m[1]), accepts: Number(m[2]), handled: Number(m[3]), requests: Number(m[4]) };
   };
