@@ -10,6 +10,8 @@ import { toGrafanaSql } from './time-macros.ts';
 /** The provisioned Athena datasource (grafana/provisioning/datasources/athena.yaml). */
 export const DATASOURCE_UID = 'accesslake-athena';
 export const ATHENA_PLUGIN_ID = 'grafana-athena-datasource';
+// The dashboard's datasource variable, so a differently named Athena datasource can be picked.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana variable syntax, not a JS template
 const DATASOURCE = { type: ATHENA_PLUGIN_ID, uid: '${datasource}' };
 /** The plugin's query formats (athena-datasource src/types.ts `FormatOptions`). */
 const FORMAT_TABLE = 1;

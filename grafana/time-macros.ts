@@ -12,8 +12,12 @@
  * folds it before partition pruning, as it does for the workgroup's relative named queries.
  */
 
-const FROM_ISO = '${__from:date:iso}';
-const TO_ISO = '${__to:date:iso}';
+/** Grafana's start of the time range, ISO-8601 UTC with milliseconds. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana variable syntax, not a JS template
+export const FROM_ISO = '${__from:date:iso}';
+/** Grafana's end of the time range, ISO-8601 UTC with milliseconds. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana variable syntax, not a JS template
+export const TO_ISO = '${__to:date:iso}';
 
 /** Placeholder (with its quotes, as the templates write it) → Grafana/Trino expression. */
 export const GRAFANA_TIME_MACROS: Readonly<Record<string, string>> = {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderDashboardFile } from '../../grafana/build-dashboard.ts';
 import { ATHENA_PLUGIN_ID, DATASOURCE_UID } from '../../grafana/dashboard.ts';
-import { toGrafanaSql } from '../../grafana/time-macros.ts';
+import { FROM_ISO, TO_ISO, toGrafanaSql } from '../../grafana/time-macros.ts';
 import { createDuckDbEngine, type QueryEngine } from '../../query/index.ts';
 import {
   loadNamedQuery,
@@ -36,9 +36,7 @@ for (const name of NAMED_QUERIES) grafanaSql.set(toGrafanaSql(await loadNamedQue
 
 /** What Grafana does to the panel SQL before the Athena plugin sends it. */
 function interpolate(sql: string, from: Date, to: Date): string {
-  return sql
-    .replaceAll('${__from:date:iso}', from.toISOString())
-    .replaceAll('${__to:date:iso}', to.toISOString());
+  return sql.replaceAll(FROM_ISO, from.toISOString()).replaceAll(TO_ISO, to.toISOString());
 }
 
 describe('grafana/dashboards/accesslake.json', () => {
@@ -63,15 +61,15 @@ describe('grafana/dashboards/accesslake.json', () => {
   });
 
   it('filters every query on partitions and on the exact time range', () => {
-    const fromHour = "date_format(from_iso8601_timestamp('${__from:date:iso}'), '%Y%m%d%H')";
-    const toHour = "date_format(from_iso8601_timestamp('${__to:date:iso}'), '%Y%m%d%H')";
+    const fromHour = `date_format(from_iso8601_timestamp('${FROM_ISO}'), '%Y%m%d%H')`;
+    const toHour = `date_format(from_iso8601_timestamp('${TO_ISO}'), '%Y%m%d%H')`;
     for (const panel of dashboard.panels) {
       const sql = panel.targets[0]!.rawSQL;
       const where = sql.slice(sql.indexOf('\nWHERE '));
       expect(where, panel.title).toContain(
         `concat(year, month, day, hour) BETWEEN ${fromHour} AND ${toHour}`,
       );
-      expect(where).toContain("AND ts >= '${__from:date:iso}' AND ts < '${__to:date:iso}'");
+      expect(where).toContain(`AND ts >= '${FROM_ISO}' AND ts < '${TO_ISO}'`);
       // No custom date formats: Grafana renders those in the browser's time zone.
       expect(sql).not.toMatch(/\$\{__(from|to):date:(?!iso\})/);
     }
