@@ -16,7 +16,8 @@ export interface LoggedLines {
 }
 
 /** The comparison key of a canonical lake record. */
-export function recordKey(r: Record<string, unknown>): string {
+export function recordKey(record: object): string {
+  const r = record as Record<string, unknown>;
   return `${r.ts}\t${r.path}\t${r.status}\t${r.bytes_sent}`;
 }
 
