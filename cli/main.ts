@@ -16,6 +16,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
     summary: 'run SQL or a named query on DuckDB or Athena',
     load: () => import('./commands/query.ts'),
   },
+  provision: {
+    summary: 'create the Glue database, crawler or table, Athena workgroup and named queries',
+    load: () => import('./commands/provision.ts'),
+  },
   report: {
     summary: 'write a weekly/monthly/quarterly report as Parquet, CSV.gz and a summary, optionally mailed',
     load: () => import('./commands/report.ts'),

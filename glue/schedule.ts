@@ -28,7 +28,9 @@ export function parseCrawlerSchedule(spec: string): string {
       return `cron(0/${minutes} * * * ? *)`;
     }
     if (n < 1 || n > 23 || 24 % n !== 0) {
-      throw new ConfigError(`--crawler-schedule ${JSON.stringify(spec)}: an interval in hours must divide the day (1h, 2h, 3h, 4h, 6h, 8h, 12h)`);
+      throw new ConfigError(
+        `--crawler-schedule ${JSON.stringify(spec)}: an interval in hours must divide the day (1h, 2h, 3h, 4h, 6h, 8h, 12h)`,
+      );
     }
     return n === 1 ? DEFAULT_CRAWLER_SCHEDULE : `cron(5 0/${n} * * ? *)`;
   }
@@ -58,7 +60,8 @@ function smallestMinuteGap(minutes: string, hours: string): number {
   const set = new Set<number>();
   for (const part of minutes.split(',')) {
     const m = /^(\*|\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(part);
-    if (!m) throw new ConfigError(`--crawler-schedule: cannot read the minutes field ${JSON.stringify(minutes)}`);
+    if (!m)
+      throw new ConfigError(`--crawler-schedule: cannot read the minutes field ${JSON.stringify(minutes)}`);
     const start = m[1] === '*' ? 0 : Number(m[1]);
     const end = m[2] !== undefined ? Number(m[2]) : m[1] === '*' || m[3] !== undefined ? 59 : start;
     const step = m[3] !== undefined ? Number(m[3]) : 1;

@@ -1,0 +1,88 @@
+import {
+  type AthenaClient,
+  CreateWorkGroupCommand,
+  GetWorkGroupCommand,
+  UpdateWorkGroupCommand,
+  type WorkGroup,
+} from '@aws-sdk/client-athena';
+import { awsErrorCode, toAwsError } from '../../glue/aws-errors.ts';
+import type { ProvisionOptions } from '../../glue/provision/options.ts';
+import { diff, type ProvisionStep } from '../../glue/provision/step.ts';
+import { desiredWorkGroup } from '../workgroup.ts';
+
+/** Athena answers a missing workgroup with InvalidRequestException and this wording (API_GetWorkGroup). */
+const NOT_FOUND = /not found|does not exist/i;
+
+export function workgroupStep(o: ProvisionOptions, athena: AthenaClient): ProvisionStep {
+  const resource = `workgroup/${o.workgroup}`;
+  const desired = desiredWorkGroup(o);
+  return {
+    kind: 'Athena workgroup',
+    name: o.workgroup,
+    async inspect() {
+      let workgroup: WorkGroup | undefined;
+      try {
+        workgroup = (await athena.send(new GetWorkGroupCommand({ WorkGroup: o.workgroup }))).WorkGroup;
+      } catch (error) {
+        if (awsErrorCode(error) === 'InvalidRequestException' && NOT_FOUND.test((error as Error).message)) {
+          return { state: 'missing' };
+        }
+        throw toAwsError(error, 'athena:GetWorkGroup', resource);
+      }
+      if (!workgroup) return { state: 'missing' };
+      const c = workgroup.Configuration ?? {};
+      const want = desired.Configuration ?? {};
+      return {
+        state: 'present',
+        changes: diff(
+          {
+            OutputLocation: want.ResultConfiguration?.OutputLocation,
+            EnforceWorkGroupConfiguration: want.EnforceWorkGroupConfiguration,
+            BytesScannedCutoffPerQuery: want.BytesScannedCutoffPerQuery,
+            EngineVersion: want.EngineVersion?.SelectedEngineVersion,
+            State: 'ENABLED',
+          },
+          {
+            OutputLocation: c.ResultConfiguration?.OutputLocation,
+            EnforceWorkGroupConfiguration: c.EnforceWorkGroupConfiguration,
+            BytesScannedCutoffPerQuery: c.BytesScannedCutoffPerQuery,
+            EngineVersion: c.EngineVersion?.SelectedEngineVersion,
+            State: workgroup.State,
+          },
+        ),
+      };
+    },
+    async create() {
+      try {
+        await athena.send(new CreateWorkGroupCommand(desired));
+      } catch (error) {
+        if (
+          awsErrorCode(error) === 'InvalidRequestException' &&
+          /already exists/i.test((error as Error).message)
+        )
+          return;
+        throw toAwsError(error, 'athena:CreateWorkGroup', resource);
+      }
+    },
+    async update() {
+      const want = desired.Configuration ?? {};
+      try {
+        await athena.send(
+          new UpdateWorkGroupCommand({
+            WorkGroup: o.workgroup,
+            State: 'ENABLED',
+            ConfigurationUpdates: {
+              ResultConfigurationUpdates: { OutputLocation: want.ResultConfiguration?.OutputLocation },
+              EnforceWorkGroupConfiguration: want.EnforceWorkGroupConfiguration,
+              BytesScannedCutoffPerQuery: want.BytesScannedCutoffPerQuery,
+              EngineVersion: want.EngineVersion,
+              PublishCloudWatchMetricsEnabled: want.PublishCloudWatchMetricsEnabled,
+            },
+          }),
+        );
+      } catch (error) {
+        throw toAwsError(error, 'athena:UpdateWorkGroup', resource);
+      }
+    },
+  };
+}

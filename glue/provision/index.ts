@@ -1,0 +1,107 @@
+/**
+ * `accesslake provision`: makes the AWS side of the lake, idempotently. Each resource is inspected
+ * first; a missing one is created, a matching one left alone, and one that differs is reported with its
+ * diff and changed only with `applyChanges`. A dry run inspects and reports without changing anything.
+ */
+import type { AthenaClient } from '@aws-sdk/client-athena';
+import type { GlueClient } from '@aws-sdk/client-glue';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { namedQuerySteps } from '../../athena/provision/named-queries-step.ts';
+import { workgroupStep } from '../../athena/provision/workgroup-step.ts';
+import { ConfigError } from '../../lib/errors/index.ts';
+import { bucketStep } from './bucket-step.ts';
+import { crawlerStep } from './crawler-step.ts';
+import { databaseStep } from './database-step.ts';
+import type { ProvisionOptions } from './options.ts';
+import type { ProvisionStep, StepReport } from './step.ts';
+import { projectionTableStep } from './table-step.ts';
+
+export { type ProvisionOptions, resolveProvisionOptions } from './options.ts';
+export type { Change, Outcome, StepReport } from './step.ts';
+
+export interface ProvisionClients {
+  s3: S3Client;
+  glue: GlueClient;
+  athena: AthenaClient;
+}
+
+export interface ProvisionRun {
+  dryRun?: boolean;
+  /** Update resources that differ (UpdateCrawler, UpdateWorkGroup, UpdateTable, UpdateNamedQuery). */
+  applyChanges?: boolean;
+  /** Called with each report as soon as its step is done, for live output. */
+  onReport?: (report: StepReport) => void;
+}
+
+export interface ProvisionResult {
+  reports: StepReport[];
+  /** Glue's CatalogId, i.e. the account id, when the database could be read. */
+  accountId: string | undefined;
+  /** Nothing was (or, in a dry run, would be) created or updated. */
+  nothingToDo: boolean;
+  /** Some resource differs and was left as it is, or could not be made (no role). */
+  incomplete: boolean;
+}
+
+export function provisionSteps(
+  o: ProvisionOptions,
+  clients: ProvisionClients,
+  onCatalogId: (id: string) => void,
+) {
+  const steps: ProvisionStep[] = [bucketStep(o, clients.s3), databaseStep(o, clients.glue, onCatalogId)];
+  steps.push(o.tableMode === 'crawler' ? crawlerStep(o, clients.glue) : projectionTableStep(o, clients.glue));
+  steps.push(workgroupStep(o, clients.athena), ...namedQuerySteps(o, clients.athena));
+  return steps;
+}
+
+export async function provision(
+  o: ProvisionOptions,
+  clients: ProvisionClients,
+  run: ProvisionRun = {},
+): Promise<ProvisionResult> {
+  let accountId: string | undefined;
+  const reports: StepReport[] = [];
+  for (const step of provisionSteps(o, clients, (id) => (accountId = id))) {
+    const report = await runStep(step, run);
+    reports.push(report);
+    run.onReport?.(report);
+  }
+  return {
+    reports,
+    accountId,
+    nothingToDo: reports.every(
+      (r) => r.outcome === 'unchanged' || r.outcome === 'differs' || r.outcome === 'blocked',
+    ),
+    incomplete: reports.some((r) => r.outcome === 'differs' || r.outcome === 'blocked'),
+  };
+}
+
+async function runStep(step: ProvisionStep, run: ProvisionRun): Promise<StepReport> {
+  const base = { kind: step.kind, name: step.name };
+  const blocked = step.blockedReason?.();
+  // A resource we cannot make is reported without asking AWS about it when it cannot exist anyway.
+  const seen = await step.inspect();
+  if (seen.state === 'missing') {
+    if (blocked) {
+      if (step.kind === 'S3 bucket' && !run.dryRun) throw new ConfigError(blocked);
+      return { ...base, outcome: 'blocked', changes: [], note: blocked };
+    }
+    if (run.dryRun) return { ...base, outcome: 'would create', changes: [] };
+    await step.create();
+    return { ...base, outcome: 'created', changes: [] };
+  }
+  if (seen.changes.length === 0) return { ...base, outcome: 'unchanged', changes: [] };
+  if (!run.applyChanges || !step.update) {
+    return {
+      ...base,
+      outcome: 'differs',
+      changes: seen.changes,
+      note: step.update
+        ? 'left as it is; review the difference and run again with --apply-changes to update it'
+        : 'left as it is; this resource cannot be changed in place',
+    };
+  }
+  if (run.dryRun) return { ...base, outcome: 'would update', changes: seen.changes };
+  await step.update();
+  return { ...base, outcome: 'updated', changes: seen.changes };
+}

@@ -1,0 +1,122 @@
+/**
+ * What `accesslake provision` makes, resolved once from flags and environment. The lake location is
+ * the same `s3://bucket/prefix` that `accesslake serve --storage` writes to.
+ */
+import { parseStorageUrl } from '../../ingest/storage/index.ts';
+import { ConfigError } from '../../lib/errors/index.ts';
+import { parseBytes } from '../../lib/units/index.ts';
+import { DEFAULT_BYTES_SCANNED_CUTOFF, GLUE_DEFAULTS, MIN_BYTES_SCANNED_CUTOFF } from '../defaults.ts';
+import { DEFAULT_CRAWLER_SCHEDULE, parseCrawlerSchedule } from '../schedule.ts';
+
+export type TableMode = 'crawler' | 'projection';
+
+export interface ProvisionOptions {
+  bucket: string;
+  /** Key prefix of the lake inside the bucket, without slashes; '' for the bucket root. */
+  prefix: string;
+  region: string;
+  endpoint: string | undefined;
+  database: string;
+  /** The table's name: the data prefix's folder name, which is what the crawler calls it too. */
+  table: string;
+  dataPrefix: string;
+  rejectsPrefix: string;
+  resultsPrefix: string;
+  tableMode: TableMode;
+  crawlerName: string;
+  /** IAM role ARN (or name) the crawler runs as; without it the crawler is skipped and a policy printed. */
+  crawlerRole: string | undefined;
+  crawlerSchedule: string;
+  workgroup: string;
+  bytesScannedCutoff: number;
+  createBucket: boolean;
+}
+
+export interface ProvisionFlags {
+  storage?: string | undefined;
+  region?: string | undefined;
+  endpoint?: string | undefined;
+  database?: string | undefined;
+  table?: string | undefined;
+  'crawler-name'?: string | undefined;
+  'crawler-role'?: string | undefined;
+  'crawler-schedule'?: string | undefined;
+  workgroup?: string | undefined;
+  'bytes-scanned-cutoff'?: string | undefined;
+  'create-bucket'?: boolean | undefined;
+}
+
+export function resolveProvisionOptions(
+  flags: ProvisionFlags,
+  env: Record<string, string | undefined>,
+): ProvisionOptions {
+  const storage = flags.storage ?? env.ACCESSLAKE_STORAGE;
+  if (!storage) {
+    throw new ConfigError(
+      'provision needs the lake in S3: pass --storage s3://bucket/prefix (or set ACCESSLAKE_STORAGE)',
+    );
+  }
+  const location = parseStorageUrl(storage);
+  if (location.kind !== 's3') {
+    throw new ConfigError(
+      `provision sets up Glue and Athena over S3, but --storage ${JSON.stringify(storage)} is not s3://bucket/prefix; a local lake needs no provisioning (accesslake query uses DuckDB)`,
+    );
+  }
+  const tableMode = flags.table ?? 'crawler';
+  if (tableMode !== 'crawler' && tableMode !== 'projection') {
+    throw new ConfigError(`--table: ${JSON.stringify(tableMode)} is not crawler or projection`);
+  }
+  const cutoff =
+    flags['bytes-scanned-cutoff'] === undefined
+      ? DEFAULT_BYTES_SCANNED_CUTOFF
+      : parseBytes(flags['bytes-scanned-cutoff'], '--bytes-scanned-cutoff');
+  if (cutoff < MIN_BYTES_SCANNED_CUTOFF) {
+    throw new ConfigError(
+      `--bytes-scanned-cutoff: Athena's minimum is 10 MB (10000000 bytes), got ${cutoff}`,
+    );
+  }
+  const name = (value: string, flag: string) => {
+    // Glue and Athena names: lower-case letters, digits, '_' and '-' (Glue lower-cases anything else).
+    if (!/^[a-z0-9_-]{1,128}$/.test(value)) {
+      throw new ConfigError(
+        `${flag}: ${JSON.stringify(value)} must be 1–128 lower-case letters, digits, "_" or "-"`,
+      );
+    }
+    return value;
+  };
+  return {
+    bucket: location.bucket,
+    prefix: location.prefix,
+    region: flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoint: flags.endpoint ?? env.ACCESSLAKE_AWS_ENDPOINT,
+    database: name(flags.database ?? env.ACCESSLAKE_GLUE_DATABASE ?? GLUE_DEFAULTS.database, '--database'),
+    table: GLUE_DEFAULTS.table,
+    dataPrefix: GLUE_DEFAULTS.dataPrefix,
+    rejectsPrefix: GLUE_DEFAULTS.rejectsPrefix,
+    resultsPrefix: GLUE_DEFAULTS.resultsPrefix,
+    tableMode,
+    crawlerName: name(
+      flags['crawler-name'] ?? env.ACCESSLAKE_GLUE_CRAWLER ?? GLUE_DEFAULTS.crawler,
+      '--crawler-name',
+    ),
+    crawlerRole: flags['crawler-role'] ?? env.ACCESSLAKE_CRAWLER_ROLE,
+    crawlerSchedule:
+      flags['crawler-schedule'] === undefined
+        ? DEFAULT_CRAWLER_SCHEDULE
+        : parseCrawlerSchedule(flags['crawler-schedule']),
+    workgroup: name(
+      flags.workgroup ?? env.ACCESSLAKE_ATHENA_WORKGROUP ?? GLUE_DEFAULTS.workgroup,
+      '--workgroup',
+    ),
+    bytesScannedCutoff: cutoff,
+    createBucket: flags['create-bucket'] ?? false,
+  };
+}
+
+/** `s3://bucket/prefix/` or `s3://bucket/`. */
+export function s3Root(o: Pick<ProvisionOptions, 'bucket' | 'prefix'>): string {
+  return `s3://${o.bucket}/${o.prefix ? `${o.prefix}/` : ''}`;
+}
+export const dataLocation = (o: ProvisionOptions) => `${s3Root(o)}${o.dataPrefix}/`;
+export const resultsLocation = (o: ProvisionOptions) => `${s3Root(o)}${o.resultsPrefix}/`;
+export const keyPrefix = (o: ProvisionOptions, sub: string) => `${o.prefix ? `${o.prefix}/` : ''}${sub}`;
