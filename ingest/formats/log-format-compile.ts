@@ -9,7 +9,7 @@ import { fail, ok, type Result } from '../records/canonical.ts';
 import type { FieldMap } from '../records/normalize.ts';
 import { LogFormatSyntaxError } from './errors.ts';
 import { type EscapeMode, type LogFormatSource, parseLogFormatSpec } from './log-format-spec.ts';
-import { isListVariable, type Shape, scanList, scanShape, shapeOf } from './log-format-vars.ts';
+import { isListVariable, NOT_BLANK, type Shape, scanList, scanShape, shapeOf } from './log-format-vars.ts';
 import type { LineParser } from './types.ts';
 import { decodeJsonEscapes, decodeNginxEscapes } from './unescape.ts';
 
@@ -37,6 +37,8 @@ interface Step {
   shape: Shape | undefined;
   /** The value is JSON-escaped and its end is a quote: skip `\"` while searching. */
   skipEscapedQuotes: boolean;
+  /** The step reads `$uri$is_args$args` as one value and splits it into `uri` and `args`. */
+  uriArgs: { uri: string; absentArgs: boolean } | null;
 }
 
 interface Piece {
@@ -104,7 +106,13 @@ export function compileLogFormat(spec: string, name: string = spec): CompiledLog
       }
       if (step.key !== null) {
         const raw = line.slice(pos, end);
-        fields[step.key] = decode !== null && raw.includes('\\') ? decode(raw) : raw;
+        const value = decode !== null && raw.includes('\\') ? decode(raw) : raw;
+        if (step.uriArgs === null) fields[step.key] = value;
+        else {
+          const { uri, args } = splitUriArgs(value, step.uriArgs.absentArgs);
+          fields[step.uriArgs.uri] = uri;
+          if (args !== null) fields.args = args;
+        }
       }
       pos = end + step.next.length;
     }
@@ -149,10 +157,7 @@ function splitFormat(source: LogFormatSource): { pieces: Piece[]; literals: stri
     const variable = format.slice(nameStart, i).toLowerCase();
     if (braced) {
       if (format[i] !== '}') {
-        throw new LogFormatSyntaxError(
-          `the closing } of "\${${variable}" is missing`,
-          source.columnOf(Math.min(i, format.length - 1)),
-        );
+        throw new LogFormatSyntaxError(`the closing } of "\${${variable}" is missing`, source.columnOf(at));
       }
       i++;
     }
@@ -171,18 +176,23 @@ function splitFormat(source: LogFormatSource): { pieces: Piece[]; literals: stri
 }
 
 function plan(pieces: Piece[], literals: string[], source: LogFormatSource): Step[] {
+  const steps: Step[] = [];
   const seen = new Set<string>();
   const hasBodyBytes = pieces.some((p) => p.variable === 'body_bytes_sent');
-  return pieces.map((piece, i) => {
-    const next = literals[i + 1]!;
-    const last = i === pieces.length - 1;
-    const shape = shapeOf(piece.variable);
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i]!;
+    const uriArgs = isUriArgs(pieces, literals, i);
+    // The step covers three variables for `$uri$is_args$args`, one otherwise.
+    const lastPiece = uriArgs ? i + 2 : i;
+    const next = literals[lastPiece + 1]!;
+    const last = lastPiece === pieces.length - 1;
+    const shape = uriArgs ? NOT_BLANK : shapeOf(piece.variable);
     let mode: Mode;
     if (shape?.length !== undefined && (next !== '' || !last)) mode = 'shape';
     else if (last) mode = next === '' ? 'rest' : source.escape === 'none' ? 'end' : 'search';
     else if (next === '') {
       if (!shape) {
-        const following = pieces[i + 1]!;
+        const following = pieces[lastPiece + 1]!;
         throw new LogFormatSyntaxError(
           `$${piece.variable} is followed directly by $${following.variable} with no text between them, so a line cannot be split there: put a separator between them`,
           source.columnOf(following.at),
@@ -200,15 +210,42 @@ function plan(pieces: Piece[], literals: string[], source: LogFormatSource): Ste
     else if (key === 'bytes_sent' && hasBodyBytes) key = 'total_bytes_sent';
     seen.add(piece.variable);
 
-    return {
-      variable: piece.variable,
+    steps.push({
+      variable: uriArgs ? `${piece.variable}$is_args$args` : piece.variable,
       key,
       next,
       mode,
       shape,
       skipEscapedQuotes: source.escape === 'json' && next.startsWith('"'),
-    };
-  });
+      uriArgs: uriArgs ? { uri: piece.variable, absentArgs: source.escape !== 'json' } : null,
+    });
+    i = lastPiece;
+  }
+  return steps;
+}
+
+/** `$uri$is_args$args` (or `$document_uri…`), the idiom nginx's docs use to log the path with its query. */
+function isUriArgs(pieces: Piece[], literals: string[], i: number): boolean {
+  const uri = pieces[i]?.variable;
+  return (
+    (uri === 'uri' || uri === 'document_uri') &&
+    pieces[i + 1]?.variable === 'is_args' &&
+    pieces[i + 2]?.variable === 'args' &&
+    literals[i + 1] === '' &&
+    literals[i + 2] === ''
+  );
+}
+
+/**
+ * Splits the text of `$uri$is_args$args`. With a query it is `uri?args`; without one nginx writes
+ * nothing for `$is_args` but `-` for the absent `$args` (not in escape=json, which writes nothing), so
+ * `/path` comes out as `/path-`.
+ */
+function splitUriArgs(value: string, absentArgs: boolean): { uri: string; args: string | null } {
+  const question = value.indexOf('?');
+  if (question !== -1) return { uri: value.slice(0, question), args: value.slice(question + 1) };
+  if (absentArgs && value.endsWith('-')) return { uri: value.slice(0, -1), args: null };
+  return { uri: value, args: null };
 }
 
 /** indexOf that skips a `"` preceded by an odd number of backslashes (an escaped quote inside a JSON value). */

@@ -25,7 +25,7 @@ const DECIMAL: Shape = { accepts: (c) => isDigit(c) || c === 0x2e };
 const TOKEN: Shape = { accepts: (c) => isAlnum(c) || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c)) };
 const ADDRESS: Shape = { accepts: (c) => isHex(c) || c === 0x2e || c === 0x3a };
 const HOST: Shape = { accepts: (c) => isAlnum(c) || c === 0x2e || c === 0x2d || c === 0x5f || c === 0x3a };
-const NOT_BLANK: Shape = { accepts: (c) => c !== 0x20 };
+export const NOT_BLANK: Shape = { accepts: (c) => c !== 0x20 };
 const URI_PATH: Shape = { accepts: (c) => c !== 0x20 && c !== 0x3f };
 
 const SHAPES = new Map<string, Shape>([

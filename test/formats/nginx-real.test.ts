@@ -1,8 +1,8 @@
 /**
- * Real nginx output, parsed the way ingest parses a batch. One nginx writes the same requests to six
+ * Real nginx output, parsed the way ingest parses a batch. One nginx writes the same requests to seven
  * access logs (combined, main, the repo's accesslake_json, a custom format with upstream timings, a text
- * format with escape=json and one with escape=none); the formats are read back from the generated
- * nginx.conf with readNginxConf, as `accesslake agent --nginx-conf` does.
+ * format with escape=json, one with escape=none and one logging `$uri$is_args$args`); the formats are
+ * read back from the generated nginx.conf with readNginxConf, as `accesslake agent --nginx-conf` does.
  */
 
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -45,6 +45,7 @@ function config(): string {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: nginx's braced variable syntax, not a JS template.
     '                   \'rt=$request_time uct="$upstream_connect_time" urt=$upstream_response_time ua=$upstream_addr us=$upstream_status ${msec} $host$request_uri sid=$cookie_session\';',
     '  log_format jtext escape=json \'$remote_addr [$time_iso8601] "$request" $status $bytes_sent $body_bytes_sent "$http_user_agent" "$http_referer"\';',
+    '  log_format uriargs \'$remote_addr [$time_local] "$request_method $scheme://$host$uri$is_args$args $server_protocol" $status $body_bytes_sent "$http_user_agent" "$http_referer"\';',
     '  log_format raw escape=none \'$remote_addr [$time_local] "$request" $status $body_bytes_sent "$http_user_agent"\';',
     `  access_log ${d}/combined.log;`,
     `  access_log ${d}/main.log main;`,
@@ -52,6 +53,7 @@ function config(): string {
     `  access_log ${d}/timed.log timed;`,
     `  access_log ${d}/jtext.log jtext;`,
     `  access_log ${d}/raw.log raw;`,
+    `  access_log ${d}/uriargs.log uriargs;`,
     '  large_client_header_buffers 4 16k;',
     // The dead server is always tried first, so /up/ logs a two-entry upstream list.
     `  upstream backend { server 127.0.0.1:${ports.dead} max_fails=0; server 127.0.0.1:${ports.up} backup; }`,
@@ -137,13 +139,14 @@ function byPath(records: CanonicalRecord[], prefix: string): CanonicalRecord {
   return found;
 }
 
-const FORMATS = ['combined', 'main', 'json', 'timed', 'jtext', 'raw'] as const;
+const FORMATS = ['combined', 'main', 'json', 'timed', 'jtext', 'raw', 'uriargs'] as const;
 // escape=default keeps bytes that are not UTF-8 as nginx wrote them; the other modes write raw bytes,
 // which ingest's UTF-8 decoding turns into U+FFFD.
 const BAD_BYTES_PATH = {
   combined: '/caf\\xE9/\\xFF',
   main: '/caf\\xE9/\\xFF',
   timed: '/caf\\xE9/\\xFF',
+  uriargs: '/caf\\xE9/\\xFF',
   json: '/caf\uFFFD/\uFFFD',
   jtext: '/caf\uFFFD/\uFFFD',
   raw: '/caf\uFFFD/\uFFFD',
