@@ -1,0 +1,85 @@
+/**
+ * Deployment settings, read once from CDK context (`-c name=value` or cdk.json) with documented
+ * defaults. Names follow shared/DESIGN.md: database `accesslake`, table `access_logs`, prefixes
+ * `access_logs/`, `rejects/`, `athena-results/`.
+ *
+ * | context | default | meaning |
+ * |---|---|---|
+ * | `catalog` | `crawler` | `crawler`: a Glue crawler on a schedule builds the table; `projection`: the table is defined here with partition projection (no crawler, no lag) |
+ * | `bucketName` | generated | the lake bucket's name |
+ * | `crawlerSchedule` | `cron(15 * * * ? *)` | Glue cron, hourly at :15 |
+ * | `bytesScannedCutoff` | 10 GiB | Athena per-query cost guard (minimum 10 MB) |
+ * | `rejectsExpireDays` | 30 | lifecycle expiry of `rejects/` |
+ * | `resultsExpireDays` | 7 | lifecycle expiry of `athena-results/` |
+ * | `lambdaMemoryMb` | 1024 | ingest Lambda memory (CPU scales with it) |
+ * | `lambdaCode` | `dist/lambda/ingest.zip` | the zip `npm run build:lambda` writes |
+ */
+import { join } from 'node:path';
+import { DEFAULT_BYTES_SCANNED_CUTOFF, GLUE_DEFAULTS, MIN_BYTES_SCANNED_CUTOFF } from '../glue/defaults.ts';
+import { ConfigError } from '../lib/errors/index.ts';
+import { REPO_ROOT } from './build-lambda.ts';
+
+export type CatalogMode = 'crawler' | 'projection';
+
+export interface DeploySettings {
+  catalog: CatalogMode;
+  bucketName: string | undefined;
+  crawlerSchedule: string;
+  bytesScannedCutoff: number;
+  rejectsExpireDays: number;
+  resultsExpireDays: number;
+  lambdaMemoryMb: number;
+  lambdaCode: string;
+  names: typeof GLUE_DEFAULTS;
+}
+
+export type ContextReader = (key: string) => unknown;
+
+export function readDeploySettings(context: ContextReader): DeploySettings {
+  const text = (key: string): string | undefined => {
+    const value = context(key);
+    return value === undefined || value === null || value === '' ? undefined : String(value);
+  };
+  const int = (key: string, fallback: number, min: number, max: number): number => {
+    const raw = text(key);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new ConfigError(
+        `context ${key}=${JSON.stringify(raw)}: expected a whole number from ${min} to ${max}`,
+      );
+    }
+    return n;
+  };
+
+  const catalog = text('catalog') ?? 'crawler';
+  if (catalog !== 'crawler' && catalog !== 'projection') {
+    throw new ConfigError(`context catalog=${JSON.stringify(catalog)}: use "crawler" or "projection"`);
+  }
+  const crawlerSchedule = text('crawlerSchedule') ?? 'cron(15 * * * ? *)';
+  if (!/^cron\(.+\)$/.test(crawlerSchedule)) {
+    throw new ConfigError(
+      `context crawlerSchedule=${JSON.stringify(crawlerSchedule)}: expected a Glue cron(...) expression`,
+    );
+  }
+  const bucketName = text('bucketName');
+  if (bucketName !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucketName)) {
+    throw new ConfigError(`context bucketName=${JSON.stringify(bucketName)} is not a valid S3 bucket name`);
+  }
+  return {
+    catalog,
+    bucketName,
+    crawlerSchedule,
+    bytesScannedCutoff: int(
+      'bytesScannedCutoff',
+      DEFAULT_BYTES_SCANNED_CUTOFF,
+      MIN_BYTES_SCANNED_CUTOFF,
+      2 ** 52,
+    ),
+    rejectsExpireDays: int('rejectsExpireDays', 30, 1, 3650),
+    resultsExpireDays: int('resultsExpireDays', 7, 1, 3650),
+    lambdaMemoryMb: int('lambdaMemoryMb', 1024, 256, 10240),
+    lambdaCode: text('lambdaCode') ?? join(REPO_ROOT, 'dist', 'lambda', 'ingest.zip'),
+    names: GLUE_DEFAULTS,
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The whole AWS side of accesslake in one stack: the lake bucket (encrypted, private, TLS only, with
+ * lifecycle rules on rejects and query results), the ingest Lambda with its Function URL and token
+ * secret, the Glue database with a crawler or a projection table, and the Athena workgroup.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { Catalog } from './catalog.ts';
+import { IngestFunction } from './ingest-function.ts';
+import type { DeploySettings } from './settings.ts';
+
+export interface AccessLakeStackProps extends StackProps {
+  settings: DeploySettings;
+}
+
+export class AccessLakeStack extends Stack {
+  readonly bucket: s3.Bucket;
+  readonly ingest: IngestFunction;
+  readonly catalog: Catalog;
+
+  constructor(scope: Construct, id: string, props: AccessLakeStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const { names } = settings;
+
+    this.bucket = new s3.Bucket(this, 'Lake', {
+      ...(settings.bucketName ? { bucketName: settings.bucketName } : {}),
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // The lake is the product: deleting the stack leaves the data.
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'expire-rejects',
+          prefix: `${names.rejectsPrefix}/`,
+          expiration: Duration.days(settings.rejectsExpireDays),
+        },
+        {
+          id: 'expire-athena-results',
+          prefix: `${names.resultsPrefix}/`,
+          expiration: Duration.days(settings.resultsExpireDays),
+        },
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+
+    this.catalog = new Catalog(this, 'Catalog', { bucket: this.bucket, settings });
+    this.ingest = new IngestFunction(this, 'Ingest', {
+      bucket: this.bucket,
+      settings,
+      ...(settings.catalog === 'crawler'
+        ? {
+            glue: {
+              catalogArn: this.catalog.catalogArn,
+              databaseArn: this.catalog.databaseArn,
+              tableArn: this.catalog.tableArn,
+              crawlerArn: this.catalog.crawlerArn,
+            },
+          }
+        : {}),
+    });
+
+    new athena.CfnWorkGroup(this, 'WorkGroup', {
+      name: names.workgroup,
+      description: 'accesslake queries: engine v3, results in the lake bucket, per-query scan cutoff',
+      state: 'ENABLED',
+      recursiveDeleteOption: true,
+      workGroupConfiguration: {
+        // Enforced: clients cannot point results elsewhere or lift the cutoff.
+        enforceWorkGroupConfiguration: true,
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        bytesScannedCutoffPerQuery: settings.bytesScannedCutoff,
+        publishCloudWatchMetricsEnabled: true,
+        resultConfiguration: {
+          outputLocation: `s3://${this.bucket.bucketName}/${names.resultsPrefix}/`,
+          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+        },
+      },
+    });
+
+    new CfnOutput(this, 'IngestUrl', {
+      value: this.ingest.url.url,
+      description: 'agent --endpoint (POST /v1/batches)',
+    });
+    new CfnOutput(this, 'LakeBucket', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'TokenSecretArn', { value: this.ingest.tokenSecret.secretArn });
+    new CfnOutput(this, 'GetTokenCommand', {
+      value: `aws secretsmanager get-secret-value --secret-id ${this.ingest.tokenSecret.secretArn} --query SecretString --output text`,
+      description: 'prints the agent --token',
+    });
+    new CfnOutput(this, 'AthenaWorkGroup', { value: names.workgroup });
+  }
+}

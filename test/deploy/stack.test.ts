@@ -1,0 +1,347 @@
+/**
+ * Synthesizes the CDK stack offline (both catalog modes) and checks the resources and every policy
+ * statement in the template: no wildcard actions, no managed policies, every resource scoped to the
+ * lake bucket and its prefixes or to one named secret, log group, Glue object or crawler.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLambdaBundle } from '../../deploy/build-lambda.ts';
+import { readDeploySettings } from '../../deploy/settings.ts';
+import { AccessLakeStack } from '../../deploy/stack.ts';
+import { ConfigError } from '../../lib/errors/index.ts';
+
+let workDir: string;
+let zipPath: string;
+const templates: Record<'crawler' | 'projection', Record<string, unknown>> = { crawler: {}, projection: {} };
+const asserts: Partial<Record<'crawler' | 'projection', Template>> = {};
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'accesslake-deploy-'));
+  zipPath = (await buildLambdaBundle({ outDir: join(workDir, 'lambda') })).zipPath;
+  for (const catalog of ['crawler', 'projection'] as const) {
+    const context: Record<string, string> = { catalog, lambdaCode: zipPath };
+    const app = new App({ outdir: join(workDir, `cdk.out-${catalog}`) });
+    const stack = new AccessLakeStack(app, `AccessLake-${catalog}`, {
+      settings: readDeploySettings((key) => context[key]),
+    });
+    asserts[catalog] = Template.fromStack(stack);
+    templates[catalog] = asserts[catalog].toJSON();
+  }
+}, 60_000);
+
+afterAll(async () => {
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+type Json = unknown;
+/** Renders CloudFormation intrinsics to text: {Ref: X} → ${X}, GetAtt → ${X.Attr}, Join → concatenation. */
+function render(value: Json): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, Json>;
+  if ('Ref' in v) return `\${${String(v.Ref)}}`;
+  if ('Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
+  if ('Fn::Join' in v) {
+    const [sep, parts] = v['Fn::Join'] as [string, Json[]];
+    return parts.map(render).join(sep);
+  }
+  throw new Error(`cannot render ${JSON.stringify(value)}`);
+}
+const list = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+
+interface Statement {
+  where: string;
+  Effect: string;
+  Action?: string | string[];
+  NotAction?: unknown;
+  Resource?: Json | Json[];
+  NotResource?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+function statementsOf(template: Record<string, unknown>): Statement[] {
+  const out: Statement[] = [];
+  const resources = template.Resources as Record<
+    string,
+    { Type: string; Properties: Record<string, unknown> }
+  >;
+  for (const [id, r] of Object.entries(resources)) {
+    const docs: unknown[] = [];
+    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::S3::BucketPolicy')
+      docs.push(r.Properties.PolicyDocument);
+    if (r.Type === 'AWS::IAM::ManagedPolicy') docs.push(r.Properties.PolicyDocument);
+    if (r.Type === 'AWS::IAM::Role') {
+      for (const p of list(r.Properties.Policies as { PolicyDocument: unknown }[]))
+        docs.push(p.PolicyDocument);
+    }
+    if (r.Type === 'AWS::SecretsManager::ResourcePolicy') docs.push(r.Properties.ResourcePolicy);
+    for (const doc of docs) {
+      for (const s of list((doc as { Statement: Statement[] }).Statement))
+        out.push({ ...s, where: `${id} (${r.Type})` });
+    }
+  }
+  return out;
+}
+
+const GLUE = (rest: string) => `arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:${rest}`;
+
+/** Every action the stack may grant, with the only resources it may be granted on. */
+function allowedGrants(bucket: string, secret: string, logGroup: string): Record<string, RegExp[]> {
+  const lake = `\\$\\{${bucket}\\.Arn\\}`;
+  const glue = (rest: string) => new RegExp(`^${GLUE(rest).replace(/[${}]/g, '\\$&')}$`);
+  const glueTable = [glue('catalog'), glue('database/accesslake'), glue('table/accesslake/access_logs')];
+  const crawlerLogs = [
+    /^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:\/aws-glue\/crawlers(:\*)?$/,
+  ];
+  return {
+    's3:PutObject': [new RegExp(`^${lake}/access_logs/\\*$`), new RegExp(`^${lake}/rejects/\\*$`)],
+    's3:GetObject': [new RegExp(`^${lake}/access_logs/\\*$`)],
+    's3:ListBucket': [new RegExp(`^${lake}$`)],
+    'secretsmanager:GetSecretValue': [new RegExp(`^\\$\\{${secret}\\}$`)],
+    'logs:CreateLogStream': [new RegExp(`^\\$\\{${logGroup}\\.Arn\\}$`), ...crawlerLogs],
+    'logs:PutLogEvents': [new RegExp(`^\\$\\{${logGroup}\\.Arn\\}$`), ...crawlerLogs],
+    'logs:CreateLogGroup': crawlerLogs,
+    'glue:StartCrawler': [glue('crawler/accesslake-access-logs')],
+    ...Object.fromEntries(
+      [
+        'glue:BatchCreatePartition',
+        'glue:GetTable',
+        'glue:GetDatabase',
+        'glue:CreateTable',
+        'glue:UpdateTable',
+        'glue:GetPartition',
+        'glue:GetPartitions',
+        'glue:BatchGetPartition',
+        'glue:UpdatePartition',
+        'glue:BatchUpdatePartition',
+      ].map((a) => [a, glueTable]),
+    ),
+  };
+}
+
+function logicalId(template: Record<string, unknown>, type: string): string {
+  const ids = Object.entries(template.Resources as Record<string, { Type: string }>)
+    .filter(([, r]) => r.Type === type)
+    .map(([id]) => id);
+  expect(ids, type).toHaveLength(1);
+  return ids[0]!;
+}
+
+describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
+  it('grants no wildcard action and scopes every resource (every statement checked)', () => {
+    const template = templates[catalog];
+    const grants = allowedGrants(
+      logicalId(template, 'AWS::S3::Bucket'),
+      logicalId(template, 'AWS::SecretsManager::Secret'),
+      logicalId(template, 'AWS::Logs::LogGroup'),
+    );
+    const statements = statementsOf(template);
+    expect(statements.length).toBeGreaterThan(3);
+    for (const s of statements) {
+      expect(s.NotAction, s.where).toBeUndefined();
+      expect(s.NotResource, s.where).toBeUndefined();
+      const actions = list(s.Action);
+      const resources = list(s.Resource).map(render);
+      if (s.Effect === 'Deny') {
+        // The only deny: plain-HTTP requests to the bucket (enforceSSL).
+        expect({ where: s.where, actions, condition: s.Condition }).toEqual({
+          where: expect.stringContaining('AWS::S3::BucketPolicy'),
+          actions: ['s3:*'],
+          condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        });
+        continue;
+      }
+      expect(resources.length, s.where).toBeGreaterThan(0);
+      for (const action of actions) {
+        expect(action, `${s.where}: wildcard action`).not.toContain('*');
+        const allowed = grants[action];
+        expect(allowed, `${s.where}: ${action} is not an expected grant`).toBeDefined();
+        for (const resource of resources) {
+          expect(
+            allowed!.some((re) => re.test(resource)),
+            `${s.where}: ${action} on ${resource}`,
+          ).toBe(true);
+        }
+      }
+      if (actions.includes('s3:ListBucket')) {
+        expect(s.Condition).toEqual({
+          StringLike: { 's3:prefix': ['access_logs/*', 'access_logs/', 'access_logs'] },
+        });
+      }
+    }
+  });
+
+  it('uses no managed policies (they carry wildcards)', () => {
+    for (const [, r] of Object.entries(
+      templates[catalog].Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+    )) {
+      if (r.Type === 'AWS::IAM::Role') expect(r.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('lets the ingest put objects under its two prefixes and nothing else in S3', () => {
+    const t = asserts[catalog]!;
+    const ingestPolicies = t.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^IngestRole') }] },
+    });
+    const actions = Object.values(ingestPolicies).flatMap((p) =>
+      list(
+        (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+          .Statement,
+      ).flatMap((s) => list(s.Action)),
+    );
+    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:PutObject']);
+    const glue = actions.filter((a) => a.startsWith('glue:')).sort();
+    expect(glue).toEqual(
+      catalog === 'crawler' ? ['glue:BatchCreatePartition', 'glue:GetTable', 'glue:StartCrawler'] : [],
+    );
+  });
+
+  it('makes an encrypted, private bucket with lifecycle rules on rejects and query results', () => {
+    asserts[catalog]!.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: 'rejects/', ExpirationInDays: 30, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: 'athena-results/', ExpirationInDays: 7, Status: 'Enabled' }),
+        ]),
+      },
+    });
+  });
+
+  it('deploys the ingest zip on Node 22 behind a public Function URL, token from Secrets Manager', () => {
+    const t = asserts[catalog]!;
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Code: { S3Key: Match.stringLikeRegexp('\\.zip$') },
+      LoggingConfig: { LogFormat: 'Text', LogGroup: Match.anyValue() },
+      Environment: {
+        Variables: Match.objectLike({
+          ACCESSLAKE_STORAGE: Match.anyValue(),
+          ACCESSLAKE_TOKENS_SECRET: { Ref: Match.stringLikeRegexp('^IngestTokens') },
+          ACCESSLAKE_MAX_BODY_BYTES: '4MiB',
+        }),
+      },
+    });
+    t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    t.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
+    });
+    // The token is generated by Secrets Manager: it is nowhere in the template.
+    expect(JSON.stringify(templates[catalog])).not.toMatch(/ACCESSLAKE_TOKENS"/);
+    // A public URL needs exactly these two resource permissions, and nothing broader.
+    const permissions = Object.values(t.findResources('AWS::Lambda::Permission')).map(
+      (p) => (p as { Properties: Record<string, unknown> }).Properties,
+    );
+    expect(permissions).toEqual([
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunctionUrl',
+        FunctionUrlAuthType: 'NONE',
+        Principal: '*',
+      }),
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        InvokedViaFunctionUrl: true,
+        Principal: '*',
+      }),
+    ]);
+    t.hasOutput('IngestUrl', {});
+  });
+
+  it('makes the Athena workgroup: engine v3, enforced, scan cutoff, results under athena-results/', () => {
+    asserts[catalog]!.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'accesslake',
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+        BytesScannedCutoffPerQuery: 10 * 1024 ** 3,
+        ResultConfiguration: {
+          OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: Match.anyValue() }, '/athena-results/']] },
+        },
+      },
+    });
+  });
+
+  it('creates the Glue database accesslake', () => {
+    asserts[catalog]!.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'accesslake' } });
+  });
+});
+
+describe('catalog modes', () => {
+  it('crawler: crawls access_logs/ on a schedule, new folders only, never dropping columns', () => {
+    const t = asserts.crawler!;
+    t.hasResourceProperties('AWS::Glue::Crawler', {
+      Name: 'accesslake-access-logs',
+      DatabaseName: 'accesslake',
+      Targets: {
+        S3Targets: [{ Path: { 'Fn::Join': ['', ['s3://', { Ref: Match.anyValue() }, '/access_logs/']] } }],
+      },
+      Schedule: { ScheduleExpression: 'cron(15 * * * ? *)' },
+      RecrawlPolicy: { RecrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY' },
+      SchemaChangePolicy: { UpdateBehavior: 'LOG', DeleteBehavior: 'LOG' },
+    });
+    t.resourceCountIs('AWS::Glue::Table', 0);
+  });
+
+  it('projection: defines access_logs with year/month/day/hour projection and no crawler', () => {
+    const t = asserts.projection!;
+    t.resourceCountIs('AWS::Glue::Crawler', 0);
+    t.hasResourceProperties('AWS::Glue::Table', {
+      DatabaseName: 'accesslake',
+      TableInput: {
+        Name: 'access_logs',
+        PartitionKeys: ['year', 'month', 'day', 'hour'].map((name) => ({ Name: name, Type: 'string' })),
+        Parameters: Match.objectLike({
+          'projection.enabled': 'true',
+          'projection.hour.range': '0,23',
+          'projection.hour.digits': '2',
+          'storage.location.template': {
+            'Fn::Join': [
+              '',
+              [
+                's3://',
+                { Ref: Match.anyValue() },
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholders
+                '/access_logs/year=${year}/month=${month}/day=${day}/hour=${hour}',
+              ],
+            ],
+          },
+        }),
+        StorageDescriptor: Match.objectLike({
+          SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+          Columns: Match.arrayWith([
+            { Name: 'ts', Type: 'string' },
+            { Name: 'status', Type: 'int' },
+          ]),
+        }),
+      },
+    });
+  });
+});
+
+describe('deploy settings', () => {
+  it('refuses an unknown catalog mode with the choices', () => {
+    expect(() => readDeploySettings((k) => (k === 'catalog' ? 'hive' : undefined))).toThrow(ConfigError);
+    expect(() => readDeploySettings((k) => (k === 'catalog' ? 'hive' : undefined))).toThrow(
+      /"crawler" or "projection"/,
+    );
+  });
+
+  it('refuses a scan cutoff below Athena’s 10 MB floor', () => {
+    expect(() => readDeploySettings((k) => (k === 'bytesScannedCutoff' ? '1000' : undefined))).toThrow(
+      /bytesScannedCutoff/,
+    );
+  });
+});
