@@ -1,0 +1,126 @@
+/**
+ * The Athena report against a real moto_server: Athena's API (StartQueryExecution, polling,
+ * GetQueryResults with results seeded through moto's API, since moto runs no SQL) and S3 for staging,
+ * the published report and the presigned links, which are fetched over HTTP like a mail reader would.
+ * moto writes no CTAS output, so the test plays that part of Athena by placing the Parquet file in the
+ * run's staging folder.
+ */
+import { gunzipSync } from 'node:zlib';
+import { AthenaClient, GetQueryExecutionCommand, ListQueryExecutionsCommand } from '@aws-sdk/client-athena';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStorage, type ObjectStorage } from '../../ingest/storage/index.ts';
+import { createAthenaEngine } from '../../query/index.ts';
+import { createLinkMaker } from '../../reports/output/links.ts';
+import { resolvePeriod } from '../../reports/period/resolve-period.ts';
+import { runReport } from '../../reports/run-report.ts';
+import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../helpers/moto.ts';
+import { athenaRows, COLUMN_INFO, FIXTURE_ROWS, fixtureParquet } from './helpers/athena-fixture.ts';
+import { parseCsv } from './helpers/files.ts';
+
+const BUCKET = 'accesslake-reports';
+const RUN_ID = 'rmoto0001';
+
+let moto: MotoServer;
+let s3: S3Client;
+let athena: AthenaClient;
+let storage: ObjectStorage;
+let parquet: Uint8Array;
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  s3 = new S3Client({
+    endpoint: moto.endpoint,
+    forcePathStyle: true,
+    region: MOTO_REGION,
+    credentials: MOTO_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  athena = new AthenaClient({
+    endpoint: moto.endpoint,
+    region: MOTO_REGION,
+    credentials: MOTO_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  storage = await createStorage(`s3://${BUCKET}/acme`, { s3: { client: s3 } });
+  parquet = await fixtureParquet();
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  athena?.destroy();
+  await moto?.stop();
+});
+
+describe('Athena report (moto_server)', () => {
+  it('runs the queries on Athena, publishes to S3, and its presigned links download the files', async () => {
+    // moto hands out seeded results in order of StartQueryExecution: the CTAS, then the read-back.
+    const seeded = await fetch(`${moto.endpoint}/moto-api/static/athena/query-results`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        region: MOTO_REGION,
+        results: [
+          { rows: [], column_info: [] },
+          { rows: athenaRows(), column_info: COLUMN_INFO },
+        ],
+      }),
+    });
+    expect(seeded.status).toBe(201);
+    await storage.put(`reports/staging/${RUN_ID}/parquet/20250115_090000_00000_moto1`, parquet);
+
+    const engine = createAthenaEngine({ workgroup: 'primary', client: athena, pollIntervalMs: 10 });
+    const outcome = await runReport({
+      period: resolvePeriod({ period: 'weekly', now: new Date('2025-01-15T09:00:00Z') }),
+      engine,
+      output: storage,
+      links: createLinkMaker(storage.url, { client: () => s3 }),
+      athena: { database: 'accesslake' },
+      runId: RUN_ID,
+    });
+
+    // What Athena was asked, in order.
+    const ids =
+      (await athena.send(new ListQueryExecutionsCommand({ WorkGroup: 'primary' }))).QueryExecutionIds ?? [];
+    // moto has no BatchGetQueryExecution; one GetQueryExecution each.
+    const executed = await Promise.all(
+      ids.map(
+        async (id) =>
+          (await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }))).QueryExecution!,
+      ),
+    );
+    expect(executed).toHaveLength(3);
+    const firstLines = executed.map((e) => e.Query?.split('\n')[0]);
+    expect(firstLines).toEqual(
+      expect.arrayContaining([
+        `CREATE TABLE accesslake.accesslake_report_${RUN_ID}`,
+        `DROP TABLE IF EXISTS accesslake.accesslake_report_${RUN_ID}`,
+      ]),
+    );
+    expect(
+      firstLines.some((line) => line?.startsWith(`SELECT * FROM accesslake.accesslake_report_${RUN_ID}`)),
+    ).toBe(true);
+    const ctas = executed.find((e) => e.Query?.startsWith('CREATE TABLE'))?.Query ?? '';
+    expect(ctas).toContain(`external_location = 's3://${BUCKET}/acme/reports/staging/${RUN_ID}/parquet/'`);
+
+    // Published under the bucket prefix; staging emptied.
+    expect(await storage.list('reports/')).toEqual(
+      [...outcome.keys.parquet, outcome.keys.csv, outcome.keys.markdown, outcome.keys.html].sort(),
+    );
+    expect(outcome.report.sections.total.requests).toBe(1000);
+
+    // The links in the summary work for someone with no AWS credentials.
+    const parquetLink = await fetch(outcome.links.parquet[0]!);
+    expect(parquetLink.status).toBe(200);
+    expect(new Uint8Array(await parquetLink.arrayBuffer())).toEqual(parquet);
+    const csvLink = await fetch(outcome.links.csv);
+    expect(csvLink.status).toBe(200);
+    const [header, ...rows] = parseCsv(
+      gunzipSync(new Uint8Array(await csvLink.arrayBuffer())).toString('utf8'),
+    );
+    expect(header).toEqual(COLUMN_INFO.map((c) => c.Name));
+    expect(rows.map((r) => r[header!.indexOf('key')])).toEqual(FIXTURE_ROWS.map((r) => r.key ?? ''));
+    expect(rows.some((r) => r.includes('bot "quoted", with commas'))).toBe(true);
+  });
+});
