@@ -155,7 +155,8 @@ describe('rejections name the first field that failed', () => {
 });
 
 describe('log_format compilation', () => {
-  it('accepts ${var}, any case, and text around variables', () => {
+  it('accepts braced variables, any case, and text around variables', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: nginx's braced variable syntax, not a JS template.
     const parsed = fields('${Remote_Addr}|${status}x$request_time', '10.0.0.1|404x0.250');
     expect(parsed).toEqual({ remote_addr: '10.0.0.1', status: '404', request_time: '0.250' });
   });
