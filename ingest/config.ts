@@ -12,6 +12,8 @@
  * | `--max-decompressed-bytes` | `ACCESSLAKE_MAX_DECOMPRESSED_BYTES` | 128MiB |
  * | `--max-concurrent-batches` | `ACCESSLAKE_MAX_CONCURRENT_BATCHES` | 8 |
  * | `--log-level` | `ACCESSLAKE_LOG_LEVEL` | `info` |
+ * | `--register-partitions` | `ACCESSLAKE_REGISTER_PARTITIONS` | `off` (`glue`: S3 storage only) |
+ * | `--glue-database`, `--glue-table`, `--glue-crawler` | `ACCESSLAKE_GLUE_DATABASE`, `…_TABLE`, `…_CRAWLER` | `accesslake`, `access_logs`, `accesslake-access-logs` |
  */
 import { ConfigError } from '../lib/errors/index.ts';
 import { isLogLevel, type LogLevel } from '../lib/log/index.ts';
@@ -30,6 +32,11 @@ export interface IngestConfig {
   maxDecompressedBytes: number;
   maxConcurrentBatches: number;
   logLevel: LogLevel;
+  /** Add fresh hour partitions to the Glue catalog after each batch (docs/aws.md). */
+  registerPartitions: 'glue' | 'off';
+  glueDatabase: string;
+  glueTable: string;
+  glueCrawler: string;
 }
 
 /** Flags as parsed from the command line; each wins over its environment variable. */
@@ -42,6 +49,10 @@ export interface IngestFlags {
   'max-decompressed-bytes'?: string | undefined;
   'max-concurrent-batches'?: string | undefined;
   'log-level'?: string | undefined;
+  'register-partitions'?: string | undefined;
+  'glue-database'?: string | undefined;
+  'glue-table'?: string | undefined;
+  'glue-crawler'?: string | undefined;
 }
 
 export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig {
@@ -58,6 +69,14 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig 
   const logLevel = flags['log-level'] ?? env.ACCESSLAKE_LOG_LEVEL ?? 'info';
   if (!isLogLevel(logLevel))
     throw new ConfigError(`--log-level: ${JSON.stringify(logLevel)} is not debug, info, warn or error`);
+
+  const registerPartitions = flags['register-partitions'] ?? env.ACCESSLAKE_REGISTER_PARTITIONS ?? 'off';
+  if (registerPartitions !== 'glue' && registerPartitions !== 'off')
+    throw new ConfigError(`--register-partitions: ${JSON.stringify(registerPartitions)} is not glue or off`);
+  if (registerPartitions === 'glue' && parseStorageUrl(storage).kind !== 's3')
+    throw new ConfigError(
+      '--register-partitions glue needs S3 storage (--storage s3://bucket/prefix); a local lake needs no catalog',
+    );
 
   const bytes = (value: string | undefined, setting: string, fallback: number) =>
     value === undefined ? fallback : parseBytes(value, setting);
@@ -86,6 +105,10 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig 
       1024,
     ),
     logLevel,
+    registerPartitions,
+    glueDatabase: flags['glue-database'] ?? env.ACCESSLAKE_GLUE_DATABASE ?? 'accesslake',
+    glueTable: flags['glue-table'] ?? env.ACCESSLAKE_GLUE_TABLE ?? 'access_logs',
+    glueCrawler: flags['glue-crawler'] ?? env.ACCESSLAKE_GLUE_CRAWLER ?? 'accesslake-access-logs',
   };
 }
 

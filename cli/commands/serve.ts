@@ -9,11 +9,13 @@ import type { CommandRunner } from '../main.ts';
 const HELP = `usage: accesslake serve [--host 127.0.0.1] [--port 8080] [--storage ./lake | file:///… | s3://bucket/prefix]
                         [--token T]… [--s3-endpoint URL] [--s3-region R] [--max-body-bytes 16MiB]
                         [--max-decompressed-bytes 128MiB] [--max-concurrent-batches 8] [--log-level info]
+                        [--register-partitions glue|off] [--glue-database D] [--glue-table T] [--glue-crawler C]
 
 Runs the ingest server. Every flag has an environment variable: ACCESSLAKE_HOST, ACCESSLAKE_PORT,
 ACCESSLAKE_STORAGE, ACCESSLAKE_TOKENS (comma-separated), ACCESSLAKE_S3_ENDPOINT, ACCESSLAKE_S3_REGION,
 ACCESSLAKE_MAX_BODY_BYTES, ACCESSLAKE_MAX_DECOMPRESSED_BYTES, ACCESSLAKE_MAX_CONCURRENT_BATCHES,
-ACCESSLAKE_LOG_LEVEL.`;
+ACCESSLAKE_LOG_LEVEL, ACCESSLAKE_REGISTER_PARTITIONS, ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_GLUE_TABLE,
+ACCESSLAKE_GLUE_CRAWLER.`;
 
 export const run: CommandRunner = async (argv, env) => {
   const { values } = parseFlags(argv, {
@@ -27,6 +29,10 @@ export const run: CommandRunner = async (argv, env) => {
     'max-decompressed-bytes': { type: 'string' },
     'max-concurrent-batches': { type: 'string' },
     'log-level': { type: 'string' },
+    'register-partitions': { type: 'string' },
+    'glue-database': { type: 'string' },
+    'glue-table': { type: 'string' },
+    'glue-crawler': { type: 'string' },
   });
   if (values.help) {
     console.log(HELP);
@@ -37,7 +43,21 @@ export const run: CommandRunner = async (argv, env) => {
   const port = parseInteger(values.port ?? env.ACCESSLAKE_PORT ?? '8080', '--port', 0, 65535);
   const logger = createLogger({ level: config.logLevel, fields: { component: 'ingest' } });
 
-  const app = await createIngestFromConfig(config, { logger });
+  // Loaded only when asked for, so a local lake never loads the Glue SDK.
+  const partitionRegistrar =
+    config.registerPartitions === 'glue'
+      ? (await import('../../ingest/partitions/glue-registrar.ts')).createGlueRegistrar({
+          database: config.glueDatabase,
+          table: config.glueTable,
+          crawler: config.glueCrawler,
+          ...(config.s3Region ? { region: config.s3Region } : {}),
+          ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
+        })
+      : undefined;
+  const app = await createIngestFromConfig(config, {
+    logger,
+    ...(partitionRegistrar ? { partitionRegistrar } : {}),
+  });
   const server = await startNodeServer(app.fetch, { host, port });
   logger.info('ingest listening', { url: server.url, storage: config.storage, tokens: config.tokens.length });
 
