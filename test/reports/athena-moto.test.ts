@@ -8,9 +8,10 @@
 import { gunzipSync } from 'node:zlib';
 import { AthenaClient, GetQueryExecutionCommand, ListQueryExecutionsCommand } from '@aws-sdk/client-athena';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createStorage, type ObjectStorage } from '../../ingest/storage/index.ts';
 import { createAthenaEngine } from '../../query/index.ts';
+import { createReportHandler } from '../../reports/lambda-handler.ts';
 import { createLinkMaker } from '../../reports/output/links.ts';
 import { resolvePeriod } from '../../reports/period/resolve-period.ts';
 import { runReport } from '../../reports/run-report.ts';
@@ -122,5 +123,50 @@ describe('Athena report (moto_server)', () => {
     expect(header).toEqual(COLUMN_INFO.map((c) => c.Name));
     expect(rows.map((r) => r[header!.indexOf('key')])).toEqual(FIXTURE_ROWS.map((r) => r.key ?? ''));
     expect(rows.some((r) => r.includes('bot "quoted", with commas'))).toBe(true);
+  });
+
+  it('Lambda: checks its settings at cold start and reports the period before the event time', async () => {
+    expect(() => createReportHandler({ REPORT_PERIOD: 'weekly' })).toThrow(
+      /with --engine athena, say where reports go: --out s3:\/\/bucket\/prefix \(or set REPORT_OUT/,
+    );
+    expect(() => createReportHandler({ REPORT_OUT: `s3://${BUCKET}/lambda`, REPORT_EMAIL: 'true' })).toThrow(
+      /--email needs the SMTP settings: SMTP_HOST is not set/,
+    );
+
+    vi.stubEnv('AWS_ACCESS_KEY_ID', MOTO_CREDENTIALS.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', MOTO_CREDENTIALS.secretAccessKey);
+    try {
+      const handler = createReportHandler({
+        REPORT_PERIOD: 'monthly',
+        REPORT_OUT: `s3://${BUCKET}/lambda`,
+        ACCESSLAKE_ATHENA_WORKGROUP: 'primary',
+        ACCESSLAKE_ATHENA_ENDPOINT: moto.endpoint,
+        ACCESSLAKE_S3_ENDPOINT: moto.endpoint,
+        AWS_REGION: MOTO_REGION,
+      });
+      // moto's CTAS writes no file, so this run must fail the way a real empty CTAS output would:
+      // clearly, with the table dropped and nothing left in the bucket.
+      await expect(handler({ time: '2025-02-03T06:00:00Z' })).rejects.toThrow(
+        /Athena reported success but wrote no Parquet file under s3:\/\/accesslake-reports\/lambda\/reports\/staging\//,
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    const ids =
+      (await athena.send(new ListQueryExecutionsCommand({ WorkGroup: 'primary' }))).QueryExecutionIds ?? [];
+    const queries = await Promise.all(
+      ids.map(
+        async (id) =>
+          (await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }))).QueryExecution!.Query!,
+      ),
+    );
+    const ctas = queries.find((q) => q.includes("external_location = 's3://accesslake-reports/lambda/"));
+    // The previous full month before 2025-02-03 is January.
+    expect(ctas).toContain("BETWEEN '2025010100' AND '2025013123'");
+    expect(ctas).toContain("'monthly' AS period_kind");
+    const table = /^CREATE TABLE (\S+)/.exec(ctas ?? '')?.[1];
+    expect(queries).toContain(`DROP TABLE IF EXISTS ${table}`);
+    const lambdaStorage = await createStorage(`s3://${BUCKET}/lambda`, { s3: { client: s3 } });
+    expect(await lambdaStorage.list('')).toEqual([]);
   });
 });
