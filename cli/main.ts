@@ -12,6 +12,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
     summary: 'generate realistic nginx traffic: a log file or real requests',
     load: () => import('./commands/gen.ts'),
   },
+  up: {
+    summary: 'run ingest, a traffic generator and the agent locally, with a live summary (npm start)',
+    load: () => import('./commands/up.ts'),
+  },
   query: {
     summary: 'run SQL or a named query on DuckDB or Athena',
     load: () => import('./commands/query.ts'),
