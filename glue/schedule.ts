@@ -49,7 +49,7 @@ export function parseCrawlerSchedule(spec: string): string {
   const gap = smallestMinuteGap(fields[0]!, fields[1]!);
   if (gap < MIN_INTERVAL_MINUTES) {
     throw new ConfigError(
-      `--crawler-schedule ${JSON.stringify(spec)}: runs ${gap === 0 ? 'every minute' : `${gap} minutes apart`}; Glue allows at most one crawl every ${MIN_INTERVAL_MINUTES} minutes`,
+      `--crawler-schedule ${JSON.stringify(spec)}: runs ${gap <= 1 ? 'every minute' : `${gap} minutes apart`}; Glue allows at most one crawl every ${MIN_INTERVAL_MINUTES} minutes`,
     );
   }
   return `cron(${fields.join(' ')})`;
