@@ -1,0 +1,194 @@
+/**
+ * `accesslake up` as a real process: a bounded run ships every generated line into the lake and prints
+ * the summary; Ctrl-C stops it cleanly; bad input gets one line saying how to fix it.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/moto.ts';
+
+const BIN = new URL('../../bin/accesslake.mjs', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'accesslake-up-'));
+chmodSync(dir, 0o755);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function up(args: string[], options: { cwd?: string; uid?: number } = {}) {
+  return spawnSync(process.execPath, [BIN, 'up', ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    cwd: options.cwd ?? dir,
+    ...(options.uid === undefined
+      ? {}
+      : { uid: options.uid, gid: options.uid, env: { ...process.env, HOME: tmpdir() } }),
+  });
+}
+
+/** Files the lake holds under its data prefix. */
+function lakeObjects(lake: string): string[] {
+  try {
+    return (readdirSync(join(lake, 'access_logs'), { recursive: true }) as string[]).filter((f) =>
+      f.endsWith('.jsonl.gz'),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** Processes whose command line mentions `needle` (the run's lake path): none may outlive `up`. */
+function processesMentioning(needle: string): string[] {
+  const ps = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
+  return ps.stdout.split('\n').filter((line) => line.includes(needle) && !line.includes('ps -eo'));
+}
+
+/** `stopped cleanly · generated N lines · agent shipped M in total · lake holds K records` */
+function finalAccount(stdout: string) {
+  const m =
+    /stopped cleanly · generated (\d+) lines · agent shipped (\d+) in total · lake holds (\d+) records/.exec(
+      stdout,
+    );
+  expect(m, stdout).not.toBeNull();
+  return { generated: Number(m![1]), shipped: Number(m![2]), inLake: Number(m![3]) };
+}
+
+describe('accesslake up (real processes)', () => {
+  it('runs a bounded pipeline: every generated line lands in the lake once, with live summaries', async () => {
+    const lake = join(dir, 'bounded-lake');
+    const port = await freePort();
+    const result = up([
+      '--lake',
+      lake,
+      '--port',
+      String(port),
+      '--duration',
+      '6s',
+      '--interval',
+      '2s',
+      '--rate',
+      '40',
+      '--seed',
+      '4',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(new RegExp(`^accesslake up: ingest http://127\\.0\\.0\\.1:${port} → lake `));
+    // Live summaries while running: shipped lines and lag, status classes, p95, top paths.
+    expect(out).toMatch(/\[00:0[2-6]\] shipped [\d,]+ lines · lag [\d.]+ (B|KiB) · /);
+    expect(out).toMatch(/ 2xx [\d,]+ · 3xx [\d,]+ · 4xx [\d,]+ · 5xx [\d,]+ · p95 \d+ ms · p50 \d+ ms/);
+    expect(out).toMatch(/ top \/\S* [\d,]+/);
+    const { generated, shipped, inLake } = finalAccount(out);
+    expect(generated).toBeGreaterThan(100);
+    expect(shipped).toBe(generated);
+    expect(inLake).toBe(generated);
+    expect(lakeObjects(lake).length).toBeGreaterThan(0);
+    expect(processesMentioning(lake)).toEqual([]);
+  });
+
+  it('stops everything cleanly on Ctrl-C (SIGINT), shipping what was written', async () => {
+    const lake = join(dir, 'sigint-lake');
+    const port = await freePort();
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [BIN, 'up', '--lake', lake, '--port', String(port), '--interval', '1s', '--rate', '30'],
+      {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 40_000;
+      while (!/\[00:0\d\] shipped [1-9][\d,]* lines/.test(stdout)) {
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`no summary: ${stdout}${stderr}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    expect(stderr).toBe('');
+    expect(stdout).toContain('accesslake up: stopping (generator, agent, ingest)…');
+    const { generated, shipped, inLake } = finalAccount(stdout);
+    expect(shipped).toBe(generated);
+    expect(inLake).toBe(generated);
+    expect(processesMentioning(lake)).toEqual([]);
+  });
+});
+
+describe('accesslake up: bad input, one line each', () => {
+  it('names a busy port and a free one to use instead', async () => {
+    const port = await freePort();
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    try {
+      const result = up(['--port', String(port), '--lake', join(dir, 'busy-lake'), '--duration', '3s']);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^accesslake up: port ${port} on 127\\.0\\.0\\.1 is in use: stop what listens there or pass --port \\d+`,
+        ),
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('explains an unwritable ./lake', async () => {
+    const cwd = join(dir, 'readonly');
+    mkdirSync(join(cwd, 'lake'), { recursive: true });
+    chmodSync(cwd, 0o755);
+    chmodSync(join(cwd, 'lake'), 0o555);
+    // Root writes anywhere; run as nobody then, so the permission check is real.
+    const uid = process.getuid?.() === 0 ? 65534 : undefined;
+    const result = up(['--duration', '3s', '--port', String(await freePort())], {
+      cwd,
+      ...(uid === undefined ? {} : { uid }),
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      /^accesslake up: the lake folder \.\/lake is not writable \(permission denied\): fix its permissions or pass --lake with a writable folder/,
+    );
+  });
+
+  it('explains a lake path blocked by a file', async () => {
+    const cwd = join(dir, 'blocked');
+    mkdirSync(cwd, { recursive: true });
+    writeFileSync(join(cwd, 'lake'), 'not a folder');
+    const result = up(['--duration', '3s', '--port', String(await freePort())], { cwd });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^accesslake up: the lake folder \.\/lake is not writable \(a file is in the way\)/,
+    );
+  });
+
+  it('explains a missing --file', async () => {
+    const result = up([
+      '--file',
+      'logs/missing.log',
+      '--lake',
+      join(dir, 'file-lake'),
+      '--port',
+      String(await freePort()),
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      /^accesslake up: --file logs\/missing\.log: no such file: pass the path of an existing nginx access log, or leave out --file to generate traffic/,
+    );
+  });
+});
