@@ -1,0 +1,306 @@
+/**
+ * provision, the crawler and the partition registrar against a real moto_server (Glue, Athena, S3).
+ * moto lacks UpdateCrawler and UpdateWorkGroup, so applying changes is covered by provision-msw.test.ts.
+ */
+import {
+  AthenaClient,
+  GetNamedQueryCommand,
+  GetWorkGroupCommand,
+  ListNamedQueriesCommand,
+  ListWorkGroupsCommand,
+} from '@aws-sdk/client-athena';
+import {
+  CreateTableCommand,
+  GetCrawlerCommand,
+  GetDatabaseCommand,
+  GetPartitionCommand,
+  GetPartitionsCommand,
+  GetTableCommand,
+  GlueClient,
+} from '@aws-sdk/client-glue';
+import { S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../cli/main.ts';
+import { provision, resolveProvisionOptions } from '../../glue/provision/index.ts';
+import { createGlueRegistrar } from '../../ingest/partitions/glue-registrar.ts';
+import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../helpers/moto.ts';
+
+const ROLE = 'arn:aws:iam::123456789012:role/accesslake-crawler';
+let moto: MotoServer;
+let glue: GlueClient;
+let athena: AthenaClient;
+let s3: S3Client;
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  const common = {
+    region: MOTO_REGION,
+    endpoint: moto.endpoint,
+    credentials: MOTO_CREDENTIALS,
+    maxAttempts: 1,
+  };
+  glue = new GlueClient(common);
+  athena = new AthenaClient(common);
+  s3 = new S3Client({ ...common, forcePathStyle: true });
+});
+afterAll(async () => {
+  glue?.destroy();
+  athena?.destroy();
+  s3?.destroy();
+  await moto?.stop();
+});
+beforeEach(async () => moto.reset());
+
+const options = (flags: Record<string, string | boolean> = {}) =>
+  resolveProvisionOptions(
+    {
+      storage: 's3://lake-bucket/lake',
+      endpoint: moto.endpoint,
+      'create-bucket': true,
+      'crawler-role': ROLE,
+      ...flags,
+    },
+    {},
+  );
+const clients = () => ({ glue, athena, s3 });
+
+async function setTransition(model: string, transition: object) {
+  const res = await fetch(`${moto.endpoint}/moto-api/state-manager/set-transition`, {
+    method: 'POST',
+    body: JSON.stringify({ model_name: model, transition }),
+  });
+  expect(res.ok).toBe(true);
+}
+
+describe('provision on moto_server', () => {
+  it('creates everything once; the second run changes nothing and says so', async () => {
+    const first = await provision(options(), clients());
+    expect(first.reports.map((r) => r.outcome)).toEqual(Array(12).fill('created'));
+
+    const second = await provision(options(), clients());
+    expect(second.reports.map((r) => r.outcome)).toEqual(Array(12).fill('unchanged'));
+    expect(second.nothingToDo).toBe(true);
+    expect(second.incomplete).toBe(false);
+  });
+
+  it('makes the crawler over the data prefix: new folders only, LOG/LOG, one table, on the schedule', async () => {
+    await provision(options({ 'crawler-schedule': '30m' }), clients());
+    const { Crawler: c } = await glue.send(new GetCrawlerCommand({ Name: 'accesslake-access-logs' }));
+    expect(c).toMatchObject({
+      Role: ROLE,
+      DatabaseName: 'accesslake',
+      Targets: {
+        S3Targets: [
+          { Path: 's3://lake-bucket/lake/access_logs/', Exclusions: ['rejects/**', 'athena-results/**'] },
+        ],
+      },
+      Schedule: { ScheduleExpression: 'cron(0/30 * * * ? *)' },
+      RecrawlPolicy: { RecrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY' },
+      SchemaChangePolicy: { UpdateBehavior: 'LOG', DeleteBehavior: 'LOG' },
+      State: 'READY',
+    });
+    expect(JSON.parse(c!.Configuration!)).toMatchObject({
+      Grouping: { TableGroupingPolicy: 'CombineCompatibleSchemas', TableLevelConfiguration: 3 },
+    });
+  });
+
+  it('makes the workgroup with engine v3, enforced results location and the scan cutoff', async () => {
+    await provision(options({ 'bytes-scanned-cutoff': '2GiB' }), clients());
+    const { WorkGroup: w } = await athena.send(new GetWorkGroupCommand({ WorkGroup: 'accesslake' }));
+    expect(w?.Configuration).toMatchObject({
+      ResultConfiguration: { OutputLocation: 's3://lake-bucket/lake/athena-results/' },
+      EnforceWorkGroupConfiguration: true,
+      BytesScannedCutoffPerQuery: 2 * 1024 ** 3,
+      EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+    });
+  });
+
+  it('saves the eight named queries in the workgroup, runnable as they are', async () => {
+    await provision(options(), clients());
+    const { NamedQueryIds = [] } = await athena.send(
+      new ListNamedQueriesCommand({ WorkGroup: 'accesslake' }),
+    );
+    const queries = await Promise.all(
+      NamedQueryIds.map(
+        async (id) => (await athena.send(new GetNamedQueryCommand({ NamedQueryId: id }))).NamedQuery!,
+      ),
+    );
+    expect(queries.map((q) => q.Name).sort()).toEqual([
+      'bytes-served',
+      'error-rate',
+      'latency-percentiles',
+      'slow-requests',
+      'status-classes',
+      'top-clients',
+      'top-paths',
+      'top-user-agents',
+    ]);
+    for (const q of queries) {
+      expect(q.Database).toBe('accesslake');
+      expect(q.QueryString).not.toContain('{{');
+      expect(q.QueryString).toContain(
+        "concat(year, month, day, hour) BETWEEN date_format(current_timestamp - INTERVAL '24' HOUR, '%Y%m%d%H')",
+      );
+    }
+  });
+
+  it('shows drift and leaves it: a different cost guard is reported, not applied', async () => {
+    await provision(options(), clients());
+    const drift = await provision(options({ 'bytes-scanned-cutoff': '1GiB' }), clients());
+    const w = drift.reports.find((r) => r.kind === 'Athena workgroup')!;
+    expect(w.outcome).toBe('differs');
+    expect(w.changes).toEqual([
+      { field: 'BytesScannedCutoffPerQuery', actual: 10 * 1024 ** 3, desired: 1024 ** 3 },
+    ]);
+    expect(drift.incomplete).toBe(true);
+    const { WorkGroup } = await athena.send(new GetWorkGroupCommand({ WorkGroup: 'accesslake' }));
+    expect(WorkGroup?.Configuration?.BytesScannedCutoffPerQuery).toBe(10 * 1024 ** 3);
+  });
+
+  it('changes nothing in a dry run', async () => {
+    const dry = await provision(options(), clients(), { dryRun: true });
+    expect(dry.reports.map((r) => r.outcome)).toEqual(Array(12).fill('would create'));
+    await expect(glue.send(new GetDatabaseCommand({ Name: 'accesslake' }))).rejects.toMatchObject({
+      name: 'EntityNotFoundException',
+    });
+    const { WorkGroups = [] } = await athena.send(new ListWorkGroupsCommand({}));
+    expect(WorkGroups.map((w) => w.Name)).toEqual(['primary']);
+  });
+
+  it('creates a partition-projection table instead of a crawler, idempotently', async () => {
+    const first = await provision(options({ table: 'projection' }), clients());
+    expect(first.reports[2]).toMatchObject({ kind: 'Glue table (projection)', outcome: 'created' });
+    const { Table: t } = await glue.send(
+      new GetTableCommand({ DatabaseName: 'accesslake', Name: 'access_logs' }),
+    );
+    expect(t?.Parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.hour.range': '0,23',
+      'projection.hour.digits': '2',
+      'storage.location.template':
+        's3://lake-bucket/lake/access_logs/year=${year}/month=${month}/day=${day}/hour=${hour}',
+    });
+    expect(t?.PartitionKeys?.map((k) => k.Name)).toEqual(['year', 'month', 'day', 'hour']);
+    expect(t?.StorageDescriptor?.Columns?.map((c) => c.Name)).toContain('upstream_response_time');
+    await expect(glue.send(new GetCrawlerCommand({ Name: 'accesslake-access-logs' }))).rejects.toMatchObject({
+      name: 'EntityNotFoundException',
+    });
+    const second = await provision(options({ table: 'projection' }), clients());
+    expect(second.nothingToDo).toBe(true);
+
+    // The registrar knows projection needs no catalog partitions.
+    const registrar = createGlueRegistrar({
+      database: 'accesslake',
+      table: 'access_logs',
+      crawler: 'x',
+      client: glue,
+    });
+    await registrar.register([{ year: '2025', month: '01', day: '10', hour: '14' }]);
+    const { Partitions = [] } = await glue.send(
+      new GetPartitionsCommand({ DatabaseName: 'accesslake', TableName: 'access_logs' }),
+    );
+    expect(Partitions).toEqual([]);
+  });
+});
+
+describe('the crawler and the registrar on moto_server', () => {
+  it('starts the crawler while there is no table, rides out a running crawl, then adds partitions', async () => {
+    await provision(options(), clients());
+    const crawlerState = async () =>
+      (await glue.send(new GetCrawlerCommand({ Name: 'accesslake-access-logs' }))).Crawler?.State;
+    const registrar = createGlueRegistrar({
+      database: 'accesslake',
+      table: 'access_logs',
+      crawler: 'accesslake-access-logs',
+      client: glue,
+      crawlerDebounceMs: 0,
+      missingTableTtlMs: 0,
+    });
+    const hour = { year: '2025', month: '01', day: '10', hour: '14' };
+
+    expect(await crawlerState()).toBe('READY');
+    await registrar.register([hour]);
+    expect(await crawlerState()).toBe('RUNNING'); // moto keeps it running until told otherwise
+    await registrar.register([hour]); // CrawlerRunningException: fine
+    expect(registrar.registered.size).toBe(0);
+
+    // Let moto's crawl finish, as a real crawl would after a minute or two.
+    await setTransition('glue::crawl', { progression: 'immediate' });
+    expect(await crawlerState()).toBe('READY');
+
+    // What the first crawl leaves behind: the table (moto's crawler does not read S3, so we make it).
+    await glue.send(
+      new CreateTableCommand({
+        DatabaseName: 'accesslake',
+        TableInput: {
+          Name: 'access_logs',
+          PartitionKeys: ['year', 'month', 'day', 'hour'].map((Name) => ({ Name, Type: 'string' })),
+          StorageDescriptor: {
+            Columns: [
+              { Name: 'ts', Type: 'string' },
+              { Name: 'status', Type: 'int' },
+            ],
+            Location: 's3://lake-bucket/lake/access_logs/',
+            SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+          },
+          Parameters: { classification: 'json', UPDATED_BY_CRAWLER: 'accesslake-access-logs' },
+        },
+      }),
+    );
+    await registrar.register([hour, { ...hour, hour: '15' }]);
+    expect([...registrar.registered]).toEqual(['2025011014', '2025011015']);
+    const { Partition } = await glue.send(
+      new GetPartitionCommand({
+        DatabaseName: 'accesslake',
+        TableName: 'access_logs',
+        PartitionValues: ['2025', '01', '10', '14'],
+      }),
+    );
+    expect(Partition?.StorageDescriptor?.Location).toBe(
+      's3://lake-bucket/lake/access_logs/year=2025/month=01/day=10/hour=14/',
+    );
+    expect(Partition?.StorageDescriptor?.Columns?.map((c) => c.Name)).toEqual(['ts', 'status']);
+
+    // A second ingest instance (fresh memory) meets AlreadyExists and counts the hour as registered.
+    const other = createGlueRegistrar({
+      database: 'accesslake',
+      table: 'access_logs',
+      crawler: 'x',
+      client: glue,
+    });
+    await other.register([hour]);
+    expect([...other.registered]).toEqual(['2025011014']);
+  });
+});
+
+describe('accesslake provision (CLI) on moto_server', () => {
+  it('says on the second run that there is nothing to change, exit 0; drift exits 1', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', MOTO_CREDENTIALS.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', MOTO_CREDENTIALS.secretAccessKey);
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)));
+    try {
+      const argv = [
+        'provision',
+        '--storage',
+        's3://lake-bucket/lake',
+        '--create-bucket',
+        '--table',
+        'projection',
+        '--endpoint',
+        moto.endpoint,
+      ];
+      expect(await main(argv, { AWS_REGION: MOTO_REGION })).toBe(0);
+      expect(out.join('\n')).toContain('+ Glue table (projection) accesslake.access_logs: created');
+      out.length = 0;
+      expect(await main(argv, { AWS_REGION: MOTO_REGION })).toBe(0);
+      expect(out.at(-1)).toBe('\nnothing to change: all 12 resources are already as wanted');
+      out.length = 0;
+      expect(await main([...argv, '--bytes-scanned-cutoff', '1GiB'], { AWS_REGION: MOTO_REGION })).toBe(1);
+      expect(out.join('\n')).toContain('BytesScannedCutoffPerQuery: 10737418240 → 1073741824');
+    } finally {
+      log.mockRestore();
+      vi.unstubAllEnvs();
+    }
+  });
+});
