@@ -54,7 +54,7 @@ export function resolveReportConfig(
   env: Record<string, string | undefined>,
   now: Date = new Date(),
 ): ReportConfig {
-  const engine = flags.engine ?? env.ACCESSLAKE_ENGINE ?? 'duckdb';
+  const engine = flags.engine ?? 'duckdb';
   if (engine !== 'duckdb' && engine !== 'athena') {
     throw new ConfigError(`--engine: ${JSON.stringify(engine)} is not duckdb or athena`);
   }
