@@ -8,6 +8,10 @@ export type CommandRunner = (argv: string[], env: Record<string, string | undefi
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CommandRunner }> }> = {
   serve: { summary: 'run the ingest HTTP server', load: () => import('./commands/serve.ts') },
+  agent: {
+    summary: 'tail nginx access logs and ship them to ingest',
+    load: () => import('./commands/agent.ts'),
+  },
   gen: {
     summary: 'generate realistic nginx traffic: a log file or real requests',
     load: () => import('./commands/gen.ts'),

@@ -1,0 +1,59 @@
+/**
+ * The shipper-agent: tails nginx access logs by byte offset and delivers every line to ingest exactly
+ * once, through crashes, ingest outages and log rotation (shared/DESIGN.md "Agent state", "Wire
+ * protocol"). Split like Vector's file source: `discovery` finds files, `identity` tells them apart,
+ * `reader` cuts lines, `batcher` decides when a batch closes, `checkpoint` persists offsets, `sender`
+ * speaks HTTP, `tracker` follows rotation, `loop` ties them together, `status` reports.
+ *
+ * @example
+ *   const agent = await startAgent({ files: ['/var/log/nginx/access.log'], endpoint: 'http://127.0.0.1:8080',
+ *     token: process.env.ACCESSLAKE_TOKEN!, stateDir: '/var/lib/accesslake/agent' });
+ *   process.once('SIGTERM', () => agent.stop());
+ *   await agent.finished;
+ */
+import { loadGzipCodec } from '../lib/gzip/index.ts';
+import { AgentLoop } from './loop.ts';
+import { type AgentOptions, resolveAgentOptions } from './options.ts';
+import { createSender } from './sender.ts';
+import type { AgentStatus } from './status.ts';
+
+export type { AgentState, FileEntry, PendingRange } from './checkpoint.ts';
+export { AuthRejectedError, FileAccessError, IngestRejectedError, StateError } from './errors.ts';
+export { AGENT_DEFAULTS, type AgentOptions, resolveAgentOptions } from './options.ts';
+export { type AgentStatus, type FileStatus, formatStatus, readAgentStatus } from './status.ts';
+
+export interface RunningAgent {
+  /** Sends the complete lines read so far (bounded by `shutdownTimeoutMs`), saves the state, stops. */
+  stop(): Promise<void>;
+  /** The live status: offsets, lag, lines shipped. */
+  status(): AgentStatus;
+  /** Resolves when the agent stopped after `stop()`; rejects with the error that stopped it otherwise. */
+  finished: Promise<void>;
+}
+
+/**
+ * Starts an agent. Rejects at once for bad options (ConfigError), a state directory in use or unreadable
+ * (StateError); a wrong token or wrong endpoint rejects `finished` shortly after.
+ */
+export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
+  const o = resolveAgentOptions(options);
+  const gzip = o.gzip ?? (await loadGzipCodec());
+  const sender = createSender({
+    endpoint: o.endpoint,
+    token: o.token,
+    format: o.format,
+    source: o.source,
+    requestTimeoutMs: o.requestTimeoutMs,
+    retryBaseMs: o.retryBaseMs,
+    retryMaxMs: o.retryMaxMs,
+    logger: o.logger,
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+  });
+  const loop = new AgentLoop(o, { sender, gzip, logger: o.logger });
+  await loop.start();
+  return {
+    stop: () => loop.stop(),
+    status: () => loop.status(),
+    finished: loop.finished,
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Finds where a known file's content lives now, among the files next to the path it was tailed under:
+ * after a rename rotation it is the same dev+inode under a new name (`access.log.1`); after copytruncate
+ * it is the copy, a different inode that starts with the same bytes. Used when a tracked file was
+ * truncated with unread data, and at start-up for files the state knows but the paths no longer name.
+ */
+import type { Stats } from 'node:fs';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { FileEntry } from './checkpoint.ts';
+import { fingerprintMatches } from './identity.ts';
+
+/** A directory with more files than this is not searched entirely: a log directory is smaller. */
+const MAX_CANDIDATES = 2000;
+
+export interface Located {
+  path: string;
+  handle: FileHandle;
+  stats: Stats;
+  /** Same dev+inode (renamed) rather than a copy. */
+  sameInode: boolean;
+}
+
+export interface LocateOptions {
+  /** The copy must hold at least this many bytes. */
+  minSize: number;
+  /** Skip this dev+inode (the truncated original). */
+  exclude?: { dev: number; ino: number };
+}
+
+/**
+ * Looks in the entry's directory for its content: the same inode with the same first bytes first, then
+ * a copy with the same first bytes. The caller owns the returned handle.
+ */
+export async function locateContent(entry: FileEntry, options: LocateOptions): Promise<Located | undefined> {
+  const dir = dirname(entry.path);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  // The file's own rotated names first: access.log.1, access.log-20250110.
+  const own = basename(entry.path);
+  names.sort((a, b) => Number(!a.startsWith(own)) - Number(!b.startsWith(own)) || a.localeCompare(b));
+  const candidates: Array<{ path: string; stats: Stats }> = [];
+  for (const name of names.slice(0, MAX_CANDIDATES)) {
+    const path = join(dir, name);
+    const stats = await stat(path).catch(() => undefined);
+    if (!stats?.isFile() || stats.size < options.minSize || stats.size < entry.fingerprintBytes) continue;
+    if (options.exclude && stats.dev === options.exclude.dev && stats.ino === options.exclude.ino) continue;
+    candidates.push({ path, stats });
+  }
+  const sameInode = (s: Stats) => s.dev === entry.dev && s.ino === entry.ino;
+  candidates.sort((a, b) => Number(sameInode(b.stats)) - Number(sameInode(a.stats)));
+  for (const candidate of candidates) {
+    // A copy can only be told by its first bytes: without any, a same-inode match is all there is.
+    if (entry.fingerprintBytes === 0 && !sameInode(candidate.stats)) continue;
+    const handle = await open(candidate.path, 'r').catch(() => undefined);
+    if (!handle) continue;
+    if (await fingerprintMatches(handle, entry).catch(() => false)) {
+      const stats = await handle.stat();
+      return { path: candidate.path, handle, stats, sameInode: sameInode(stats) };
+    }
+    await handle.close();
+  }
+  return undefined;
+}

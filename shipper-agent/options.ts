@@ -1,0 +1,159 @@
+/** The agent's options, their documented defaults, and their validation (once, at start). */
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { resolveLineParser } from '../ingest/formats/index.ts';
+import { ConfigError, describeError } from '../lib/errors/index.ts';
+import type { GzipCodec } from '../lib/gzip/index.ts';
+import { type Logger, silentLogger } from '../lib/log/index.ts';
+import type { FileSpec } from './discovery.ts';
+
+export interface AgentOptions {
+  /**
+   * Paths or globs of nginx access logs; an object gives a file its own format (what `--nginx-conf`
+   * produces when access_log directives use different log_formats).
+   */
+  files: Array<string | { path: string; format?: string }>;
+  /** ingest's base URL, e.g. `http://127.0.0.1:8080`. */
+  endpoint: string;
+  /** Bearer token ingest accepts. */
+  token: string;
+  /** Where `agent-state.json` lives. */
+  stateDir: string;
+  /**
+   * `json` (default), `combined`, `main` or an nginx `log_format` string: sent as `X-Log-Format` for
+   * files without a format of their own.
+   */
+  format?: string;
+  /** `X-Source` label. Default: the host name. */
+  source?: string;
+  /** A batch closes at this many bytes of log. Default 8 MiB: few, large objects suit S3 and Athena. */
+  batchBytes?: number;
+  /** ...or at this many lines. Default: no line limit. */
+  batchLines?: number;
+  /** ...or when its oldest line has waited this long. Default 30 s; down to 1 s for a live feel. */
+  batchAgeMs?: number;
+  /** Longer lines are cut here and counted. Default 64 KiB. */
+  maxLineBytes?: number;
+  /** gzip level on the wire, 1–9. Default 1: the wire copy is transient and level 1 is ~3× faster. */
+  gzipLevel?: number;
+  /** The stat poll behind inotify. Default 1 s. */
+  pollIntervalMs?: number;
+  /** A rotated file is let go after it was shipped and stayed unchanged this long. Default 5 s. */
+  rotatedGraceMs?: number;
+  /** At shutdown, how long a partial last line may take to get its newline. Default 1 s. */
+  partialLineWaitMs?: number;
+  /** At shutdown, how long to finish sending; after it, unsent lines wait for the next start. Default 10 s. */
+  shutdownTimeoutMs?: number;
+  /** One HTTP request's limit. Default 60 s. */
+  requestTimeoutMs?: number;
+  /** Retry backoff: first delay and cap. Defaults 500 ms and 30 s. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Where to start in a file the state does not know, at first start. Default `beginning`. */
+  readFrom?: 'beginning' | 'end';
+  logger?: Logger;
+  /** For tests and embedding. Default: the global fetch. */
+  fetch?: typeof fetch;
+  /** Default: `loadGzipCodec()`. */
+  gzip?: GzipCodec;
+}
+
+export const AGENT_DEFAULTS = {
+  format: 'json',
+  batchBytes: 8 * 1024 * 1024,
+  batchLines: Number.POSITIVE_INFINITY,
+  batchAgeMs: 30_000,
+  maxLineBytes: 64 * 1024,
+  gzipLevel: 1,
+  pollIntervalMs: 1000,
+  rotatedGraceMs: 5000,
+  partialLineWaitMs: 1000,
+  shutdownTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  retryBaseMs: 500,
+  retryMaxMs: 30_000,
+  readFrom: 'beginning' as 'beginning' | 'end',
+};
+
+export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'fetch' | 'gzip' | 'files'>> &
+  Pick<AgentOptions, 'fetch' | 'gzip'> & { files: FileSpec[] };
+
+const SOURCE_PATTERN = /^[\x21-\x7e]{1,128}$/;
+const MIN_BATCH_BYTES = 1024;
+const MAX_BATCH_BYTES = 128 * 1024 * 1024;
+
+/** Fills in defaults and checks every value; throws a {@link ConfigError} naming the setting. */
+export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions {
+  const o = { ...AGENT_DEFAULTS, logger: silentLogger, source: safeHostname(), ...defined(options) };
+  if (o.files.length === 0)
+    throw new ConfigError(
+      'no log file: pass --file PATH (repeatable, globs allowed) or set ACCESSLAKE_AGENT_FILES',
+    );
+  let url: URL;
+  try {
+    url = new URL(o.endpoint);
+  } catch {
+    throw new ConfigError(
+      `--endpoint: ${JSON.stringify(o.endpoint)} is not a URL (e.g. http://127.0.0.1:8080)`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(`--endpoint: ${o.endpoint} must be an http:// or https:// URL`);
+  if (!o.token) throw new ConfigError('no token: pass --token T, --token-file PATH or set ACCESSLAKE_TOKEN');
+  if (/[\r\n]/.test(o.token))
+    throw new ConfigError('the token contains a line break: check --token-file / ACCESSLAKE_TOKEN');
+  if (!SOURCE_PATTERN.test(o.source))
+    throw new ConfigError(
+      `--source: ${JSON.stringify(o.source)} must be 1–128 printable ASCII characters without spaces`,
+    );
+  checkFormat(o.format, '--format');
+  const files = o.files.map((f): FileSpec => {
+    const spec =
+      typeof f === 'string' ? { path: f, format: o.format } : { path: f.path, format: f.format ?? o.format };
+    if (!spec.path) throw new ConfigError('--file: an empty path');
+    if (spec.format !== o.format) checkFormat(spec.format, `the format of ${spec.path}`);
+    return spec;
+  });
+  range('--batch-bytes', o.batchBytes, MIN_BATCH_BYTES, MAX_BATCH_BYTES);
+  if (o.batchLines !== Number.POSITIVE_INFINITY) range('--batch-lines', o.batchLines, 1, 10_000_000);
+  range('--batch-age', o.batchAgeMs, 100, 3_600_000);
+  range('--max-line-bytes', o.maxLineBytes, 64, MAX_BATCH_BYTES);
+  if (o.maxLineBytes >= o.batchBytes)
+    throw new ConfigError(
+      `--max-line-bytes (${o.maxLineBytes}) must be smaller than --batch-bytes (${o.batchBytes})`,
+    );
+  range('--gzip-level', o.gzipLevel, 1, 9);
+  range('--poll-interval', o.pollIntervalMs, 10, 600_000);
+  if (o.readFrom !== 'beginning' && o.readFrom !== 'end')
+    throw new ConfigError(`--read-from: ${JSON.stringify(o.readFrom)} is not beginning or end`);
+  return { ...o, files, endpoint: o.endpoint.replace(/\/+$/, ''), stateDir: resolve(o.stateDir) };
+}
+
+/** A format ingest can parse, that fits in an HTTP header. */
+function checkFormat(format: string, setting: string): void {
+  if (!/^[\x20-\x7e]+$/.test(format))
+    throw new ConfigError(
+      `${setting}: must be printable ASCII on one line (it travels in the X-Log-Format header)`,
+    );
+  try {
+    resolveLineParser(format);
+  } catch (error) {
+    throw new ConfigError(`${setting}: ${describeError(error)}`, { cause: error });
+  }
+}
+
+function range(setting: string, value: number, min: number, max: number): void {
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new ConfigError(`${setting}: ${value} is outside ${min}–${max}`);
+}
+
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function safeHostname(): string {
+  const name = hostname()
+    .replace(/[^\x21-\x7e]/g, '')
+    .slice(0, 128);
+  return name || 'unknown-host';
+}

@@ -1,0 +1,166 @@
+/**
+ * Picks and prepares the next batch: first a write-ahead range left by a crash, sent again byte for byte
+ * under its recorded key; otherwise the first file whose unsent lines are due (rotated files first, as
+ * their lines are older; then the files in turn). The batch is read into the reader's one buffer and
+ * gzipped at once, so what waits for the sender is the small compressed copy.
+ */
+import type { GzipCodec } from '../lib/gzip/index.ts';
+import type { Logger } from '../lib/log/index.ts';
+import { type BatchPolicy, dueReason } from './batcher.ts';
+import type { FileEntry } from './checkpoint.ts';
+import { type BatchTooLargeError, IngestRejectedError } from './errors.ts';
+import { batchKey } from './identity.ts';
+import type { ResolvedAgentOptions } from './options.ts';
+import { BatchReader, type LineBatch, RangeGoneError } from './reader.ts';
+import type { FileTracker } from './tracker.ts';
+
+export interface PreparedBatch {
+  entry: FileEntry;
+  batchId: string;
+  format: string;
+  start: number;
+  end: number;
+  lines: number;
+  cutLines: number;
+  rawBytes: number;
+  /** gzip bytes. */
+  body: Uint8Array;
+}
+
+export class BatchPicker {
+  private readonly reader: BatchReader;
+  /** `--batch-bytes`, halved after a 413. */
+  private batchBytes: number;
+  private cursor = 0;
+
+  constructor(
+    private readonly tracker: FileTracker,
+    private readonly gzip: GzipCodec,
+    private readonly o: ResolvedAgentOptions,
+    private readonly logger: Logger,
+  ) {
+    this.reader = new BatchReader(o.batchBytes);
+    this.batchBytes = o.batchBytes;
+  }
+
+  /**
+   * The next batch, or null when nothing is due. `stopping` makes every complete line due;
+   * `inFlight` is the entry whose pending range is being sent right now.
+   */
+  async next(now: number, stopping: boolean, inFlight: FileEntry | undefined): Promise<PreparedBatch | null> {
+    const resent = await this.resendPending(inFlight);
+    if (resent) return resent;
+    const files = this.tracker.files;
+    const policy: BatchPolicy = {
+      maxBytes: this.batchBytes,
+      maxLines: this.o.batchLines,
+      maxAgeMs: this.o.batchAgeMs,
+    };
+    const limits = {
+      maxBytes: this.batchBytes,
+      maxLines: this.o.batchLines,
+      maxLineBytes: this.o.maxLineBytes,
+    };
+    this.cursor = (this.cursor + 1) % Math.max(1, files.length);
+    const order = [...files.slice(this.cursor), ...files.slice(0, this.cursor)];
+    order.sort((a, b) => Number(b.entry.rotated) - Number(a.entry.rotated));
+    for (const file of order) {
+      if (!file.handle || file.size <= file.readPos) continue;
+      // A rotated file quiet for the grace period will not grow: its last line is complete as it is.
+      const final = file.entry.rotated && now - file.lastGrowthAt >= this.o.rotatedGraceMs;
+      if (file.waitingAtSize === file.size && !final) continue;
+      const unsent = {
+        bytes: file.size - file.readPos,
+        lines: file.lines?.lines,
+        oldestAt: file.arrivals.oldestSince(file.readPos),
+      };
+      if (!dueReason(unsent, policy, now, stopping || final)) continue;
+      const batch = await this.reader.read(file.handle, file.readPos, file.size, limits, final);
+      if (!batch) {
+        file.waitingAtSize = file.size;
+        continue;
+      }
+      file.readPos = batch.end;
+      file.lines?.consume(batch.end, batch.lines);
+      return this.compress(file.entry, batch, batchKey(file.entry.id, batch.start, batch.end));
+    }
+    return null;
+  }
+
+  /** A pending range not in flight: the agent stopped before ingest's answer. Same bytes, same key. */
+  private async resendPending(inFlight: FileEntry | undefined): Promise<PreparedBatch | null> {
+    for (const file of this.tracker.files) {
+      const pending = file.entry.pending;
+      if (!pending || inFlight === file.entry) continue;
+      try {
+        if (!file.handle) throw new RangeGoneError('its content is gone');
+        const batch = await this.reader.readRange(
+          file.handle,
+          pending.start,
+          pending.end,
+          this.o.maxLineBytes,
+        );
+        file.readPos = Math.max(file.readPos, pending.end);
+        file.lines?.reset(file.readPos);
+        this.logger.info('sending again the batch that was in flight when the agent stopped', {
+          path: file.entry.path,
+          batchId: pending.batchId,
+          start: pending.start,
+          end: pending.end,
+        });
+        return await this.compress(file.entry, batch, pending.batchId);
+      } catch (error) {
+        if (!(error instanceof RangeGoneError)) throw error;
+        this.tracker.lose(
+          file.entry,
+          pending.end - pending.start,
+          `no longer holds the batch that was in flight (${error.message})`,
+        );
+        file.entry.pending = null;
+      }
+    }
+    return null;
+  }
+
+  private async compress(entry: FileEntry, batch: LineBatch, batchId: string): Promise<PreparedBatch> {
+    // The reader's buffer is reused by the next read; gzip copies it into a new, smaller one first.
+    const body = await this.gzip.gzip(batch.body, this.o.gzipLevel);
+    return {
+      entry,
+      batchId,
+      format: entry.format,
+      start: batch.start,
+      end: batch.end,
+      lines: batch.lines,
+      cutLines: batch.cutLines,
+      rawBytes: batch.body.length,
+      body,
+    };
+  }
+
+  /**
+   * After a 413 (nothing of the batch was stored): halve the batch size and read the file again from the
+   * batch's start. Returns the error to stop with when the batch cannot get smaller.
+   */
+  shrink(batch: PreparedBatch, error: BatchTooLargeError): IngestRejectedError | undefined {
+    const file = this.tracker.find(batch.entry);
+    const smaller = Math.max(this.o.maxLineBytes + 1, Math.floor(batch.rawBytes / 2));
+    if (batch.lines <= 1 || !file?.handle || smaller >= this.batchBytes) {
+      return new IngestRejectedError(
+        413,
+        `${error.message}, and it cannot be split further: raise the ingest's --max-body-bytes / ` +
+          "--max-decompressed-bytes or lower the agent's --max-line-bytes",
+      );
+    }
+    this.batchBytes = smaller;
+    this.logger.warn('ingest found the batch too large (413): sending smaller batches from now on', {
+      batchBytes: smaller,
+      hint: "lower --batch-bytes or raise the ingest's --max-body-bytes",
+    });
+    batch.entry.pending = null;
+    file.readPos = batch.start;
+    file.waitingAtSize = undefined;
+    file.lines?.reset(batch.start);
+    return undefined;
+  }
+}

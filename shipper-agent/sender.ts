@@ -1,0 +1,272 @@
+/**
+ * Sends one gzipped batch to ingest (`POST <endpoint>/v1/batches`, shared/DESIGN.md "Wire protocol") and
+ * retries until ingest stores it: exponential backoff with jitter on network errors, 408, 429 and 5xx,
+ * never sooner than a `Retry-After` asks (RFC 9110 §10.2.3). Answers that retrying cannot fix end the
+ * attempt with a typed error: 401/403 ({@link AuthRejectedError}), 413 ({@link BatchTooLargeError}, the
+ * loop splits the batch), other 4xx ({@link IngestRejectedError}).
+ */
+import type { Logger } from '../lib/log/index.ts';
+import { AuthRejectedError, BatchTooLargeError, IngestRejectedError } from './errors.ts';
+
+export interface SenderOptions {
+  /** ingest's base URL, e.g. `http://127.0.0.1:8080`. */
+  endpoint: string;
+  token: string;
+  /** `X-Log-Format` of the start-up access check; each batch names its own. */
+  format: string;
+  /** `X-Source`. */
+  source: string;
+  /** One request's limit; a slower answer counts as a network error and is retried. */
+  requestTimeoutMs: number;
+  /** First retry delay; doubles per attempt up to `retryMaxMs`. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  logger: Logger;
+  fetch?: typeof fetch;
+  /** For tests: a fixed jitter source. */
+  random?: () => number;
+  /** Told about every failed attempt (for status). */
+  onRetry?: (failure: { attempt: number; delayMs: number; reason: string }) => void;
+}
+
+export interface OutgoingBatch {
+  /** The Idempotency-Key. */
+  batchId: string;
+  /** `X-Log-Format`: the format of the file the lines come from. */
+  format: string;
+  /** gzip bytes. */
+  body: Uint8Array;
+  lines: number;
+  rawBytes: number;
+}
+
+/** ingest's answer to a stored batch. */
+export interface IngestAnswer {
+  batchId: string;
+  accepted: number;
+  rejected: number;
+  objects: string[];
+}
+
+export interface Sender {
+  /** Resolves once ingest stored the batch; rejects on a non-retryable answer or when `signal` aborts. */
+  send(batch: OutgoingBatch, signal: AbortSignal): Promise<IngestAnswer>;
+  /**
+   * One empty POST at start-up, so a wrong token stops the agent at once instead of at the first line
+   * (an empty batch stores nothing). Throws {@link AuthRejectedError} on 401/403; returns why ingest is
+   * unreachable, or undefined when it answered.
+   */
+  checkAccess(): Promise<string | undefined>;
+}
+
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
+export function createSender(options: SenderOptions): Sender {
+  const doFetch = options.fetch ?? fetch;
+  const random = options.random ?? Math.random;
+  const base = options.endpoint.replace(/\/+$/, '');
+  const url = `${base}/v1/batches`;
+  const log = options.logger;
+
+  async function attempt(batch: OutgoingBatch, signal: AbortSignal): Promise<IngestAnswer | Retry> {
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${options.token}`,
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Content-Encoding': 'gzip',
+          'Idempotency-Key': batch.batchId,
+          'X-Log-Format': batch.format,
+          'X-Source': options.source,
+        },
+        body: batch.body as Uint8Array<ArrayBuffer>,
+        signal: AbortSignal.any([signal, AbortSignal.timeout(options.requestTimeoutMs)]),
+      });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      return { retry: true, reason: describeNetworkError(error, options.requestTimeoutMs), retryAfterMs: 0 };
+    }
+    if (response.ok) return readAnswer(response, batch, base);
+    const detail = await errorDetail(response);
+    const status = response.status;
+    if (status === 401 || status === 403) throw new AuthRejectedError(status, base, detail);
+    if (status === 413) throw new BatchTooLargeError(batch.rawBytes, detail);
+    if (status === 408 || status === 429 || status >= 500) {
+      return {
+        retry: true,
+        reason: `ingest answered ${status}${detail ? `: ${detail}` : ''}`,
+        retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')),
+      };
+    }
+    throw rejection(status, detail, base);
+  }
+
+  return {
+    async send(batch, signal) {
+      for (let n = 1; ; n++) {
+        const result = await attempt(batch, signal);
+        if (!('retry' in result)) {
+          if (n > 1) log.info('ingest took the batch after retries', { batchId: batch.batchId, attempts: n });
+          return result;
+        }
+        const exponential = Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** (n - 1));
+        // Equal jitter: half fixed, half random, so agents that failed together do not retry together.
+        const delayMs = Math.max(
+          result.retryAfterMs,
+          Math.round(exponential / 2 + (random() * exponential) / 2),
+        );
+        const fields = {
+          endpoint: base,
+          batchId: batch.batchId,
+          attempt: n,
+          reason: result.reason,
+          retryInMs: delayMs,
+        };
+        // Loud at first, then on every doubling, so a long outage does not flood the log.
+        if ((n & (n - 1)) === 0)
+          log.warn('cannot deliver batch to ingest, retrying; lines wait in the log file', fields);
+        else log.debug('retrying batch', fields);
+        options.onRetry?.({ attempt: n, delayMs, reason: result.reason });
+        await sleep(delayMs, signal);
+      }
+    },
+    async checkAccess() {
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${options.token}`,
+            'Idempotency-Key': 'agent-access-check',
+            'X-Log-Format': options.format,
+            'X-Source': options.source,
+          },
+          body: new Uint8Array(0),
+          signal: AbortSignal.timeout(options.requestTimeoutMs),
+        });
+      } catch (error) {
+        return describeNetworkError(error, options.requestTimeoutMs);
+      }
+      const detail = await errorDetail(response);
+      if (response.status === 401 || response.status === 403)
+        throw new AuthRejectedError(response.status, base, detail);
+      if (response.status === 404 || response.status === 405) throw rejection(response.status, detail, base);
+      if (response.status >= 500) return `ingest answered ${response.status}${detail ? `: ${detail}` : ''}`;
+      return undefined;
+    },
+  };
+}
+
+interface Retry {
+  retry: true;
+  reason: string;
+  retryAfterMs: number;
+}
+
+async function readAnswer(response: Response, batch: OutgoingBatch, base: string): Promise<IngestAnswer> {
+  const text = await response.text();
+  let answer: Partial<IngestAnswer> | undefined;
+  try {
+    answer = JSON.parse(text) as Partial<IngestAnswer>;
+  } catch {
+    answer = undefined;
+  }
+  // A 200 from something that is not ingest (a proxy's page) must not commit data that was not stored.
+  if (!answer || typeof answer.accepted !== 'number' || answer.batchId !== batch.batchId) {
+    throw new IngestRejectedError(
+      response.status,
+      `${base} answered ${response.status} but not like an accesslake ingest (${JSON.stringify(text.slice(0, 120))}): check --endpoint`,
+    );
+  }
+  return {
+    batchId: answer.batchId,
+    accepted: answer.accepted,
+    rejected: typeof answer.rejected === 'number' ? answer.rejected : 0,
+    objects: Array.isArray(answer.objects) ? answer.objects : [],
+  };
+}
+
+function rejection(status: number, detail: string, base: string): IngestRejectedError {
+  const said = detail ? `: ${detail}` : '';
+  if (status === 404 || status === 405) {
+    return new IngestRejectedError(
+      status,
+      `no accesslake ingest at ${base} (POST /v1/batches answered ${status}${said}): --endpoint must be the ingest's base URL, e.g. http://127.0.0.1:8080`,
+    );
+  }
+  if (status === 415) {
+    return new IngestRejectedError(
+      status,
+      `ingest does not accept this batch's format or encoding (415${said}): pick a --format it supports (json, combined, main or a log_format string) or upgrade the ingest`,
+    );
+  }
+  if (status === 400) {
+    return new IngestRejectedError(
+      status,
+      `ingest rejected the batch as malformed (400${said}): check --source and --format; the lines stay in the log file and are sent once this is fixed`,
+    );
+  }
+  return new IngestRejectedError(status, `ingest refused the batch (${status}${said})`);
+}
+
+/** The `error` of ingest's JSON error body, or the start of whatever else came back. */
+async function errorDetail(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    if (typeof parsed.error === 'string') return parsed.error;
+  } catch {
+    // not JSON
+  }
+  return text.slice(0, 200).trim();
+}
+
+/** `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 §10.2.3), in ms, capped at 5 minutes. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number {
+  if (!value) return 0;
+  const trimmed = value.trim();
+  const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS) : 0;
+}
+
+/** One line for a failed fetch: undici hides the errno in `cause`. */
+export function describeNetworkError(error: unknown, timeoutMs: number): string {
+  const err = error as Error & { cause?: { code?: string; message?: string } };
+  if (err?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  const code = err?.cause?.code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused: is the ingest running, and is --endpoint right?';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host name not found: check --endpoint';
+    case 'ECONNRESET':
+      return 'connection reset by the ingest';
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'connection timed out';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'no route to the ingest host';
+    default:
+      return err?.cause?.message ?? err?.message ?? String(error);
+  }
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * What the agent is doing, for people and scripts: per file the committed offset, the size on disk, the
+ * lag in bytes, the pending batch and the lines shipped. `readAgentStatus(stateDir)` reads it from the
+ * state file, so it works from another process while the agent runs (the file is replaced atomically).
+ */
+import { access, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type AgentState,
+  isAlive,
+  LOCK_FILE,
+  loadState,
+  type PendingRange,
+  STATE_FILE,
+  type StateTotals,
+} from './checkpoint.ts';
+import { StateError } from './errors.ts';
+
+export interface FileStatus {
+  path: string;
+  id: string;
+  /** Renamed away or truncated, being read to its end. */
+  rotated: boolean;
+  committed: number;
+  size: number;
+  /** Bytes in the file not yet acknowledged by ingest. */
+  lagBytes: number;
+  pending: PendingRange | null;
+  linesShipped: number;
+  bytesShipped: number;
+  batchesShipped: number;
+  linesCut: number;
+  linesRejected: number;
+  lastAckAt: string | null;
+}
+
+export interface AgentStatus {
+  stateDir: string;
+  running: boolean;
+  pid: number | null;
+  startedAt: string | null;
+  stoppedAt: string | null;
+  /** When the state was last written. */
+  updatedAt: string;
+  endpoint: string | null;
+  source: string | null;
+  format: string | null;
+  files: FileStatus[];
+  totals: StateTotals & { lagBytes: number };
+  lastError: { at: string; message: string } | null;
+}
+
+/** Builds a status from a state; `sizes` may give fresher sizes than the state holds (by file id). */
+export function statusFromState(
+  state: AgentState,
+  stateDir: string,
+  running: boolean,
+  sizes: Map<string, number> = new Map(),
+): AgentStatus {
+  const files = state.files.map((e): FileStatus => {
+    const size = Math.max(e.size, sizes.get(e.id) ?? 0, e.committed);
+    return {
+      path: e.path,
+      id: e.id,
+      rotated: e.rotated,
+      committed: e.committed,
+      size,
+      lagBytes: size - e.committed,
+      pending: e.pending,
+      linesShipped: e.linesShipped,
+      bytesShipped: e.bytesShipped,
+      batchesShipped: e.batchesShipped,
+      linesCut: e.linesCut,
+      linesRejected: e.linesRejected,
+      lastAckAt: e.lastAckAt,
+    };
+  });
+  return {
+    stateDir,
+    running,
+    pid: state.agent?.pid ?? null,
+    startedAt: state.agent?.startedAt ?? null,
+    stoppedAt: state.agent?.stoppedAt ?? null,
+    updatedAt: state.updatedAt,
+    endpoint: state.agent?.endpoint ?? null,
+    source: state.agent?.source ?? null,
+    format: state.agent?.format ?? null,
+    files,
+    totals: { ...state.totals, lagBytes: files.reduce((sum, f) => sum + f.lagBytes, 0) },
+    lastError: state.lastError,
+  };
+}
+
+/**
+ * Reads the status of the agent using `stateDir`, running or not. File sizes are looked up on disk, so
+ * the lag is current even between the agent's state writes.
+ */
+export async function readAgentStatus(stateDir: string): Promise<AgentStatus> {
+  const statePath = join(stateDir, STATE_FILE);
+  if (
+    !(await access(statePath).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    throw new StateError(
+      `no agent state in ${stateDir} (${STATE_FILE} is missing): has an agent run with --state-dir ${stateDir}?`,
+    );
+  }
+  const state = await loadState(stateDir);
+  const sizes = new Map<string, number>();
+  for (const entry of state.files) {
+    const st = await stat(entry.path).catch(() => undefined);
+    if (st && st.dev === entry.dev && st.ino === entry.ino) sizes.set(entry.id, st.size);
+  }
+  const lockPid = Number.parseInt(await readFile(join(stateDir, LOCK_FILE), 'utf8').catch(() => ''), 10);
+  const pid = state.agent?.pid;
+  const running = pid !== undefined && lockPid === pid && !state.agent?.stoppedAt && isAlive(pid);
+  return statusFromState(state, stateDir, running, sizes);
+}
+
+/** The status as a short report for a terminal. */
+export function formatStatus(status: AgentStatus, now = Date.now()): string {
+  const lines: string[] = [];
+  const state = status.running
+    ? `running (pid ${status.pid}, since ${status.startedAt})`
+    : status.stoppedAt
+      ? `stopped at ${status.stoppedAt}`
+      : status.pid
+        ? `not running (pid ${status.pid} ended without a clean stop; the next start resumes from the state)`
+        : 'never started';
+  lines.push(`agent:    ${state}`);
+  if (status.endpoint)
+    lines.push(`ingest:   ${status.endpoint}  source=${status.source}  format=${status.format}`);
+  const age = status.updatedAt
+    ? Math.max(0, Math.round((now - Date.parse(status.updatedAt)) / 1000))
+    : undefined;
+  lines.push(
+    `state:    ${join(status.stateDir, STATE_FILE)}${age === undefined ? '' : ` (written ${age}s ago)`}`,
+  );
+  if (status.files.length === 0) lines.push('files:    none tracked yet');
+  else {
+    const rows = [['FILE', 'ROLE', 'COMMITTED', 'SIZE', 'LAG', 'LINES', 'CUT', 'REJECTED', 'PENDING']];
+    for (const f of status.files) {
+      rows.push([
+        f.path,
+        f.rotated ? 'rotated' : 'active',
+        String(f.committed),
+        String(f.size),
+        String(f.lagBytes),
+        String(f.linesShipped),
+        String(f.linesCut),
+        String(f.linesRejected),
+        f.pending ? `${f.pending.start}-${f.pending.end}` : '-',
+      ]);
+    }
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    for (const row of rows)
+      lines.push(
+        row
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      );
+  }
+  const t = status.totals;
+  lines.push(
+    `totals:   ${t.linesShipped} lines in ${t.batchesShipped} batches (${t.bytesShipped} bytes), lag ${t.lagBytes} bytes, ` +
+      `${t.linesCut} cut, ${t.linesRejected} rejected by ingest, ${t.bytesLost} bytes lost`,
+  );
+  if (status.lastError) lines.push(`last error (${status.lastError.at}): ${status.lastError.message}`);
+  return lines.join('\n');
+}

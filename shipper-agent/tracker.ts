@@ -1,0 +1,344 @@
+/**
+ * The set of files being tailed and what happens to them between two looks: new matches are opened
+ * (resuming from the state when their identity is known), a file renamed away keeps being read through
+ * its open descriptor until its end, a truncated file (copytruncate) starts again at 0 while the rest of
+ * its old content is read from the copy, and files the state knows but nothing names any more are found
+ * next to their old path or reported as lost, with the byte count.
+ */
+import type { Stats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import type { Logger } from '../lib/log/index.ts';
+import { ArrivalClock, LineCounter } from './batcher.ts';
+import type { AgentState, FileEntry } from './checkpoint.ts';
+import { compressedFileError, expandPatterns, openLog, type PathPattern, probePath } from './discovery.ts';
+import type { FileAccessError } from './errors.ts';
+import {
+  FINGERPRINT_BYTES,
+  fingerprintMatches,
+  newEntry,
+  readFingerprint,
+  sameFingerprint,
+} from './identity.ts';
+import { locateContent } from './locate.ts';
+import { ProblemReporter } from './problems.ts';
+import { readInto } from './reader.ts';
+
+export interface TrackedFile {
+  /** Persisted part; batches hold on to it, so it is only ever mutated, never replaced under them. */
+  entry: FileEntry;
+  /** Null when the content is gone (truncated, no copy): kept only until its last batch is answered. */
+  handle: FileHandle | null;
+  /** Next byte to put in a batch; between `committed` and `size`. */
+  readPos: number;
+  size: number;
+  lastGrowthAt: number;
+  arrivals: ArrivalClock;
+  /** Only with --batch-lines. */
+  lines: LineCounter | undefined;
+  /** A read at this size found no complete line: try again once the file grows. */
+  waitingAtSize: number | undefined;
+}
+
+export interface TrackerOptions {
+  patterns: PathPattern[];
+  logger: Logger;
+  readFrom: 'beginning' | 'end';
+  countLines: boolean;
+  rotatedGraceMs: number;
+}
+
+export class FileTracker {
+  readonly files: TrackedFile[] = [];
+  private unattached: FileEntry[];
+  private firstDiscovery = true;
+  private readonly problems: ProblemReporter;
+  /** dev:ino of files never to tail: compressed ones, copies of tracked ones. */
+  private readonly ignored = new Set<string>();
+  private readonly scratch = Buffer.allocUnsafe(64 * 1024);
+
+  constructor(
+    private readonly options: TrackerOptions,
+    state: AgentState,
+  ) {
+    this.unattached = [...state.files];
+    this.problems = new ProblemReporter(options.logger, state);
+  }
+
+  /**
+   * A path named literally (not by a glob) that cannot be tailed at start-up: a mistake to stop on
+   * (a symlink to /dev/stdout, a directory, no permission) rather than to wait out.
+   */
+  readonly startupErrors: FileAccessError[] = [];
+
+  private unusable(path: string, error: FileAccessError): void {
+    const literal = this.options.patterns.some((p) => !p.glob && p.pattern === path);
+    // Thrown by start(), which says it once; later (or for a glob's match) it is logged and waited out.
+    if (this.firstDiscovery && literal && error.problem !== 'compressed') this.startupErrors.push(error);
+    else
+      this.problems.once(
+        path,
+        error.problem,
+        error.problem === 'compressed' ? 'warn' : 'error',
+        error.message,
+      );
+  }
+
+  /** Bytes that can never be shipped: counted and said loudly. */
+  lose(entry: FileEntry, bytes: number, why: string): void {
+    this.problems.lose(entry, bytes, why);
+  }
+
+  /** Entries to persist: tracked files, plus state entries not looked at yet. */
+  entries(): FileEntry[] {
+    return [...this.files.map((f) => f.entry), ...this.unattached];
+  }
+
+  find(entry: FileEntry): TrackedFile | undefined {
+    return this.files.find((f) => f.entry === entry);
+  }
+
+  /** Looks at the files again; `discover` also expands the patterns (new files, renames). */
+  async refresh(now: number, discover: boolean): Promise<void> {
+    if (discover) await this.discover(now);
+    for (const file of [...this.files]) if (file.handle) await this.check(file, now);
+    this.letGo(now);
+  }
+
+  async close(): Promise<void> {
+    for (const file of this.files) await file.handle?.close().catch(() => {});
+  }
+
+  private async discover(now: number): Promise<void> {
+    const matched = new Set<TrackedFile>();
+    for (const [path, format] of await expandPatterns(this.options.patterns)) {
+      const probe = await probePath(path);
+      if (probe.kind === 'missing') {
+        this.problems.once(path, 'missing', 'info', `waiting for ${path} to appear`);
+        continue;
+      }
+      if (probe.kind === 'unusable') {
+        this.unusable(path, probe.error);
+        continue;
+      }
+      const known = this.files.find(
+        (f) => f.handle && f.entry.dev === probe.stats.dev && f.entry.ino === probe.stats.ino,
+      );
+      if (known) {
+        // Still named by a pattern (perhaps under a new name that also matches): an ordinary file.
+        Object.assign(known.entry, { path, format, rotated: false });
+        matched.add(known);
+        continue;
+      }
+      if (this.ignored.has(`${probe.stats.dev}:${probe.stats.ino}`)) continue;
+      const opened = await this.open(path, format, now);
+      if (opened) matched.add(opened);
+    }
+    for (const file of this.files) {
+      if (file.handle && !file.entry.rotated && !matched.has(file)) {
+        file.entry.rotated = true;
+        this.options.logger.info('file rotated away (renamed or deleted): reading it to its end', {
+          path: file.entry.path,
+          unread: file.size - file.readPos,
+        });
+      }
+    }
+    if (this.firstDiscovery) {
+      this.firstDiscovery = false;
+      await this.settleUnattached(now);
+    }
+  }
+
+  private async open(path: string, format: string, now: number): Promise<TrackedFile | undefined> {
+    let handle: FileHandle;
+    try {
+      handle = await openLog(path);
+    } catch (error) {
+      this.unusable(path, error as FileAccessError);
+      return undefined;
+    }
+    const stats = await handle.stat();
+    const key = `${stats.dev}:${stats.ino}`;
+    const magic = Buffer.alloc(2);
+    if ((await readInto(handle, magic, 2, 0)) === 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
+      this.ignored.add(key);
+      this.problems.once(path, 'compressed', 'warn', compressedFileError(path).message);
+      await handle.close();
+      return undefined;
+    }
+    const fp = await readFingerprint(handle, stats.size);
+    const full = fp.fingerprintBytes === FINGERPRINT_BYTES;
+    if (full && this.files.some((f) => f.handle && sameFingerprint(f.entry, fp))) {
+      this.ignored.add(key);
+      this.options.logger.info('ignoring a copy of a tracked file (same first bytes)', { path });
+      await handle.close();
+      return undefined;
+    }
+    // Known from the state: the same inode with the same first bytes, or (copytruncate while the agent
+    // was down) a copy holding what was being read.
+    const same = (e: FileEntry) => e.dev === stats.dev && e.ino === stats.ino && e.committed <= stats.size;
+    const copy = (e: FileEntry) => full && sameFingerprint(e, fp) && e.committed <= stats.size;
+    let entry =
+      (await this.takeUnattached(async (e) => same(e) && (await fingerprintMatches(handle, e)))) ??
+      (await this.takeUnattached(async (e) => copy(e)));
+    const resumed = entry !== undefined;
+    if (entry) Object.assign(entry, { path, format, dev: stats.dev, ino: stats.ino, rotated: false });
+    else {
+      entry = newEntry(path, format, stats, fp, now);
+      if (this.firstDiscovery && this.options.readFrom === 'end') entry.committed = stats.size;
+    }
+    const file = this.track(entry, handle, stats, Math.min(now, stats.mtimeMs));
+    this.problems.clear(path);
+    this.options.logger.info(resumed ? 'resuming file' : 'tailing file', {
+      path,
+      offset: entry.committed,
+      size: stats.size,
+    });
+    return file;
+  }
+
+  private async takeUnattached(test: (e: FileEntry) => Promise<boolean>): Promise<FileEntry | undefined> {
+    for (const [i, e] of this.unattached.entries()) {
+      if (await test(e)) return this.unattached.splice(i, 1)[0];
+    }
+    return undefined;
+  }
+
+  private track(entry: FileEntry, handle: FileHandle | null, stats: Stats, seenAt: number): TrackedFile {
+    const file: TrackedFile = {
+      entry,
+      handle,
+      readPos: entry.committed,
+      size: stats.size,
+      lastGrowthAt: seenAt,
+      arrivals: new ArrivalClock(),
+      lines: this.options.countLines ? new LineCounter(entry.committed) : undefined,
+      waitingAtSize: undefined,
+    };
+    entry.size = stats.size;
+    file.arrivals.observe(stats.size, seenAt);
+    this.files.push(file);
+    return file;
+  }
+
+  /** State entries no pattern matched at start-up: find their content next to their path, or report it lost. */
+  private async settleUnattached(now: number): Promise<void> {
+    for (const entry of this.unattached) {
+      const needed = Math.max(entry.size, entry.pending?.end ?? 0);
+      if (needed <= entry.committed && !entry.pending) continue; // fully shipped and gone: forget it
+      const located = await locateContent(entry, { minSize: entry.pending?.end ?? entry.committed });
+      const taken =
+        located &&
+        this.files.some((f) => f.entry.dev === located.stats.dev && f.entry.ino === located.stats.ino);
+      if (!located || taken) {
+        await located?.handle.close();
+        this.lose(entry, needed - entry.committed, 'was deleted or replaced while the agent was not running');
+        continue;
+      }
+      Object.assign(entry, {
+        path: located.path,
+        dev: located.stats.dev,
+        ino: located.stats.ino,
+        rotated: true,
+      });
+      this.track(entry, located.handle, located.stats, now);
+      this.options.logger.info('resuming a rotated file', { path: located.path, offset: entry.committed });
+    }
+    this.unattached = [];
+  }
+
+  private async check(file: TrackedFile, now: number): Promise<void> {
+    const handle = file.handle!;
+    const stats = await handle.stat();
+    if (stats.size < file.readPos || !(await fingerprintMatches(handle, file.entry))) {
+      await this.truncated(file, stats, now);
+      return;
+    }
+    if (stats.size > file.size) {
+      file.size = stats.size;
+      file.entry.size = stats.size;
+      file.lastGrowthAt = now;
+      file.arrivals.observe(stats.size, now);
+    }
+    if (file.entry.fingerprintBytes < FINGERPRINT_BYTES && stats.size > file.entry.fingerprintBytes) {
+      Object.assign(file.entry, await readFingerprint(handle, stats.size));
+    }
+    await file.lines?.advance(handle, file.size, this.scratch);
+  }
+
+  /** The file shrank or its first bytes changed: copytruncate, or someone emptied it. */
+  private async truncated(file: TrackedFile, stats: Stats, now: number): Promise<void> {
+    const old = file.entry;
+    const unread = Math.max(0, file.size - file.readPos);
+    this.options.logger.warn('file was truncated (copytruncate?): reading it again from the start', {
+      path: old.path,
+      unread,
+    });
+    const located =
+      unread > 0
+        ? await locateContent(old, { minSize: file.readPos, exclude: { dev: stats.dev, ino: stats.ino } })
+        : undefined;
+    if (located) {
+      Object.assign(old, {
+        path: located.path,
+        dev: located.stats.dev,
+        ino: located.stats.ino,
+        rotated: true,
+      });
+      // The copy is complete and old news: due at once, and final (no grace to wait out).
+      const moved = this.track(old, located.handle, located.stats, 0);
+      moved.readPos = file.readPos;
+      moved.lines?.reset(file.readPos);
+      this.options.logger.info('reading the rest of the truncated content from its copy', {
+        path: located.path,
+        from: file.readPos,
+      });
+      if (located.stats.size < file.size)
+        this.lose(old, file.size - located.stats.size, 'was truncated, and its copy is shorter');
+    } else {
+      if (unread > 0)
+        this.lose(
+          old,
+          unread,
+          'was truncated before it was fully shipped, and no copy with the same first bytes is next to it',
+        );
+      // Its batch in flight (already read) still gets answered and committed.
+      if (old.pending || old.committed < file.readPos) {
+        this.files.push({ ...file, handle: null, lines: undefined });
+      }
+    }
+    const fp = await readFingerprint(file.handle!, stats.size);
+    const fresh = newEntry(old.path, old.format, stats, fp, now);
+    Object.assign(file, {
+      entry: fresh,
+      readPos: 0,
+      size: stats.size,
+      lastGrowthAt: now,
+      arrivals: new ArrivalClock(),
+      lines: this.options.countLines ? new LineCounter(0) : undefined,
+      waitingAtSize: undefined,
+    });
+    file.arrivals.observe(stats.size, now);
+  }
+
+  /** Closes rotated files read, shipped and quiet for the grace period; drops answered orphans. */
+  private letGo(now: number): void {
+    for (const file of [...this.files]) {
+      const shipped = !file.entry.pending && file.entry.committed >= file.readPos;
+      const done = file.handle
+        ? file.entry.rotated &&
+          shipped &&
+          file.readPos >= file.size &&
+          now - file.lastGrowthAt >= this.options.rotatedGraceMs
+        : shipped;
+      if (!done) continue;
+      this.files.splice(this.files.indexOf(file), 1);
+      if (file.handle) {
+        void file.handle.close().catch(() => {});
+        this.options.logger.info('rotated file fully shipped, letting it go', {
+          path: file.entry.path,
+          bytes: file.entry.committed,
+        });
+      }
+    }
+  }
+}
