@@ -14,6 +14,13 @@ export function formatSeconds(seconds: number | null): string {
   return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(2)} s`;
 }
 
+/** `840 ms`, `12.3 s`, `4 min`, `2 h 5 min`: how old the newest record is. */
+export function formatAge(ms: number): string {
+  if (ms < 60_000) return formatSeconds(Math.max(0, ms) / 1000);
+  const minutes = Math.floor(ms / 60_000);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
 export function formatElapsed(ms: number): string {
   const s = Math.floor(ms / 1000);
   const hh = Math.floor(s / 3600);
@@ -39,9 +46,7 @@ export function formatSummary(
   const head = `[${formatElapsed(elapsedMs)}]`;
   const pad = ' '.repeat(head.length);
   const age =
-    lake.newest === null
-      ? 'no records yet'
-      : `newest record ${formatSeconds((now - Date.parse(lake.newest)) / 1000)} old`;
+    lake.newest === null ? 'no records yet' : `newest record ${formatAge(now - Date.parse(lake.newest))} old`;
   const classes = Object.entries(lake.byClass)
     .filter(([name, n]) => n > 0 || name !== '1xx')
     .map(([name, n]) => `${name} ${number.format(n)}`)

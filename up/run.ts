@@ -134,13 +134,19 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
         if (tick.part !== gen || tick.code !== 0) throw partFailed(tick.part, tick.code);
         break;
       }
+      // The run's end: the final account below replaces this tick's summary.
+      if (Date.now() >= end) break;
       const { agent: a, lake } = await summarize();
       print(formatSummary(Date.now() - startedAt, a, lake));
     }
 
     // Stop in pipeline order so nothing written is left behind: generator, agent (drains), ingest.
-    print('accesslake up: stopping (generator, agent, ingest)…');
+    print(`accesslake up: stopping (${gen ? 'generator, ' : ''}agent, ingest)…`);
     if (gen?.running) await gen.stop(5000);
+    // The agent stops with what it has read; let it catch up with the generator's last lines first.
+    const left = await waitForDrain(join(dir, 'agent'), agent, options.batchAgeMs + 10_000);
+    if (left > 0)
+      print(`accesslake up: ${left} bytes not shipped yet; the agent sends them at the next start`);
     const agentCode = await agent.stop(20_000);
     if (agentCode !== 0) throw partFailed(agent, agentCode);
     await ingest.stop(10_000);
@@ -157,6 +163,16 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
     for (const part of parts) if (part.running) await part.stop(5000);
     process.off('exit', killAll);
     await engine?.close();
+  }
+}
+
+/** Polls the agent's status until nothing is left to ship; returns the bytes still unshipped. */
+async function waitForDrain(stateDir: string, agent: Part, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { lagBytes } = await summarizeAgent(stateDir);
+    if (lagBytes === 0 || !agent.running || Date.now() > deadline) return lagBytes;
+    await sleep(200);
   }
 }
 
