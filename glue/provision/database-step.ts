@@ -32,9 +32,14 @@ export function databaseStep(
         );
       } catch (error) {
         // Someone else made it between our look and our create: the result is what we wanted.
-        if (awsErrorCode(error) === 'AlreadyExistsException') return;
-        throw toAwsError(error, 'glue:CreateDatabase', resource);
+        if (awsErrorCode(error) !== 'AlreadyExistsException')
+          throw toAwsError(error, 'glue:CreateDatabase', resource);
       }
+      // CreateDatabase answers nothing; read it back for the account id the printed policy names.
+      const { Database } = await glue
+        .send(new GetDatabaseCommand({ Name: o.database }))
+        .catch(() => ({ Database: undefined }));
+      if (Database?.CatalogId) onCatalogId(Database.CatalogId);
     },
   };
 }
