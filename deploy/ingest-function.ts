@@ -110,8 +110,16 @@ export class IngestFunction extends Construct {
         // Parsing holds the text, its records and their gzip at once: a sixteenth of memory is safe.
         ACCESSLAKE_MAX_DECOMPRESSED_BYTES: `${Math.min(128, Math.floor(settings.lambdaMemoryMb / 16))}MiB`,
         ACCESSLAKE_LOG_LEVEL: 'info',
-        ACCESSLAKE_GLUE_DATABASE: names.database,
-        ...(props.glue ? { ACCESSLAKE_GLUE_CRAWLER: names.crawler } : {}),
+        // Crawler mode: register each fresh hour right away (BatchCreatePartition, or StartCrawler
+        // while the table does not exist yet). Projection tables need no partitions.
+        ...(props.glue
+          ? {
+              ACCESSLAKE_REGISTER_PARTITIONS: 'glue',
+              ACCESSLAKE_GLUE_DATABASE: names.database,
+              ACCESSLAKE_GLUE_TABLE: names.table,
+              ACCESSLAKE_GLUE_CRAWLER: names.crawler,
+            }
+          : { ACCESSLAKE_REGISTER_PARTITIONS: 'off' }),
       },
     });
     // The agent authenticates with its bearer token; the URL itself is public (auth type NONE).

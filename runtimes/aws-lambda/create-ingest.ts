@@ -37,7 +37,28 @@ export async function createLambdaIngest(env: Env, deps: LambdaIngestDependencie
       sink: deps.logSink ?? ((line) => process.stdout.write(`${line}\n`)),
       fields: { component: 'ingest', function: env.AWS_LAMBDA_FUNCTION_NAME ?? 'local' },
     });
-  const app = await createIngestFromConfig(config, { ...deps, logger });
-  logger.info('ingest ready', { storage: config.storage, tokens: config.tokens.length });
+  // Fresh hours become queryable before the next crawl (ACCESSLAKE_REGISTER_PARTITIONS=glue); the Glue
+  // client is created once here, with the rest of the container's state.
+  const partitionRegistrar =
+    deps.partitionRegistrar ??
+    (config.registerPartitions === 'glue'
+      ? (await import('../../ingest/partitions/glue-registrar.ts')).createGlueRegistrar({
+          database: config.glueDatabase,
+          table: config.glueTable,
+          crawler: config.glueCrawler,
+          ...(config.s3Region ? { region: config.s3Region } : {}),
+          ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
+        })
+      : undefined);
+  const app = await createIngestFromConfig(config, {
+    ...deps,
+    logger,
+    ...(partitionRegistrar ? { partitionRegistrar } : {}),
+  });
+  logger.info('ingest ready', {
+    storage: config.storage,
+    tokens: config.tokens.length,
+    registerPartitions: config.registerPartitions,
+  });
   return app;
 }

@@ -293,11 +293,25 @@ describe('catalog modes', () => {
       SchemaChangePolicy: { UpdateBehavior: 'LOG', DeleteBehavior: 'LOG' },
     });
     t.resourceCountIs('AWS::Glue::Table', 0);
+    // The ingest registers fresh hours itself, with the names the grants are scoped to.
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          ACCESSLAKE_REGISTER_PARTITIONS: 'glue',
+          ACCESSLAKE_GLUE_DATABASE: 'accesslake',
+          ACCESSLAKE_GLUE_TABLE: 'access_logs',
+          ACCESSLAKE_GLUE_CRAWLER: 'accesslake-access-logs',
+        }),
+      },
+    });
   });
 
   it('projection: defines access_logs with year/month/day/hour projection and no crawler', () => {
     const t = asserts.projection!;
     t.resourceCountIs('AWS::Glue::Crawler', 0);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ACCESSLAKE_REGISTER_PARTITIONS: 'off' }) },
+    });
     t.hasResourceProperties('AWS::Glue::Table', {
       DatabaseName: 'accesslake',
       TableInput: {

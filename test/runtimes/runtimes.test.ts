@@ -8,6 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import {
+  CreateDatabaseCommand,
+  CreateTableCommand,
+  GetPartitionsCommand,
+  GlueClient,
+} from '@aws-sdk/client-glue';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +40,7 @@ interface Observed {
 
 let moto: MotoServer;
 let s3: S3Client;
+let glue: GlueClient;
 let workDir: string;
 const running: RunningRuntime[] = [];
 const observed = new Map<RuntimeName, Observed>();
@@ -96,6 +103,22 @@ beforeAll(async () => {
     new CreateSecretCommand({ Name: 'accesslake/ingest-tokens', SecretString: TOKEN }),
   );
   workDir = await mkdtemp(join(tmpdir(), 'accesslake-runtimes-'));
+  // The crawler-made table the Lambda registers partitions in (only the Lambda is configured to).
+  glue = new GlueClient(aws);
+  await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'accesslake' } }));
+  await glue.send(
+    new CreateTableCommand({
+      DatabaseName: 'accesslake',
+      TableInput: {
+        Name: 'access_logs',
+        PartitionKeys: ['year', 'month', 'day', 'hour'].map((Name) => ({ Name, Type: 'string' })),
+        StorageDescriptor: {
+          Location: `s3://${BUCKET}/lambda-function-url/access_logs/`,
+          Columns: [{ Name: 'ts', Type: 'string' }],
+        },
+      },
+    }),
+  );
 
   const setup = {
     s3Endpoint: moto.endpoint,
@@ -173,6 +196,21 @@ describe.each(RUNTIME_NAMES)('%s', (name) => {
       .map((l) => JSON.parse(l));
     expect(hour14.map((r: { path: string }) => r.path)).toEqual(['/a', '/b?q=1', '/d']);
     expect(hour14[0]).toMatchObject({ ts: '2025-01-10T14:31:02.000Z', status: 200, source: 'web-1' });
+  });
+});
+
+describe('lambda-function-url, configured as deployed', () => {
+  it('registered the batch’s hour partitions in Glue', async () => {
+    const out = await glue.send(
+      new GetPartitionsCommand({ DatabaseName: 'accesslake', TableName: 'access_logs' }),
+    );
+    const partitions = (out.Partitions ?? [])
+      .map((p) => [p.Values?.join('/'), p.StorageDescriptor?.Location])
+      .sort();
+    expect(partitions).toEqual([
+      ['2025/01/10/14', `s3://${BUCKET}/lambda-function-url/access_logs/year=2025/month=01/day=10/hour=14/`],
+      ['2025/01/10/15', `s3://${BUCKET}/lambda-function-url/access_logs/year=2025/month=01/day=10/hour=15/`],
+    ]);
   });
 });
 

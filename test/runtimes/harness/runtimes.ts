@@ -5,8 +5,9 @@
  * - deno: `deno run runtimes/deno/main.ts`, permissions narrowed to what ingest needs;
  * - workerd: runtimes/workerd bundled like wrangler and served by `workerd serve`;
  * - lambda-function-url / lambda-http-api: the esbuild bundle of functions/ingest.ts loaded in its own
- *   Node process by lambda-shim.ts, fed Function URL or HTTP API v2 events. The Function URL one reads
- *   its token from Secrets Manager (moto) at cold start, the HTTP API one from ACCESSLAKE_TOKENS.
+ *   Node process by lambda-shim.ts, fed Function URL or HTTP API v2 events. The Function URL one is
+ *   configured as deployed (token from Secrets Manager at cold start, partitions registered in Glue,
+ *   both in moto); the HTTP API one takes ACCESSLAKE_TOKENS.
  */
 import { join } from 'node:path';
 import { buildLambdaBundle } from '../../../deploy/build-lambda.ts';
@@ -105,6 +106,8 @@ export async function startRuntime(name: RuntimeName, setup: RuntimeSetup): Prom
           ? {
               ACCESSLAKE_TOKENS_SECRET: setup.tokenSecretArn,
               AWS_ENDPOINT_URL_SECRETS_MANAGER: setup.s3Endpoint,
+              // As deployed in crawler mode: fresh hours registered in Glue (moto) after each batch.
+              ACCESSLAKE_REGISTER_PARTITIONS: 'glue',
             }
           : { ACCESSLAKE_TOKENS: setup.token };
       return spawnRuntime({
