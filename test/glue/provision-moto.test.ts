@@ -177,6 +177,7 @@ describe('provision on moto_server', () => {
       'projection.enabled': 'true',
       'projection.hour.range': '0,23',
       'projection.hour.digits': '2',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's own ${…} template syntax
       'storage.location.template':
         's3://lake-bucket/lake/access_logs/year=${year}/month=${month}/day=${day}/hour=${hour}',
     });
