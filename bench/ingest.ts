@@ -123,7 +123,7 @@ export async function benchGzip(): Promise<void> {
   const rows: (string | number)[][] = [];
   for (const codec of [nodeZlibCodec, fflateCodec]) {
     for (const level of [1, 6]) {
-      let compressed = new Uint8Array();
+      let compressed: Uint8Array = new Uint8Array();
       const zip = await measure(async () => {
         compressed = await codec.gzip(text, level);
       });

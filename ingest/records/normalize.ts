@@ -5,7 +5,7 @@
  */
 import { type CanonicalRecord, EXTRA_LIMITS, fail, MAX_PATH_BYTES, ok, type Result } from './canonical.ts';
 import { isIP } from './ip.ts';
-import { parseEpochSeconds, parseIso8601, parseTimeLocal } from './time.ts';
+import { parseEpochSeconds, parseIso8601, parseTimeLocal, toIsoUtc } from './time.ts';
 
 export type FieldValue = string | number | boolean | null | undefined;
 /** One parsed line, before validation: field name → value as the format carried it. */
@@ -111,7 +111,7 @@ function readTime(fields: FieldMap): Result<string> {
     const ms = parseEpochSeconds(typeof value === 'number' ? value : String(value));
     if (ms === undefined)
       return fail(`${name}: expected epoch seconds like 1736519462.123, got ${quote(value)}`);
-    return ok(new Date(ms).toISOString());
+    return ok(toIsoUtc(ms));
   }
   for (const name of TIME_FIELDS.iso) {
     const value = fields[name];
@@ -119,7 +119,7 @@ function readTime(fields: FieldMap): Result<string> {
     const ms = typeof value === 'string' ? parseIso8601(value) : undefined;
     if (ms === undefined)
       return fail(`${name}: expected ISO-8601 time like 2025-01-10T14:31:02+00:00, got ${quote(value)}`);
-    return ok(new Date(ms).toISOString());
+    return ok(toIsoUtc(ms));
   }
   for (const name of TIME_FIELDS.local) {
     const value = fields[name];
@@ -127,7 +127,7 @@ function readTime(fields: FieldMap): Result<string> {
     const ms = typeof value === 'string' ? parseTimeLocal(value) : undefined;
     if (ms === undefined)
       return fail(`${name}: expected time like 10/Jan/2025:14:31:02 +0000, got ${quote(value)}`);
-    return ok(new Date(ms).toISOString());
+    return ok(toIsoUtc(ms));
   }
   return fail('ts: missing (log $time_iso8601, $time_local or $msec)');
 }

@@ -27,7 +27,43 @@ const ISO_8601 =
 // $msec: "1736519462.123"
 const EPOCH_SECONDS = /^\d{9,11}(?:\.\d{1,6})?$/;
 
-export function parseTimeLocal(text: string): number | undefined {
+/**
+ * Consecutive log lines almost always share their timestamp text: remembering the last conversion skips
+ * the regex and calendar checks for most lines (the ingest hot path).
+ */
+function rememberLast(parse: (text: string) => number | undefined): (text: string) => number | undefined {
+  let lastText: string | undefined;
+  let lastValue: number | undefined;
+  return (text) => {
+    if (text !== lastText) {
+      lastValue = parse(text);
+      lastText = text;
+    }
+    return lastValue;
+  };
+}
+
+export const parseTimeLocal = rememberLast(parseTimeLocalUncached);
+export const parseIso8601 = rememberLast(parseIso8601Uncached);
+
+let isoSecond = Number.NaN;
+let isoSecondPrefix = '';
+
+/**
+ * Epoch ms → `2025-01-10T14:31:02.123Z`, the canonical `ts`. Reuses the `YYYY-MM-DDTHH:MM:SS` text of the
+ * previous call when the second is the same, as it is for most neighbouring lines.
+ */
+export function toIsoUtc(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  const millis = ms - second * 1000;
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoSecondPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  return `${isoSecondPrefix}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+}
+
+function parseTimeLocalUncached(text: string): number | undefined {
   const m = TIME_LOCAL.exec(text);
   if (!m) return undefined;
   const month = MONTHS[m[2]!];
@@ -45,7 +81,7 @@ export function parseTimeLocal(text: string): number | undefined {
   );
 }
 
-export function parseIso8601(text: string): number | undefined {
+function parseIso8601Uncached(text: string): number | undefined {
   const m = ISO_8601.exec(text);
   if (!m) return undefined;
   let offsetMinutes = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isIP, isIPv4, isIPv6 } from '../../ingest/records/ip.ts';
 import { normalizeFields } from '../../ingest/records/normalize.ts';
-import { parseEpochSeconds, parseIso8601, parseTimeLocal } from '../../ingest/records/time.ts';
+import { parseEpochSeconds, parseIso8601, parseTimeLocal, toIsoUtc } from '../../ingest/records/time.ts';
 
 const base = {
   remote_addr: '10.1.2.3',
@@ -143,4 +143,12 @@ describe('IP addresses', () => {
     'rejects IPv6 %s',
     (ip) => expect(isIP(ip)).toBe(false),
   );
+});
+
+describe('toIsoUtc', () => {
+  it('matches Date#toISOString across seconds, including reuse of the previous second', () => {
+    const start = Date.parse('2024-02-29T23:59:58.995Z');
+    for (let ms = start; ms < start + 3000; ms += 7) expect(toIsoUtc(ms)).toBe(new Date(ms).toISOString());
+    expect(toIsoUtc(0)).toBe('1970-01-01T00:00:00.000Z');
+  });
 });
