@@ -26,6 +26,9 @@ import { createGlueRegistrar } from '../../ingest/partitions/glue-registrar.ts';
 import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../helpers/moto.ts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/accesslake-crawler';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's own ${…} template syntax
+const LOCATION_TEMPLATE =
+  's3://lake-bucket/lake/access_logs/year=${year}/month=${month}/day=${day}/hour=${hour}';
 let moto: MotoServer;
 let glue: GlueClient;
 let athena: AthenaClient;
@@ -177,9 +180,7 @@ describe('provision on moto_server', () => {
       'projection.enabled': 'true',
       'projection.hour.range': '0,23',
       'projection.hour.digits': '2',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's own ${…} template syntax
-      'storage.location.template':
-        's3://lake-bucket/lake/access_logs/year=${year}/month=${month}/day=${day}/hour=${hour}',
+      'storage.location.template': LOCATION_TEMPLATE,
     });
     expect(t?.PartitionKeys?.map((k) => k.Name)).toEqual(['year', 'month', 'day', 'hour']);
     expect(t?.StorageDescriptor?.Columns?.map((c) => c.Name)).toContain('upstream_response_time');
