@@ -10,6 +10,7 @@ import { ATHENA_PLUGIN_ID } from '../../grafana/dashboard.ts';
 import { resolveIngestConfig } from '../../ingest/config.ts';
 import { resolveLineParser } from '../../ingest/formats/index.ts';
 import { readNginxConf } from '../../ingest/formats/nginx-conf.ts';
+import { resolveAgentConfig } from '../../shipper-agent/config.ts';
 import {
   flagValue,
   interpolate,
@@ -232,6 +233,27 @@ describe('docker-compose.yml agrees with the CLI and the configs it mounts', () 
       duration: flagValue(command, '--duration'),
     });
     expect(options.durationMs).toBeLessThanOrEqual(24 * 3_600_000);
+  });
+
+  it('configures the agent through the flags and env names `accesslake agent` reads', async () => {
+    const agent = services.agent!;
+    const command = args(agent);
+    const config = await resolveAgentConfig(
+      {
+        file: [flagValue(command, '--file')!],
+        endpoint: flagValue(command, '--endpoint'),
+        format: flagValue(command, '--format'),
+        'state-dir': flagValue(command, '--state-dir'),
+        'batch-age': flagValue(command, '--batch-age'),
+        source: flagValue(command, '--source'),
+      },
+      agent.environment!,
+    );
+    expect(config.options.token).toBe(envExample.ACCESSLAKE_TOKEN);
+    expect(config.options.endpoint).toBe('http://ingest:8080');
+    expect(config.options.batchAgeMs).toBe(5000);
+    // The six flags above are the whole command line: none escaped this check.
+    expect(command.filter((a) => a.startsWith('--')).length).toBe(6);
   });
 
   it('runs the agent with flags `accesslake agent` accepts', () => {
