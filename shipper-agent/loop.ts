@@ -163,6 +163,8 @@ export class AgentLoop {
         const stopping = this.stopRequestedAt !== undefined;
         if (stopping && (this.drained(now) || now >= this.stopRequestedAt! + this.o.shutdownTimeoutMs)) break;
         this.prepared ??= await this.picker.next(Date.now(), stopping, this.inFlight?.entry);
+        // A 413 or a fatal error may have come in while preparing: deal with it before sending more.
+        if (this.tooLarge || this.fatal) continue;
         if (this.prepared && !this.inFlight) {
           await this.dispatch(this.prepared);
           this.prepared = null;

@@ -223,15 +223,21 @@ export class FileTracker {
   /** State entries no pattern matched at start-up: find their content next to their path, or report it lost. */
   private async settleUnattached(now: number): Promise<void> {
     for (const entry of this.unattached) {
+      // The file may have grown after the last state write: look for it even when all it had was shipped.
       const needed = Math.max(entry.size, entry.pending?.end ?? 0);
-      if (needed <= entry.committed && !entry.pending) continue; // fully shipped and gone: forget it
       const located = await locateContent(entry, { minSize: entry.pending?.end ?? entry.committed });
       const taken =
         located &&
         this.files.some((f) => f.entry.dev === located.stats.dev && f.entry.ino === located.stats.ino);
-      if (!located || taken) {
+      if (!located || taken || (located.stats.size <= entry.committed && !entry.pending)) {
         await located?.handle.close();
-        this.lose(entry, needed - entry.committed, 'was deleted or replaced while the agent was not running');
+        if (!located || taken) {
+          this.lose(
+            entry,
+            needed - entry.committed,
+            'was deleted or replaced while the agent was not running',
+          );
+        }
         continue;
       }
       Object.assign(entry, {
