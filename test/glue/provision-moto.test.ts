@@ -26,9 +26,8 @@ import { createGlueRegistrar } from '../../ingest/partitions/glue-registrar.ts';
 import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../helpers/moto.ts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/accesslake-crawler';
-// biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's own ${…} template syntax
-const LOCATION_TEMPLATE =
-  's3://lake-bucket/lake/access_logs/year=${year}/month=${month}/day=${day}/hour=${hour}';
+// Athena's own ${…} template syntax, escaped in a JS template.
+const LOCATION_TEMPLATE = `s3://lake-bucket/lake/access_logs/year=\${year}/month=\${month}/day=\${day}/hour=\${hour}`;
 let moto: MotoServer;
 let glue: GlueClient;
 let athena: AthenaClient;
