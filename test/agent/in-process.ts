@@ -26,7 +26,7 @@ export function inProcessIngest(limits: Partial<BodyLimits> = {}) {
   const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
     const request = new Request(input, init);
     const body = new Uint8Array(await request.clone().arrayBuffer());
-    const forward = () => app.fetch(request);
+    const forward = async () => app.fetch(request);
     const response = intercept ? await intercept(request, forward) : await forward();
     requests.push({ key: request.headers.get('Idempotency-Key'), status: response.status, body });
     return response;
