@@ -10,6 +10,7 @@ import { resolveIngestConfig } from '../../ingest/config.ts';
 import { createIngestFromConfig, type IngestDependencies } from '../../ingest/create-from-config.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
+import { createConfiguredRegistrar } from '../shared/partition-registrar.ts';
 import { type ReadTokenSecretOptions, readTokensFromSecret } from './token-secret.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -39,17 +40,7 @@ export async function createLambdaIngest(env: Env, deps: LambdaIngestDependencie
     });
   // Fresh hours become queryable before the next crawl (ACCESSLAKE_REGISTER_PARTITIONS=glue); the Glue
   // client is created once here, with the rest of the container's state.
-  const partitionRegistrar =
-    deps.partitionRegistrar ??
-    (config.registerPartitions === 'glue'
-      ? (await import('../../ingest/partitions/glue-registrar.ts')).createGlueRegistrar({
-          database: config.glueDatabase,
-          table: config.glueTable,
-          crawler: config.glueCrawler,
-          ...(config.s3Region ? { region: config.s3Region } : {}),
-          ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
-        })
-      : undefined);
+  const partitionRegistrar = deps.partitionRegistrar ?? (await createConfiguredRegistrar(config));
   const app = await createIngestFromConfig(config, {
     ...deps,
     logger,

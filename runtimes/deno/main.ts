@@ -8,13 +8,18 @@ import { resolveIngestConfig } from '../../ingest/config.ts';
 import { createIngestFromConfig } from '../../ingest/create-from-config.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { parseInteger } from '../../lib/units/index.ts';
+import { createConfiguredRegistrar } from '../shared/partition-registrar.ts';
 
 const env = Deno.env.toObject();
 const config = resolveIngestConfig({}, env);
 const hostname = env.ACCESSLAKE_HOST ?? '127.0.0.1';
 const port = parseInteger(env.ACCESSLAKE_PORT ?? '8080', 'ACCESSLAKE_PORT', 0, 65535);
 const logger = createLogger({ level: config.logLevel, fields: { component: 'ingest', runtime: 'deno' } });
-const app = await createIngestFromConfig(config, { logger });
+const partitionRegistrar = await createConfiguredRegistrar(config);
+const app = await createIngestFromConfig(config, {
+  logger,
+  ...(partitionRegistrar ? { partitionRegistrar } : {}),
+});
 
 const server = Deno.serve(
   {

@@ -11,6 +11,7 @@ import { resolveIngestConfig } from '../../ingest/config.ts';
 import { createIngestFromConfig } from '../../ingest/create-from-config.ts';
 import { describeError } from '../../lib/errors/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
+import { createConfiguredRegistrar } from '../shared/partition-registrar.ts';
 
 /** The Worker's bindings: plain-text vars and secrets. */
 export type WorkerEnv = Record<string, unknown>;
@@ -38,11 +39,12 @@ async function buildApp(bindings: WorkerEnv): Promise<IngestApp> {
     fields: { component: 'ingest', runtime: 'workerd' },
   });
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
+  // A Worker has no AWS credential chain (no files, no instance metadata): the keys are bindings.
+  const credentials = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
+  const partitionRegistrar = await createConfiguredRegistrar(config, credentials);
   return createIngestFromConfig(config, {
     logger,
-    // A Worker has no AWS credential chain (no files, no instance metadata): the keys are bindings.
-    ...(accessKeyId && secretAccessKey
-      ? { s3: { clientConfig: { credentials: { accessKeyId, secretAccessKey } } } }
-      : {}),
+    ...(credentials ? { s3: { clientConfig: { credentials } } } : {}),
+    ...(partitionRegistrar ? { partitionRegistrar } : {}),
   });
 }
