@@ -72,23 +72,36 @@ export function startAgent(options: AgentOptions): ManagedProcess {
   return startProcess('agent', process.execPath, args, { logFile: options.logFile });
 }
 
-/** `accesslake agent status --state-dir DIR`: its output, and whether it exited 0. */
-export function agentStatus(stateDir: string): Promise<{ ok: boolean; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'agent', 'status', '--state-dir', stateDir], {
+/** The parts of `accesslake agent status --json` the e2e run reads. */
+export interface AgentStatusSummary {
+  running: boolean;
+  totals: { linesShipped: number; lagBytes: number; bytesLost: number; linesRejected: number };
+  files: Array<{ path: string; rotated: boolean; lagBytes: number; pending: unknown }>;
+}
+
+/** Runs `accesslake agent status --state-dir DIR --json`; throws with its output when it fails. */
+export function agentStatus(stateDir: string): Promise<AgentStatusSummary> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'agent', 'status', '--state-dir', stateDir, '--json'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
+    let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (c: Buffer) => {
-      output += c.toString();
+      stdout += c.toString();
     });
     child.stderr.on('data', (c: Buffer) => {
-      output += c.toString();
+      stderr += c.toString();
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      resolve({ ok: code === 0, output });
+      if (code !== 0) return reject(new Error(`agent status exited with ${code}: ${stderr}${stdout}`));
+      try {
+        resolve(JSON.parse(stdout) as AgentStatusSummary);
+      } catch (error) {
+        reject(new Error(`agent status --json printed no JSON: ${stdout}`, { cause: error }));
+      }
     });
   });
 }

@@ -46,6 +46,7 @@ export function describeRun(r: ScenarioResult): string {
     `nginx logged ${r.nginxLogged}; files (${r.files.join(' ')}) hold ${r.fileLines}`,
     `copytruncate window: ${r.copytruncateWindow} lines in no file (${pct(r.copytruncateWindow, r.nginxLogged)}); the agent had read ${caught} of them before the truncate, ${r.copytruncateWindow - caught} are lost`,
     `lake: ${r.lake.records} records in ${r.lake.objects} objects, ${r.lake.rejectedLines} rejected lines; drained ${r.drainSeconds.toFixed(1)}s after the load`,
+    `agent status: ${r.agentStatus.totals.linesShipped} lines shipped, lag ${r.agentStatus.totals.lagBytes} B, ${r.agentStatus.totals.bytesLost} B reported lost before shipping`,
     `exactness vs files: matched ${c.matched}, missing ${c.missing}, duplicates ${c.duplicates}, extras ${c.extraRecords}`,
   ].join('\n');
 }
@@ -56,6 +57,15 @@ export function problems(r: ScenarioResult): string[] {
   const c = r.comparison;
   if (wrkErrorCount(r.wrk) > 0) out.push(`wrk saw errors:\n${r.wrk.output}`);
   if (!r.agentStillRunning) out.push('the agent exited on its own');
+  if (r.agentExit !== 0) out.push(`the agent exited with ${r.agentExit} on SIGTERM, not 0`);
+  if (r.agentStatus.totals.lagBytes !== 0) {
+    out.push(`agent status still reports ${r.agentStatus.totals.lagBytes} B of lag`);
+  }
+  if (r.recordsAfterRestart !== r.lake.records) {
+    out.push(
+      `a restart after a clean stop changed the lake from ${r.lake.records} to ${r.recordsAfterRestart} records`,
+    );
+  }
   if (r.lake.rejectedLines > 0) out.push(`${r.lake.rejectedLines} logged lines were rejected by the ingest`);
   if (c.missing > 0)
     out.push(`${c.missing} logged lines are missing from the lake, e.g. ${c.examples.missing.join(' | ')}`);

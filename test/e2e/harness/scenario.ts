@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { freePort, MOTO_CREDENTIALS, MOTO_REGION, type MotoServer } from '../../helpers/moto.ts';
-import { startAgent, startIngest } from './accesslake.ts';
+import { type AgentStatusSummary, agentStatus, startAgent, startIngest } from './accesslake.ts';
 import { type Comparison, compareMultisets } from './compare.ts';
 import { fileLake, type LakeCount, type LakeReader, s3Lake } from './lake.ts';
 import { readLoggedLines } from './log-lines.ts';
@@ -43,6 +43,12 @@ export interface ScenarioResult {
   comparison: Comparison;
   drainSeconds: number;
   agentStillRunning: boolean;
+  /** `agent status --json` once drained. */
+  agentStatus: AgentStatusSummary;
+  /** The agent's exit on SIGTERM after the drain: 0 expected. */
+  agentExit: number | string;
+  /** Lake records after one more start and clean stop of the agent: nothing may be sent again. */
+  recordsAfterRestart: number;
   events: string[];
   agentOutput: string;
   ingestOutput: string;
@@ -200,12 +206,31 @@ export async function runFaultedLoad(options: ScenarioOptions): Promise<Scenario
     event(`nginx logged ${nginxLogged}; files hold ${logged.lines} lines in ${logged.files.join(', ')}`);
 
     const drainStart = Date.now();
-    const count = await drain(lake, logged.lines, (options.drainTimeoutSeconds ?? 150) * 1000, () =>
-      agent!.isRunning(),
-    );
+    const count = await drain(lake, logged.lines, (options.drainTimeoutSeconds ?? 150) * 1000, {
+      alive: () => agent!.isRunning(),
+      status: () => agentStatus(dirs.state),
+    });
     const drainSeconds = (Date.now() - drainStart) / 1000;
     event(
       `drained in ${drainSeconds.toFixed(1)}s: lake holds ${count.records} records in ${count.objects} objects`,
+    );
+    const status = await agentStatus(dirs.state);
+    const totals = status.totals;
+    event(
+      `agent status: ${totals.linesShipped} lines shipped, lag ${totals.lagBytes} B, ${totals.bytesLost} B lost before shipping`,
+    );
+    const agentStillRunning = agent.isRunning();
+    const agentOutput = agent.outputTail();
+
+    // A clean stop, then one more start and stop: everything is committed, so nothing may be sent again.
+    await agent.stop(15_000);
+    const agentExit = await agent.exited;
+    restartAgent();
+    await sleep(3000);
+    await agent.stop(15_000);
+    const recordsAfterRestart = (await lake.count()).records;
+    event(
+      `agent stopped (exit ${agentExit}), started and stopped again: lake holds ${recordsAfterRestart} records`,
     );
 
     const comparison = await compareMultisets(logged.keys, lake.records());
@@ -221,9 +246,12 @@ export async function runFaultedLoad(options: ScenarioOptions): Promise<Scenario
       lake: count,
       comparison,
       drainSeconds,
-      agentStillRunning: agent.isRunning(),
+      agentStillRunning,
+      agentStatus: status,
+      agentExit,
+      recordsAfterRestart,
       events,
-      agentOutput: agent.outputTail(),
+      agentOutput,
       ingestOutput: ingest.outputTail(),
     };
   } finally {
@@ -234,25 +262,30 @@ export async function runFaultedLoad(options: ScenarioOptions): Promise<Scenario
 }
 
 /**
- * Waits until the lake holds at least `expected` records and has stopped changing for 3 s, or has not
- * changed for 30 s (the agent is stuck: the comparison then shows what is missing), or the deadline.
+ * Waits until the lake has stopped changing for 3 s and either holds at least `expected` records or the
+ * agent reports no lag; or until it has not changed for 30 s (the agent is stuck: the comparison then
+ * shows what is missing), the agent died, or the deadline passed.
  */
 async function drain(
   lake: LakeReader,
   expected: number,
   timeoutMs: number,
-  agentAlive: () => boolean,
+  agent: { alive: () => boolean; status: () => Promise<AgentStatusSummary> },
 ): Promise<LakeCount> {
   const deadline = Date.now() + timeoutMs;
   let last = await lake.count();
   let lastChange = Date.now();
-  for (;;) {
+  for (let poll = 1; ; poll++) {
     await sleep(1000);
     const now = await lake.count();
     if (now.records !== last.records || now.objects !== last.objects) lastChange = Date.now();
     last = now;
     const quiet = Date.now() - lastChange;
-    if (now.records >= expected && quiet >= 3000) return now;
-    if (quiet >= 30_000 || Date.now() > deadline || !agentAlive()) return now;
+    if (quiet >= 3000) {
+      if (now.records >= expected) return now;
+      // Every few polls only: each status is a Node process start on a busy machine.
+      if (poll % 3 === 0 && (await agent.status().catch(() => undefined))?.totals.lagBytes === 0) return now;
+    }
+    if (quiet >= 30_000 || Date.now() > deadline || !agent.alive()) return now;
   }
 }
