@@ -82,15 +82,27 @@ describe('Lambda handler', () => {
     },
   );
 
-  it('answers 400 when a gzip body arrives as text instead of base64 (the bytes are not gzip any more)', async () => {
+  it('cannot recover a gzip batch labelled text/plain: the front door passes it as text (400)', async () => {
     const { handler } = await makeHandler({ ACCESSLAKE_TOKENS: TOKEN });
-    const event = {
-      ...batchEvent('function-url'),
-      body: new TextDecoder().decode(GZIPPED),
-      isBase64Encoded: false,
-    };
+    const event = toLambdaEvent(
+      {
+        method: 'POST',
+        url: '/v1/batches',
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'content-encoding': 'gzip',
+          'content-type': 'text/plain; charset=utf-8',
+          'idempotency-key': 'lambda-batch-0002',
+        },
+        body: GZIPPED,
+        sourceIp: '192.0.2.10',
+      },
+      'function-url',
+    );
+    expect(event.isBase64Encoded).toBe(false);
     const answer = fromLambdaResult(await handler(event, {}));
     expect(answer.status).toBe(400);
+    expect(new TextDecoder().decode(answer.body)).toMatch(/does not start with 1f 8b/);
   });
 
   it('reads the token secret once per container, not per request', async () => {

@@ -30,11 +30,15 @@ export interface LambdaHttpResult {
 const URL_ID = 'a1b2c3d4e5f6g7h8i9j0klmnopqrstuv';
 const API_ID = 'r3pmxmplak';
 
-// Text bodies arrive as they are; anything else (our gzip batches) arrives base64.
+// The front door decides by Content-Type alone: text/*, JSON, XML and JavaScript bodies arrive as a
+// UTF-8 string, everything else (no Content-Type, octet-stream, even form bodies) base64. Documented
+// only as "if the content type is binary"; this split was observed on a real HTTP API
+// (ministackorg/ministack pull request 766). Content-Encoding plays no part: a gzip body labelled
+// text/plain arrives as text, its invalid UTF-8 bytes replaced, and cannot be recovered.
 function isTextBody(headers: Record<string, string>): boolean {
-  const type = headers['content-type'] ?? '';
+  const type = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   return (
-    !headers['content-encoding'] && (/^text\//.test(type) || /json|xml|x-www-form-urlencoded/.test(type))
+    /^text\//.test(type) || ['application/json', 'application/xml', 'application/javascript'].includes(type)
   );
 }
 
