@@ -50,3 +50,21 @@ describe('loadGzipCodec', () => {
     expect((await loadGzipCodec('fflate')).name).toBe('fflate');
   });
 });
+
+describe('trailer checks', () => {
+  const member = gzipSync(Buffer.from('x'.repeat(100_000)));
+  it.each([1, 4, 8, 9])('rejects a stream cut %i bytes short, in both codecs', async (cut) => {
+    for (const codec of [nodeZlibCodec, fflateCodec]) {
+      await expect(codec.gunzip(member.subarray(0, member.length - cut), 1 << 20)).rejects.toBeInstanceOf(
+        CorruptGzipError,
+      );
+    }
+  });
+  it('rejects a wrong CRC-32, in both codecs', async () => {
+    const bad = Buffer.from(member);
+    bad[bad.length - 6] = (bad[bad.length - 6] ?? 0) ^ 0xff;
+    for (const codec of [nodeZlibCodec, fflateCodec]) {
+      await expect(codec.gunzip(bad, 1 << 20)).rejects.toBeInstanceOf(CorruptGzipError);
+    }
+  });
+});
