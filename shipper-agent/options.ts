@@ -32,7 +32,7 @@ export interface AgentOptions {
   batchLines?: number;
   /** ...or when its oldest line has waited this long. Default 30 s; down to 1 s for a live feel. */
   batchAgeMs?: number;
-  /** Longer lines are cut here and counted. Default 64 KiB. */
+  /** Longer lines are cut here and counted. Default 64 KiB (at most half of `batchBytes`). */
   maxLineBytes?: number;
   /** gzip level on the wire, 1–9. Default 1: the wire copy is transient and level 1 is ~3× faster. */
   gzipLevel?: number;
@@ -117,6 +117,8 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
   range('--batch-bytes', o.batchBytes, MIN_BATCH_BYTES, MAX_BATCH_BYTES);
   if (o.batchLines !== Number.POSITIVE_INFINITY) range('--batch-lines', o.batchLines, 1, 10_000_000);
   range('--batch-age', o.batchAgeMs, 100, 3_600_000);
+  // Small batches (tests, a live feel) bring the default line cap down with them.
+  if (options.maxLineBytes === undefined) o.maxLineBytes = Math.min(o.maxLineBytes, Math.floor(o.batchBytes / 2));
   range('--max-line-bytes', o.maxLineBytes, 64, MAX_BATCH_BYTES);
   if (o.maxLineBytes >= o.batchBytes)
     throw new ConfigError(

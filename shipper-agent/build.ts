@@ -1,0 +1,34 @@
+/**
+ * Bundles the agent into one file runnable with plain `node` (`npm run build:agent` →
+ * dist/accesslake-agent.mjs): the agent command, its part of ingest's formats (for `--format` and
+ * `--nginx-conf`) and the shared gzip module, nothing else of the project and no node_modules at run time.
+ */
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Builds the bundle at `outfile` and returns its size in bytes. */
+export async function buildAgentBundle(outfile = join(ROOT, 'dist', 'accesslake-agent.mjs')): Promise<number> {
+  await build({
+    entryPoints: [join(ROOT, 'shipper-agent', 'cli-entry.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    banner: { js: '#!/usr/bin/env node' },
+    logLevel: 'warning',
+  });
+  return (await stat(outfile)).size;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const out = process.argv[2] ?? join(ROOT, 'dist', 'accesslake-agent.mjs');
+  const size = await buildAgentBundle(out);
+  console.log(`${out}: ${(size / 1024).toFixed(1)} KiB`);
+}
