@@ -1,10 +1,11 @@
 /**
- * Ingest records/s as a real process over HTTP: real nginx lines, cut into gzipped batches of 10,000
- * lines (about what the agent sends at this rate), posted two at a time with the wire protocol's headers,
- * against a file lake. Bounded by the number of lines and by `maxSeconds`.
+ * Ingest records/s as a real process over HTTP, and what a record costs in the lake: realistic lines
+ * from the project's traffic generator (varied paths, user agents, addresses, statuses; wrk's identical
+ * lines would compress ~200× and say nothing), cut into gzipped batches of 10,000 lines, posted two at a
+ * time with the wire protocol's headers, against a file lake. Bounded by the lines and by `maxSeconds`.
  */
-import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
+import { fileLake } from '../../test/e2e/harness/lake.ts';
 import { startCpuWindow } from './proc-stats.ts';
 
 export interface IngestThroughput {
@@ -13,19 +14,22 @@ export interface IngestThroughput {
   recordsPerSecond: number;
   ingestCpuPercent: number;
   ingestPeakRssBytes: number;
+  /** Bytes of the posted lines (with newlines) and of the data objects the lake holds for them. */
+  lineBytes: number;
+  lakeBytes: number;
 }
 
 export async function measureIngestThroughput(options: {
   url: string;
   token: string;
   ingestPid: number;
-  logFile: string;
+  /** The ingest's `--storage` folder. */
+  lakeDir: string;
+  lines: string[];
   format: string;
-  maxLines: number;
   maxSeconds: number;
 }): Promise<IngestThroughput> {
-  const text = await readFile(options.logFile, 'utf8');
-  const lines = text.split('\n', options.maxLines).filter((l) => l.length > 0);
+  const { lines } = options;
   const batchLines = 10_000;
   const batches: Uint8Array[] = [];
   for (let i = 0; i < lines.length; i += batchLines) {
@@ -58,7 +62,13 @@ export async function measureIngestThroughput(options: {
   await Promise.all([worker(), worker()]);
   const seconds = (performance.now() - started) / 1000;
   const cpu = window.end();
+  let lineBytes = 0;
+  for (let i = 0; i < Math.min(lines.length, next * batchLines); i++)
+    lineBytes += Buffer.byteLength(lines[i]!) + 1;
+  const lake = await fileLake(options.lakeDir).count();
   return {
+    lineBytes,
+    lakeBytes: lake.bytes,
     records,
     seconds,
     recordsPerSecond: records / seconds,

@@ -27,6 +27,7 @@ export interface BenchContext {
 export interface ProcessFigures {
   cpuPercent: number;
   peakRssBytes: number;
+  startRssBytes: number;
 }
 
 export interface LoadRun {
@@ -39,6 +40,8 @@ export interface LoadRun {
   delivered?: number;
   drainSeconds?: number;
   shipper?: ProcessFigures;
+  /** CPU of the in-process HTTP sink during the load, for the runs that post to it. */
+  sinkCpuPercent?: number;
   ingest?: ProcessFigures;
   lake?: { records: number; bytes: number; latency: LatencySummary };
   logFile: string;
@@ -46,6 +49,7 @@ export interface LoadRun {
 
 interface Shipper {
   shipperPid?: number;
+  usesSink?: boolean;
   ingestPid?: number;
   delivered(): Promise<number>;
   /** Figures read after the drain (lake size, latency). */
@@ -68,10 +72,15 @@ async function loadRun(
     await sleep(1500);
     const shipperWindow = shipper?.shipperPid ? startCpuWindow(shipper.shipperPid) : undefined;
     const ingestWindow = shipper?.ingestPid ? startCpuWindow(shipper.ingestPid) : undefined;
+    // This process hosts the HTTP sink: its CPU during the load is the sink's.
+    const selfCpu = process.cpuUsage();
+    const selfStart = performance.now();
     ctx.log(`${setup}: wrk -t4 -c100 -d${ctx.seconds}s ${nginx.url}${STATIC_PATH}`);
     const wrk = await runWrk({ url: `${nginx.url}${STATIC_PATH}`, durationSeconds: ctx.seconds, dir });
     const shipperFigures = shipperWindow?.end();
     const ingestFigures = ingestWindow?.end();
+    const self = process.cpuUsage(selfCpu);
+    const sinkCpuPercent = ((self.user + self.system) / 1e6 / ((performance.now() - selfStart) / 1000)) * 100;
     const logged = await nginx.loggedRequests();
     const run: LoadRun = {
       setup,
@@ -83,6 +92,7 @@ async function loadRun(
     };
     if (shipperFigures) run.shipper = shipperFigures;
     if (ingestFigures) run.ingest = ingestFigures;
+    if (shipper?.usesSink) run.sinkCpuPercent = sinkCpuPercent;
     if (shipper) {
       run.deliveredAtLoadEnd = await shipper.delivered();
       const drainStart = performance.now();
@@ -115,8 +125,8 @@ async function drainUntil(shipper: Shipper, expected: number, timeoutMs: number)
 
 export const runWithoutShipper = (ctx: BenchContext, label: string) => loadRun(ctx, label);
 
-export const runAgentToSink = (ctx: BenchContext) =>
-  loadRun(ctx, 'accesslake agent → HTTP sink', async (nginx, dir) => {
+export const runAgentToSink = (ctx: BenchContext, tag = '') =>
+  loadRun(ctx, `accesslake agent → HTTP sink${tag}`, async (nginx, dir) => {
     const sink = await startHttpSink();
     const agent = startAgent({
       files: [nginx.accessLog],
@@ -129,6 +139,7 @@ export const runAgentToSink = (ctx: BenchContext) =>
     });
     return {
       shipperPid: agent.pid,
+      usesSink: true,
       delivered: async () => sink.counts().lines,
       async stop() {
         await agent.stop();
@@ -137,12 +148,13 @@ export const runAgentToSink = (ctx: BenchContext) =>
     };
   });
 
-export const runSyslogNgToSink = (ctx: BenchContext) =>
-  loadRun(ctx, 'syslog-ng → HTTP sink', async (nginx, dir) => {
+export const runSyslogNgToSink = (ctx: BenchContext, tag = '') =>
+  loadRun(ctx, `syslog-ng → HTTP sink${tag}`, async (nginx, dir) => {
     const sink = await startHttpSink();
     const syslogNg = await startSyslogNg({ dir, logFile: nginx.accessLog, sinkUrl: sink.url });
     return {
       shipperPid: syslogNg.pid,
+      usesSink: true,
       delivered: async () => sink.counts().lines,
       async stop() {
         await syslogNg.stop();

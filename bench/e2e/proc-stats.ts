@@ -27,12 +27,20 @@ export function memory(pid: number): { peakRssBytes: number; rssBytes: number } 
 
 export interface CpuWindow {
   /** Ends the window: CPU % of one core over it, and the peak RSS so far. */
-  end(): { cpuPercent: number; cpuSeconds: number; wallSeconds: number; peakRssBytes: number };
+  end(): {
+    cpuPercent: number;
+    cpuSeconds: number;
+    wallSeconds: number;
+    peakRssBytes: number;
+    /** RSS when the window started (the process idle, before the load). */
+    startRssBytes: number;
+  };
 }
 
 /** Starts measuring a process's CPU over a window of wall time. */
 export function startCpuWindow(pid: number): CpuWindow {
   const cpu0 = cpuSeconds(pid);
+  const startRssBytes = memory(pid).rssBytes;
   const t0 = performance.now();
   return {
     end() {
@@ -43,6 +51,7 @@ export function startCpuWindow(pid: number): CpuWindow {
         cpuSeconds: used,
         wallSeconds,
         peakRssBytes: memory(pid).peakRssBytes,
+        startRssBytes,
       };
     },
   };

@@ -5,6 +5,7 @@ import type { LoadRun } from './load-runs.ts';
 
 export interface Report {
   seconds: number;
+  rounds: number;
   machine: { cpu: string; load: string; versions: string };
   runs: LoadRun[];
   light: LoadRun;
@@ -17,13 +18,12 @@ const pct = (n: number) => `${n.toFixed(1)}%`;
 const ms = (n: number) => (Number.isFinite(n) ? `${int(n)} ms` : 'n/a');
 
 export function printReport(r: Report): void {
-  const baselines = r.runs.filter((run) => run.setup.startsWith('no shipper'));
-  const baseline = baselines.reduce((sum, run) => sum + run.rps, 0) / baselines.length;
+  const baseline = median(r.runs.filter((run) => run.setup.startsWith('no shipper')).map((run) => run.rps));
   const overhead = (run: LoadRun) => ((baseline - run.rps) / baseline) * 100;
 
   console.log(`\n## End-to-end benchmark\n`);
   console.log(
-    `Command: \`npm run bench:e2e -- --seconds ${r.seconds}\` (each load: \`wrk -t4 -c100 -d${r.seconds}s\` on a static file)`,
+    `Command: \`npm run bench:e2e -- --seconds ${r.seconds} --rounds ${r.rounds}\` (each load: \`wrk -t4 -c100 -d${r.seconds}s\` on a static file)`,
   );
   console.log(`Machine: ${r.machine.cpu}; load average at start ${r.machine.load}; ${r.machine.versions}.`);
   console.log(`nginx, wrk, the shippers, the sink and the ingest all share these cores.\n`);
@@ -35,7 +35,7 @@ export function printReport(r: Report): void {
       'vs no shipper',
       'shipper CPU (% of 1 core)',
       'shipper peak RSS',
-      'ingest CPU / peak RSS',
+      'receiver CPU (/ peak RSS)',
       'lines logged',
       'shipped by end of load',
       'shipped after drain',
@@ -45,9 +45,15 @@ export function printReport(r: Report): void {
       run.setup,
       int(run.rps),
       run.setup.startsWith('no shipper') ? '—' : pct(-overhead(run)),
-      run.shipper ? pct(run.shipper.cpuPercent) : '—',
+      run.shipper
+        ? `${pct(run.shipper.cpuPercent)} (${pct(run.shipper.cpuPercent / (run.logged / r.seconds / 10_000))} per 10k lines/s)`
+        : '—',
       run.shipper ? mb(run.shipper.peakRssBytes) : '—',
-      run.ingest ? `${pct(run.ingest.cpuPercent)} / ${mb(run.ingest.peakRssBytes)}` : '—',
+      run.ingest
+        ? `ingest ${pct(run.ingest.cpuPercent)} / ${mb(run.ingest.peakRssBytes)}`
+        : run.sinkCpuPercent !== undefined
+          ? `sink ${pct(run.sinkCpuPercent)}`
+          : '—',
       int(run.logged),
       run.deliveredAtLoadEnd === undefined ? '—' : int(run.deliveredAtLoadEnd),
       run.delivered === undefined ? '—' : `${int(run.delivered)} (${run.drainSeconds?.toFixed(1)} s)`,
@@ -55,8 +61,8 @@ export function printReport(r: Report): void {
     ]),
   );
 
-  const agent = r.runs.find((run) => run.setup.startsWith('accesslake agent → HTTP'));
-  const syslogNg = r.runs.find((run) => run.setup.startsWith('syslog-ng'));
+  const agent = medianRun(r.runs.filter((run) => run.setup.startsWith('accesslake agent → HTTP')));
+  const syslogNg = medianRun(r.runs.filter((run) => run.setup.startsWith('syslog-ng')));
   const withIngest = r.runs.find((run) => run.setup.startsWith('accesslake agent → ingest'));
   const rows: (string | number)[][] = [];
   if (agent?.shipper) {
@@ -67,7 +73,11 @@ export function printReport(r: Report): void {
       `${pct(agent.shipper.cpuPercent)} of one core`,
       '≤ 15% at ~25k lines/s',
     ]);
-    rows.push(['agent peak RSS (VmHWM)', mb(agent.shipper.peakRssBytes), '≤ 80 MB']);
+    rows.push([
+      'agent peak RSS (VmHWM)',
+      `${mb(agent.shipper.peakRssBytes)} (${mb(agent.shipper.startRssBytes)} idle before the load)`,
+      '≤ 80 MB',
+    ]);
   }
   if (syslogNg?.shipper) {
     rows.push([
@@ -91,19 +101,19 @@ export function printReport(r: Report): void {
       `p50 ${ms(l.p50Ms)}, p99 ${ms(l.p99Ms)}`,
       '',
     ]);
-    const perRecord = withIngest.lake.bytes / Math.max(1, withIngest.lake.records);
-    rows.push([
-      'bytes stored per request',
-      `${perRecord.toFixed(1)} B (nginx JSON line: ${(withIngest.logBytes / Math.max(1, withIngest.logged)).toFixed(0)} B)`,
-      '',
-    ]);
-    rows.push([
-      'compression: nginx log bytes / lake bytes',
-      `${(withIngest.logBytes / Math.max(1, withIngest.lake.bytes)).toFixed(1)} ×`,
-      '',
-    ]);
   }
   const t = r.throughput;
+  const perRecord = t.lakeBytes / Math.max(1, t.records);
+  rows.push([
+    'bytes stored per request (generated traffic, gzipped canonical JSONL)',
+    `${perRecord.toFixed(1)} B (nginx JSON line: ${(t.lineBytes / Math.max(1, t.records)).toFixed(0)} B)`,
+    '',
+  ]);
+  rows.push([
+    'compression: nginx log bytes / lake bytes',
+    `${(t.lineBytes / Math.max(1, t.lakeBytes)).toFixed(1)} ×`,
+    '',
+  ]);
   rows.push([
     `ingest records/s (${int(t.records)} records in 10k-line gzip batches, 2 in flight)`,
     `${int(t.recordsPerSecond)} (ingest CPU ${pct(t.ingestCpuPercent)}, peak RSS ${mb(t.ingestPeakRssBytes)})`,
@@ -111,4 +121,30 @@ export function printReport(r: Report): void {
   ]);
   console.log('');
   printTable(['figure', 'measured', 'target'], rows);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** One run standing for a setup's rounds: median req/s, lines and CPU; the highest peak RSS. */
+function medianRun(runs: LoadRun[]): LoadRun | undefined {
+  const [first] = runs;
+  if (!first || runs.length === 1) return first;
+  const run: LoadRun = {
+    ...first,
+    rps: median(runs.map((x) => x.rps)),
+    logged: median(runs.map((x) => x.logged)),
+  };
+  const measured = runs.flatMap((x) => (x.shipper ? [x.shipper] : []));
+  if (measured.length > 0) {
+    run.shipper = {
+      cpuPercent: median(measured.map((m) => m.cpuPercent)),
+      peakRssBytes: Math.max(...measured.map((m) => m.peakRssBytes)),
+      startRssBytes: median(measured.map((m) => m.startRssBytes)),
+    };
+  }
+  return run;
 }

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { startIngest } from '../../test/e2e/harness/accesslake.ts';
 import { stopAllProcesses } from '../../test/e2e/harness/process.ts';
 import { freePort } from '../../test/helpers/moto.ts';
+import { generateLines } from '../lib/lines.ts';
 import { measureIngestThroughput } from './ingest-throughput.ts';
 import {
   type LoadRun,
@@ -24,11 +25,20 @@ import {
 import { printReport } from './report.ts';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '15' }, keep: { type: 'boolean', default: false } },
+  options: {
+    seconds: { type: 'string', default: '15' },
+    rounds: { type: 'string', default: '1' },
+    keep: { type: 'boolean', default: false },
+  },
 });
 const seconds = Number(values.seconds);
 if (!Number.isInteger(seconds) || seconds < 5 || seconds > 120) {
   console.error(`bench:e2e: --seconds must be a whole number 5–120, got ${JSON.stringify(values.seconds)}`);
+  process.exit(2);
+}
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1 || rounds > 5) {
+  console.error(`bench:e2e: --rounds must be 1–5, got ${JSON.stringify(values.rounds)}`);
   process.exit(2);
 }
 
@@ -66,9 +76,13 @@ try {
     ].join(', '),
   };
   const runs: LoadRun[] = [];
-  runs.push(await runWithoutShipper(ctx, 'no shipper (before)'));
-  runs.push(await runAgentToSink(ctx));
-  runs.push(await runSyslogNgToSink(ctx));
+  // Rounds alternate the setups, so drift on a shared machine hits them alike; the figures use medians.
+  for (let round = 1; round <= rounds; round++) {
+    const tag = rounds > 1 ? ` #${round}` : '';
+    runs.push(await runWithoutShipper(ctx, `no shipper${tag || ' (before)'}`));
+    runs.push(await runAgentToSink(ctx, tag));
+    runs.push(await runSyslogNgToSink(ctx, tag));
+  }
   const withIngest = await runAgentToIngest(ctx);
   runs.push(withIngest);
   // Baseline again at the end: on a shared machine the mean of both brackets the drift.
@@ -76,10 +90,12 @@ try {
   const light = await runAgentToIngest(ctx, { lightLoad: { perSecond: 50 } });
 
   const port = await freePort();
+  const lakeDir = join(dir, 'ingest-throughput-lake');
+  const lines = generateLines(200_000, 'json');
   const ingest = await startIngest({
     port,
     token: TOKEN,
-    storage: join(dir, 'ingest-throughput-lake'),
+    storage: lakeDir,
     logFile: join(dir, 'ingest-throughput.out'),
   });
   let throughput: Awaited<ReturnType<typeof measureIngestThroughput>>;
@@ -89,16 +105,16 @@ try {
       url: `http://127.0.0.1:${port}`,
       token: TOKEN,
       ingestPid: ingest.pid,
-      logFile: withIngest.logFile,
+      lakeDir,
+      lines,
       format: 'json',
-      maxLines: 300_000,
       maxSeconds: 20,
     });
   } finally {
     await ingest.stop();
   }
 
-  printReport({ seconds, machine, runs, light, throughput });
+  printReport({ seconds, rounds, machine, runs, light, throughput });
 } finally {
   await stopAllProcesses();
   if (values.keep) console.error(`[bench:e2e] kept ${dir}`);
