@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startAgent, startIngest } from '../../test/e2e/harness/accesslake.ts';
 import { fileLake } from '../../test/e2e/harness/lake.ts';
 import { type NginxServer, STATIC_PATH, startNginx } from '../../test/e2e/harness/nginx.ts';
-import { sleep } from '../../test/e2e/harness/process.ts';
+import { sleep, startProcess } from '../../test/e2e/harness/process.ts';
 import { runWrk, wrkErrorCount } from '../../test/e2e/harness/wrk.ts';
 import { freePort } from '../../test/helpers/moto.ts';
 import { startHttpSink } from './http-sink.ts';
@@ -50,6 +50,8 @@ export interface LoadRun {
 interface Shipper {
   shipperPid?: number;
   usesSink?: boolean;
+  /** A reference process that ships nothing: no drain. */
+  reference?: boolean;
   ingestPid?: number;
   delivered(): Promise<number>;
   /** Figures read after the drain (lake size, latency). */
@@ -93,7 +95,7 @@ async function loadRun(
     if (shipperFigures) run.shipper = shipperFigures;
     if (ingestFigures) run.ingest = ingestFigures;
     if (shipper?.usesSink) run.sinkCpuPercent = sinkCpuPercent;
-    if (shipper) {
+    if (shipper && !shipper.reference) {
       run.deliveredAtLoadEnd = await shipper.delivered();
       const drainStart = performance.now();
       run.delivered = await drainUntil(shipper, logged, 60_000);
@@ -160,6 +162,27 @@ export const runSyslogNgToSink = (ctx: BenchContext, tag = '') =>
         await syslogNg.stop();
         await sink.close();
       },
+    };
+  });
+
+/**
+ * A reference, not a shipper: a Node process whose only work is an empty `fs.watch` callback on the log
+ * folder. At tens of thousands of appends per second inotify wakes it for nearly every write, so this
+ * row prices event-driven tailing by itself, before any reading or sending.
+ */
+export const runIdleWatcher = (ctx: BenchContext) =>
+  loadRun(ctx, 'reference: empty fs.watch on the log folder', async (nginx, dir) => {
+    const script = `let events = 0;
+require('node:fs').watch(${JSON.stringify(nginx.logDir)}, () => { events++; });
+process.on('SIGTERM', () => { console.log('events', events); process.exit(0); });`;
+    const watcher = startProcess('watcher', process.execPath, ['-e', script], {
+      logFile: join(dir, 'watcher.out'),
+    });
+    return {
+      shipperPid: watcher.pid,
+      reference: true,
+      delivered: async () => 0,
+      stop: () => watcher.stop(),
     };
   });
 

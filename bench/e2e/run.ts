@@ -18,6 +18,7 @@ import {
   type LoadRun,
   runAgentToIngest,
   runAgentToSink,
+  runIdleWatcher,
   runSyslogNgToSink,
   runWithoutShipper,
   TOKEN,
@@ -83,6 +84,7 @@ try {
     runs.push(await runAgentToSink(ctx, tag));
     runs.push(await runSyslogNgToSink(ctx, tag));
   }
+  runs.push(await runIdleWatcher(ctx));
   const withIngest = await runAgentToIngest(ctx);
   runs.push(withIngest);
   // Baseline again at the end: on a shared machine the mean of both brackets the drift.
