@@ -127,8 +127,9 @@ async function drainUntil(shipper: Shipper, expected: number, timeoutMs: number)
 
 export const runWithoutShipper = (ctx: BenchContext, label: string) => loadRun(ctx, label);
 
-export const runAgentToSink = (ctx: BenchContext, tag = '') =>
-  loadRun(ctx, `accesslake agent → HTTP sink${tag}`, async (nginx, dir) => {
+/** The agent as `bin/accesslake.mjs agent` (tsx), or as the single-file bundle when `bundle` is given. */
+export const runAgentToSink = (ctx: BenchContext, tag = '', bundle?: string) =>
+  loadRun(ctx, `accesslake agent${bundle ? ' (bundle)' : ''} → HTTP sink${tag}`, async (nginx, dir) => {
     const sink = await startHttpSink();
     const agent = startAgent({
       files: [nginx.accessLog],
@@ -138,6 +139,7 @@ export const runAgentToSink = (ctx: BenchContext, tag = '') =>
       stateDir: join(dir, 'state'),
       batchAge: '1s',
       logFile: join(dir, 'agent.out'),
+      ...(bundle ? { bundle } : {}),
     });
     return {
       shipperPid: agent.pid,

@@ -62,6 +62,7 @@ export function printReport(r: Report): void {
   );
 
   const agent = medianRun(r.runs.filter((run) => run.setup.startsWith('accesslake agent → HTTP')));
+  const bundled = medianRun(r.runs.filter((run) => run.setup.startsWith('accesslake agent (bundle) → HTTP')));
   const syslogNg = medianRun(r.runs.filter((run) => run.setup.startsWith('syslog-ng')));
   const withIngest = r.runs.find((run) => run.setup.startsWith('accesslake agent → ingest'));
   const rows: (string | number)[][] = [];
@@ -77,6 +78,13 @@ export function printReport(r: Report): void {
       'agent peak RSS (VmHWM)',
       `${mb(agent.shipper.peakRssBytes)} (${mb(agent.shipper.startRssBytes)} idle before the load)`,
       '≤ 80 MB',
+    ]);
+  }
+  if (bundled?.shipper) {
+    rows.push([
+      'single-file agent bundle (plain node): nginx cost / CPU / peak RSS',
+      `${pct(overhead(bundled))} / ${pct(bundled.shipper.cpuPercent)} at ${int(bundled.logged / r.seconds)} lines/s / ${mb(bundled.shipper.peakRssBytes)} (${mb(bundled.shipper.startRssBytes)} idle)`,
+      '≤ 5% / ≤ 15% / ≤ 80 MB',
     ]);
   }
   if (syslogNg?.shipper) {

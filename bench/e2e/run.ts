@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildAgentBundle } from '../../shipper-agent/build.ts';
 import { startIngest } from '../../test/e2e/harness/accesslake.ts';
 import { stopAllProcesses } from '../../test/e2e/harness/process.ts';
 import { freePort } from '../../test/helpers/moto.ts';
@@ -76,12 +77,16 @@ try {
       version('sh', ['-c', 'syslog-ng --version | head -1']),
     ].join(', '),
   };
+  // The single-file agent users install on their hosts (plain node, no tsx, no node_modules).
+  const bundle = join(dir, 'accesslake-agent.mjs');
+  await buildAgentBundle(bundle);
   const runs: LoadRun[] = [];
   // Rounds alternate the setups, so drift on a shared machine hits them alike; the figures use medians.
   for (let round = 1; round <= rounds; round++) {
     const tag = rounds > 1 ? ` #${round}` : '';
     runs.push(await runWithoutShipper(ctx, `no shipper${tag || ' (before)'}`));
     runs.push(await runAgentToSink(ctx, tag));
+    runs.push(await runAgentToSink(ctx, tag, bundle));
     runs.push(await runSyslogNgToSink(ctx, tag));
   }
   runs.push(await runIdleWatcher(ctx));

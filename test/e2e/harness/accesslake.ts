@@ -59,11 +59,13 @@ export interface AgentOptions {
   batchBytes?: string;
   source?: string;
   logFile: string;
+  /** Run this single-file bundle (`npm run build:agent`) instead of `bin/accesslake.mjs agent`. */
+  bundle?: string;
 }
 
 /** Starts `accesslake agent`; it runs until stopped. */
 export function startAgent(options: AgentOptions): ManagedProcess {
-  const args = [BIN, 'agent'];
+  const args = options.bundle ? [options.bundle] : [BIN, 'agent'];
   for (const file of options.files) args.push('--file', file);
   args.push('--endpoint', options.endpoint, '--token', options.token, '--format', options.format);
   args.push('--state-dir', options.stateDir, '--source', options.source ?? 'e2e');
