@@ -11,7 +11,9 @@ import { build } from 'esbuild';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Builds the bundle at `outfile` and returns its size in bytes. */
-export async function buildAgentBundle(outfile = join(ROOT, 'dist', 'accesslake-agent.mjs')): Promise<number> {
+export async function buildAgentBundle(
+  outfile = join(ROOT, 'dist', 'accesslake-agent.mjs'),
+): Promise<number> {
   await build({
     entryPoints: [join(ROOT, 'shipper-agent', 'cli-entry.ts')],
     outfile,

@@ -47,7 +47,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     retryBaseMs: o.retryBaseMs,
     retryMaxMs: o.retryMaxMs,
     logger: o.logger,
-    ...(o.fetch ? { fetch: o.fetch } : {}),
+    ...(o.transport ? { transport: o.transport } : {}),
   });
   const loop = new AgentLoop(o, { sender, gzip, logger: o.logger });
   await loop.start();

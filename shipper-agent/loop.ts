@@ -19,6 +19,7 @@ import {
 } from './checkpoint.ts';
 import { compilePatterns } from './discovery.ts';
 import { BatchTooLargeError } from './errors.ts';
+import { createBatchCollector } from './memory.ts';
 import type { ResolvedAgentOptions } from './options.ts';
 import { BatchPicker, type PreparedBatch } from './picker.ts';
 import type { IngestAnswer, Sender } from './sender.ts';
@@ -48,6 +49,7 @@ export class AgentLoop {
   private watcher: DirectoryWatcher | undefined;
   private readonly patterns;
   private readonly wakeup = new Wakeup(MIN_LOOK_MS);
+  private readonly collectGarbage = createBatchCollector();
   private prepared: PreparedBatch | null = null;
   private inFlight: PreparedBatch | null = null;
   private tooLarge: { batch: PreparedBatch; error: BatchTooLargeError } | null = null;
@@ -236,6 +238,7 @@ export class AgentLoop {
     }
     recordShipped(this.state, batch.entry, { ...batch, rejected: answer.rejected });
     this.logShipped(batch, answer);
+    this.collectGarbage(batch.rawBytes);
     await this.save().catch((error: unknown) => this.die(error));
   }
 

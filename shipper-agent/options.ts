@@ -6,6 +6,7 @@ import { ConfigError, describeError } from '../lib/errors/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
 import { type Logger, silentLogger } from '../lib/log/index.ts';
 import type { FileSpec } from './discovery.ts';
+import type { HttpTransport } from './http-transport.ts';
 
 export interface AgentOptions {
   /**
@@ -52,8 +53,8 @@ export interface AgentOptions {
   /** Where to start in a file the state does not know, at first start. Default `beginning`. */
   readFrom?: 'beginning' | 'end';
   logger?: Logger;
-  /** For tests and embedding. Default: the global fetch. */
-  fetch?: typeof fetch;
+  /** For tests and embedding. Default: node:http(s) with keep-alive; `fetch` fits. */
+  transport?: HttpTransport;
   /** Default: `loadGzipCodec()`. */
   gzip?: GzipCodec;
 }
@@ -75,8 +76,8 @@ export const AGENT_DEFAULTS = {
   readFrom: 'beginning' as 'beginning' | 'end',
 };
 
-export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'fetch' | 'gzip' | 'files'>> &
-  Pick<AgentOptions, 'fetch' | 'gzip'> & { files: FileSpec[] };
+export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'transport' | 'gzip' | 'files'>> &
+  Pick<AgentOptions, 'transport' | 'gzip'> & { files: FileSpec[] };
 
 const SOURCE_PATTERN = /^[\x21-\x7e]{1,128}$/;
 const MIN_BATCH_BYTES = 1024;
@@ -118,7 +119,8 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
   if (o.batchLines !== Number.POSITIVE_INFINITY) range('--batch-lines', o.batchLines, 1, 10_000_000);
   range('--batch-age', o.batchAgeMs, 100, 3_600_000);
   // Small batches (tests, a live feel) bring the default line cap down with them.
-  if (options.maxLineBytes === undefined) o.maxLineBytes = Math.min(o.maxLineBytes, Math.floor(o.batchBytes / 2));
+  if (options.maxLineBytes === undefined)
+    o.maxLineBytes = Math.min(o.maxLineBytes, Math.floor(o.batchBytes / 2));
   range('--max-line-bytes', o.maxLineBytes, 64, MAX_BATCH_BYTES);
   if (o.maxLineBytes >= o.batchBytes)
     throw new ConfigError(

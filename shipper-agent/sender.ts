@@ -7,6 +7,7 @@
  */
 import type { Logger } from '../lib/log/index.ts';
 import { AuthRejectedError, BatchTooLargeError, IngestRejectedError } from './errors.ts';
+import { createNodeTransport, type HttpAnswer, type HttpTransport } from './http-transport.ts';
 
 export interface SenderOptions {
   /** ingest's base URL, e.g. `http://127.0.0.1:8080`. */
@@ -22,7 +23,8 @@ export interface SenderOptions {
   retryBaseMs: number;
   retryMaxMs: number;
   logger: Logger;
-  fetch?: typeof fetch;
+  /** Default: node:http(s) with keep-alive (see http-transport.ts). `fetch` fits too. */
+  transport?: HttpTransport;
   /** For tests: a fixed jitter source. */
   random?: () => number;
   /** Told about every failed attempt (for status). */
@@ -62,14 +64,14 @@ export interface Sender {
 const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 export function createSender(options: SenderOptions): Sender {
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.transport ?? createNodeTransport();
   const random = options.random ?? Math.random;
   const base = options.endpoint.replace(/\/+$/, '');
   const url = `${base}/v1/batches`;
   const log = options.logger;
 
   async function attempt(batch: OutgoingBatch, signal: AbortSignal): Promise<IngestAnswer | Retry> {
-    let response: Response;
+    let response: HttpAnswer;
     try {
       response = await doFetch(url, {
         method: 'POST',
@@ -81,7 +83,7 @@ export function createSender(options: SenderOptions): Sender {
           'X-Log-Format': batch.format,
           'X-Source': options.source,
         },
-        body: batch.body as Uint8Array<ArrayBuffer>,
+        body: batch.body,
         signal: AbortSignal.any([signal, AbortSignal.timeout(options.requestTimeoutMs)]),
       });
     } catch (error) {
@@ -133,7 +135,7 @@ export function createSender(options: SenderOptions): Sender {
       }
     },
     async checkAccess() {
-      let response: Response;
+      let response: HttpAnswer;
       try {
         response = await doFetch(url, {
           method: 'POST',
@@ -165,7 +167,7 @@ interface Retry {
   retryAfterMs: number;
 }
 
-async function readAnswer(response: Response, batch: OutgoingBatch, base: string): Promise<IngestAnswer> {
+async function readAnswer(response: HttpAnswer, batch: OutgoingBatch, base: string): Promise<IngestAnswer> {
   const text = await response.text();
   let answer: Partial<IngestAnswer> | undefined;
   try {
@@ -212,7 +214,7 @@ function rejection(status: number, detail: string, base: string): IngestRejected
 }
 
 /** The `error` of ingest's JSON error body, or the start of whatever else came back. */
-async function errorDetail(response: Response): Promise<string> {
+async function errorDetail(response: HttpAnswer): Promise<string> {
   const text = await response.text().catch(() => '');
   try {
     const parsed = JSON.parse(text) as { error?: unknown };
@@ -231,11 +233,12 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS) : 0;
 }
 
-/** One line for a failed fetch: undici hides the errno in `cause`. */
+/** One line for a failed request: node:http puts the errno on the error, fetch (undici) in its `cause`. */
 export function describeNetworkError(error: unknown, timeoutMs: number): string {
-  const err = error as Error & { cause?: { code?: string; message?: string } };
-  if (err?.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  const code = err?.cause?.code;
+  const err = error as Error & { code?: string; cause?: { code?: string; message?: string; name?: string } };
+  if (err?.name === 'TimeoutError' || err?.cause?.name === 'TimeoutError')
+    return `no answer within ${timeoutMs} ms`;
+  const code = err?.code ?? err?.cause?.code;
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused: is the ingest running, and is --endpoint right?';

@@ -1,6 +1,6 @@
 import { createLogger } from '../../lib/log/index.ts';
 import { defaultStateDir, resolveAgentConfig } from '../../shipper-agent/config.ts';
-import { formatStatus, readAgentStatus, startAgent } from '../../shipper-agent/index.ts';
+import { formatStatus, type RunningAgent, readAgentStatus, startAgent } from '../../shipper-agent/index.ts';
 import { parseFlags } from '../args.ts';
 import type { CommandRunner } from '../main.ts';
 
@@ -49,8 +49,8 @@ export const run: CommandRunner = async (argv, env) => {
   const config = await resolveAgentConfig(values, env);
   const logger = createLogger({ level: config.logLevel, fields: { component: 'agent' } });
   for (const warning of config.warnings) logger.warn(warning, { source: 'nginx.conf' });
-  const agent = await startAgent({ ...config.options, logger });
-
+  // Handlers go in before the agent starts: a SIGTERM during start-up still ends in a clean stop.
+  let agent: RunningAgent | undefined;
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     // A second signal does not wait: the state already makes the next start resume without loss.
@@ -59,11 +59,13 @@ export const run: CommandRunner = async (argv, env) => {
       process.exit(130);
     }
     logger.info('signal received', { signal });
-    void agent.stop();
+    void agent?.stop();
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   try {
+    agent = await startAgent({ ...config.options, logger });
+    if (signals > 0) void agent.stop();
     await agent.finished;
     return 0;
   } finally {

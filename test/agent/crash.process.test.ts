@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { buildAgentBundle } from '../../shipper-agent/build.ts';
-import { test } from './fixtures.ts';
+import { test, waitFor } from './fixtures.ts';
 import {
   type Ingest,
   lakePaths,
@@ -65,13 +65,17 @@ describe('agent under kill -9', () => {
     }
     await appender.stop();
     const last = startAgentProcess(args, bundle);
+    await waitFor(() => last.output().includes('agent started'), 10_000, 'the last agent to start');
     try {
       await waitShipped(stateDir, log);
     } catch (error) {
       console.error(last.output().slice(-5000));
       throw error;
     }
-    expect(await last.stop()).toBe(0);
+    const code = await last.stop();
+    if (code !== 0)
+      console.error(`exit ${code}, signal ${last.child.signalCode}`, last.output().slice(-3000));
+    expect(code).toBe(0);
     output += last.output();
 
     const lake = await lakePaths(storage);

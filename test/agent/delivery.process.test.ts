@@ -158,6 +158,7 @@ describe('agent delivery (real processes)', () => {
       }
       await appender.stop();
       const last = startAgentProcess(args, bundle);
+      await waitFor(() => last.output().includes('agent started'), 10_000, 'the last agent to start');
       await waitShipped(stateDir, log, 30_000);
       expect(await last.stop()).toBe(0);
     } finally {

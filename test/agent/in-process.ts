@@ -6,6 +6,7 @@ import { createIngestApp } from '../../ingest/app.ts';
 import type { BodyLimits } from '../../ingest/body/read-body.ts';
 import { createMemoryStorage } from '../../ingest/storage/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
+import type { HttpTransport } from '../../shipper-agent/http-transport.ts';
 import { type AgentOptions, type RunningAgent, startAgent } from '../../shipper-agent/index.ts';
 import { readAllRecords } from '../helpers/lake.ts';
 
@@ -23,14 +24,14 @@ export function inProcessIngest(limits: Partial<BodyLimits> = {}) {
   const requests: SentRequest[] = [];
   /** Runs before ingest sees a request; may answer instead of it. */
   let intercept: ((request: Request, forward: () => Promise<Response>) => Promise<Response>) | undefined;
-  const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
-    const request = new Request(input, init);
+  const fetchImpl: HttpTransport = async (url, init) => {
+    const request = new Request(url, init as RequestInit);
     const body = new Uint8Array(await request.clone().arrayBuffer());
     const forward = async () => app.fetch(request);
     const response = intercept ? await intercept(request, forward) : await forward();
     requests.push({ key: request.headers.get('Idempotency-Key'), status: response.status, body });
     return response;
-  }) as typeof fetch;
+  };
   return {
     storage,
     fetch: fetchImpl,
@@ -70,7 +71,7 @@ export async function startTestAgent(
     shutdownTimeoutMs: 3000,
     retryBaseMs: 10,
     retryMaxMs: 50,
-    fetch: ingest.fetch,
+    transport: ingest.fetch,
     logger,
     ...options,
   });
