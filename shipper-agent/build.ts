@@ -22,6 +22,8 @@ export async function buildAgentBundle(
     format: 'esm',
     target: 'node20',
     minify: true,
+    // Error classes keep their names (`AuthRejectedError`), which logs and `agent status` show.
+    keepNames: true,
     legalComments: 'none',
     banner: { js: '#!/usr/bin/env node' },
     logLevel: 'warning',

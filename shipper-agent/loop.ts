@@ -22,7 +22,7 @@ import { BatchTooLargeError } from './errors.ts';
 import { createBatchCollector } from './memory.ts';
 import type { ResolvedAgentOptions } from './options.ts';
 import { BatchPicker, type PreparedBatch } from './picker.ts';
-import type { IngestAnswer, Sender } from './sender.ts';
+import { type IngestAnswer, RetriesStopped, type Sender } from './sender.ts';
 import { type AgentStatus, statusFromState } from './status.ts';
 import { FileTracker, type TrackedFile } from './tracker.ts';
 import { Wakeup } from './wakeup.ts';
@@ -54,6 +54,10 @@ export class AgentLoop {
   private inFlight: PreparedBatch | null = null;
   private tooLarge: { batch: PreparedBatch; error: BatchTooLargeError } | null = null;
   private readonly abort = new AbortController();
+  /** Aborted on stop(): a failed attempt is then not retried. */
+  private readonly noRetry = new AbortController();
+  /** Stopping, and ingest could not be reached: nothing more is sent this run. */
+  private undeliverable = false;
   private stopRequestedAt: number | undefined;
   private stopped = false;
   private fatal: unknown;
@@ -140,6 +144,7 @@ export class AgentLoop {
   async stop(): Promise<void> {
     if (this.stopRequestedAt === undefined) {
       this.stopRequestedAt = Date.now();
+      this.noRetry.abort();
       this.deps.logger.info('stopping: sending the lines read so far', {
         timeoutMs: this.o.shutdownTimeoutMs,
       });
@@ -163,7 +168,7 @@ export class AgentLoop {
         if (this.tooLarge) this.shrink(this.tooLarge.batch, this.tooLarge.error);
         if (this.fatal) break;
         const stopping = this.stopRequestedAt !== undefined;
-        if (stopping && (this.drained(now) || now >= this.stopRequestedAt! + this.o.shutdownTimeoutMs)) break;
+        if (stopping && (this.undeliverable || this.drained(now) || this.pastShutdownDeadline(now))) break;
         this.prepared ??= await this.picker.next(Date.now(), stopping, this.inFlight?.entry);
         // A 413 or a fatal error may have come in while preparing: deal with it before sending more.
         if (this.tooLarge || this.fatal) continue;
@@ -229,9 +234,21 @@ export class AgentLoop {
           rawBytes: batch.rawBytes,
         },
         this.abort.signal,
+        this.noRetry.signal,
       );
     } catch (error) {
       if (this.abort.signal.aborted) return; // stopping: the pending range is sent again at the next start
+      if (error instanceof RetriesStopped) {
+        this.undeliverable = true;
+        this.deps.logger.warn(
+          'stopping while ingest cannot be reached: the batch is sent at the next start',
+          {
+            batchId: batch.batchId,
+            reason: error.reason,
+          },
+        );
+        return;
+      }
       if (error instanceof BatchTooLargeError) this.tooLarge = { batch, error };
       else this.die(error);
       return;
@@ -272,6 +289,10 @@ export class AgentLoop {
     const fatal = this.picker.shrink(batch, error);
     if (fatal) this.die(fatal);
     else if (this.prepared?.entry === batch.entry) this.prepared = null;
+  }
+
+  private pastShutdownDeadline(now: number): boolean {
+    return this.stopRequestedAt !== undefined && now >= this.stopRequestedAt + this.o.shutdownTimeoutMs;
   }
 
   /** While stopping: nothing prepared or in flight, no complete line left, partial lines waited for. */

@@ -51,8 +51,12 @@ export interface IngestAnswer {
 }
 
 export interface Sender {
-  /** Resolves once ingest stored the batch; rejects on a non-retryable answer or when `signal` aborts. */
-  send(batch: OutgoingBatch, signal: AbortSignal): Promise<IngestAnswer>;
+  /**
+   * Resolves once ingest stored the batch; rejects on a non-retryable answer or when `signal` aborts.
+   * Once `noRetry` is aborted (the agent is stopping) a failed attempt is not retried: it rejects with
+   * {@link RetriesStopped} and the batch stays pending for the next start.
+   */
+  send(batch: OutgoingBatch, signal: AbortSignal, noRetry?: AbortSignal): Promise<IngestAnswer>;
   /**
    * One empty POST at start-up, so a wrong token stops the agent at once instead of at the first line
    * (an empty batch stores nothing). Throws {@link AuthRejectedError} on 401/403; returns why ingest is
@@ -106,13 +110,14 @@ export function createSender(options: SenderOptions): Sender {
   }
 
   return {
-    async send(batch, signal) {
+    async send(batch, signal, noRetry) {
       for (let n = 1; ; n++) {
         const result = await attempt(batch, signal);
         if (!('retry' in result)) {
           if (n > 1) log.info('ingest took the batch after retries', { batchId: batch.batchId, attempts: n });
           return result;
         }
+        if (noRetry?.aborted) throw new RetriesStopped(result.reason);
         const exponential = Math.min(options.retryMaxMs, options.retryBaseMs * 2 ** (n - 1));
         // Equal jitter: half fixed, half random, so agents that failed together do not retry together.
         const delayMs = Math.max(
@@ -131,7 +136,12 @@ export function createSender(options: SenderOptions): Sender {
           log.warn('cannot deliver batch to ingest, retrying; lines wait in the log file', fields);
         else log.debug('retrying batch', fields);
         options.onRetry?.({ attempt: n, delayMs, reason: result.reason });
-        await sleep(delayMs, signal);
+        try {
+          await sleep(delayMs, noRetry ? AbortSignal.any([signal, noRetry]) : signal);
+        } catch (error) {
+          if (noRetry?.aborted && !signal.aborted) throw new RetriesStopped(result.reason);
+          throw error;
+        }
       }
     },
     async checkAccess() {
@@ -159,6 +169,14 @@ export function createSender(options: SenderOptions): Sender {
       return undefined;
     },
   };
+}
+
+/** The agent is stopping and the last attempt failed: the batch waits, pending, for the next start. */
+export class RetriesStopped extends Error {
+  constructor(readonly reason: string) {
+    super(`not retrying while stopping (last attempt: ${reason})`);
+    this.name = 'RetriesStopped';
+  }
 }
 
 interface Retry {

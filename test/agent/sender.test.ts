@@ -4,7 +4,12 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/log/index.ts';
 import { AuthRejectedError, BatchTooLargeError, IngestRejectedError } from '../../shipper-agent/errors.ts';
-import { createSender, parseRetryAfter, type SenderOptions } from '../../shipper-agent/sender.ts';
+import {
+  createSender,
+  parseRetryAfter,
+  RetriesStopped,
+  type SenderOptions,
+} from '../../shipper-agent/sender.ts';
 
 const ENDPOINT = 'http://ingest.test';
 const batch = {
@@ -151,6 +156,19 @@ describe('sender', () => {
     } finally {
       server.listen({ onUnhandledRequest: 'error' });
     }
+  });
+
+  it('does not retry once the agent is stopping: the batch stays pending for the next start', async () => {
+    server.use(
+      http.post(`${ENDPOINT}/v1/batches`, () => HttpResponse.json({ error: 'busy' }, { status: 503 })),
+    );
+    const noRetry = new AbortController();
+    const sending = sender({ retryBaseMs: 60_000, retryMaxMs: 60_000, onRetry: () => noRetry.abort() }).send(
+      batch,
+      new AbortController().signal,
+      noRetry.signal,
+    );
+    await expect(sending).rejects.toBeInstanceOf(RetriesStopped);
   });
 
   it('checks the token at start-up with an empty batch', async () => {

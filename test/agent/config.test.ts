@@ -1,0 +1,138 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect } from 'vitest';
+import { ConfigError } from '../../lib/errors/index.ts';
+import { resolveAgentConfig } from '../../shipper-agent/config.ts';
+import { resolveAgentOptions } from '../../shipper-agent/options.ts';
+import { test } from './fixtures.ts';
+
+const base = { endpoint: 'http://127.0.0.1:8080', token: 'secret-token' };
+
+describe('agent configuration', () => {
+  test('flags win over environment variables, units are parsed', async () => {
+    const { options, logLevel } = await resolveAgentConfig(
+      { file: ['/var/log/nginx/access.log'], 'batch-age': '1s', 'batch-bytes': '1MiB', token: 'from-flag' },
+      {
+        ACCESSLAKE_ENDPOINT: 'http://ingest:8080',
+        ACCESSLAKE_TOKEN: 'from-env',
+        ACCESSLAKE_STATE_DIR: '/tmp/state',
+        ACCESSLAKE_BATCH_LINES: '5000',
+        ACCESSLAKE_LOG_LEVEL: 'debug',
+        ACCESSLAKE_FORMAT: 'combined',
+      },
+    );
+    expect(options).toMatchObject({
+      files: ['/var/log/nginx/access.log'],
+      endpoint: 'http://ingest:8080',
+      token: 'from-flag',
+      stateDir: '/tmp/state',
+      batchAgeMs: 1000,
+      batchBytes: 1024 * 1024,
+      batchLines: 5000,
+      format: 'combined',
+    });
+    expect(logLevel).toBe('debug');
+  });
+
+  test('files come from ACCESSLAKE_AGENT_FILES, comma-separated', async () => {
+    const { options } = await resolveAgentConfig(
+      {},
+      { ...env(), ACCESSLAKE_AGENT_FILES: '/a.log, /b/*.log' },
+    );
+    expect(options.files).toEqual(['/a.log', '/b/*.log']);
+  });
+
+  test('a missing endpoint, token or file is one clear line', async () => {
+    await expect(resolveAgentConfig({ file: ['/a.log'] }, {})).rejects.toThrow(
+      /no ingest endpoint: pass --endpoint URL or set ACCESSLAKE_ENDPOINT/,
+    );
+    await expect(resolveAgentConfig({ file: ['/a.log'], endpoint: base.endpoint }, {})).rejects.toThrow(
+      /no token/,
+    );
+    await expect(resolveAgentConfig({}, env())).rejects.toThrow(/no log file: pass --file PATH/);
+  });
+
+  test('--token-file keeps the token out of the process list', async ({ dir }) => {
+    const file = join(dir, 'token');
+    await writeFile(file, 'from-file-token\n');
+    const { options } = await resolveAgentConfig(
+      { file: ['/a.log'], endpoint: base.endpoint, 'token-file': file },
+      {},
+    );
+    expect(options.token).toBe('from-file-token');
+    await expect(
+      resolveAgentConfig({ file: ['/a.log'], endpoint: base.endpoint, 'token-file': join(dir, 'nope') }, {}),
+    ).rejects.toThrow(/--token-file: cannot read/);
+  });
+
+  test('--nginx-conf gives every access_log file with its own format; $variables become globs', async ({
+    dir,
+  }) => {
+    const conf = join(dir, 'nginx.conf');
+    await writeFile(
+      conf,
+      `http {
+  log_format main '$remote_addr - $remote_user [$time_local] "$request" '
+                  '$status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for"';
+  access_log /var/log/nginx/access.log main;
+  server { access_log /var/log/nginx/$host.log combined; }
+  server { access_log syslog:server=unix:/dev/log; }
+}
+`,
+    );
+    const { options, warnings } = await resolveAgentConfig({ 'nginx-conf': conf }, env());
+    expect(options.files).toEqual([
+      { path: '/var/log/nginx/access.log', format: expect.stringContaining('$http_x_forwarded_for') },
+      { path: '/var/log/nginx/*.log', format: 'combined' },
+    ]);
+    expect(warnings.join('\n')).toMatch(/syslog/);
+    // Every format the conf yields is one the agent (and so ingest) accepts.
+    expect(() => resolveAgentOptions({ ...base, stateDir: dir, files: options.files })).not.toThrow();
+  });
+
+  test('an nginx.conf without a file access_log says what to add', async ({ dir }) => {
+    const conf = join(dir, 'nginx.conf');
+    await writeFile(conf, 'http { access_log off; }\n');
+    await expect(resolveAgentConfig({ 'nginx-conf': conf }, env())).rejects.toThrow(
+      /has no access_log writing to a file/,
+    );
+  });
+});
+
+describe('agent options', () => {
+  test('bad values name the setting', () => {
+    const ok = { ...base, files: ['/a.log'], stateDir: '/tmp/s' };
+    expect(() => resolveAgentOptions({ ...ok, endpoint: 'ingest:8080' })).toThrow(
+      /--endpoint: .* must be an http/,
+    );
+    expect(() => resolveAgentOptions({ ...ok, format: 'apache' })).toThrow(
+      /--format: unsupported log format "apache"/,
+    );
+    expect(() => resolveAgentOptions({ ...ok, source: 'web 1' })).toThrow(/--source/);
+    expect(() => resolveAgentOptions({ ...ok, batchBytes: 10 })).toThrow(/--batch-bytes: 10 is outside/);
+    expect(() => resolveAgentOptions({ ...ok, batchBytes: 4096, maxLineBytes: 8192 })).toThrow(
+      /must be smaller than --batch-bytes/,
+    );
+    expect(() => resolveAgentOptions({ ...ok, gzipLevel: 0 })).toThrow(ConfigError);
+  });
+
+  test('defaults suit S3 and stay light: 8 MiB / 30 s batches, wire gzip level 1', () => {
+    const o = resolveAgentOptions({ ...base, files: ['/a.log'], stateDir: '/tmp/s' });
+    expect(o).toMatchObject({
+      batchBytes: 8 * 1024 * 1024,
+      batchAgeMs: 30_000,
+      gzipLevel: 1,
+      maxLineBytes: 64 * 1024,
+      format: 'json',
+    });
+    expect(o.files).toEqual([{ path: '/a.log', format: 'json' }]);
+    // Small batches bring the line cap down with them.
+    expect(
+      resolveAgentOptions({ ...base, files: ['/a.log'], stateDir: '/tmp/s', batchBytes: 4096 }).maxLineBytes,
+    ).toBe(2048);
+  });
+});
+
+function env() {
+  return { ACCESSLAKE_ENDPOINT: base.endpoint, ACCESSLAKE_TOKEN: base.token };
+}
