@@ -41,7 +41,12 @@ export async function startMotoServer(): Promise<MotoServer> {
   const port = await freePort();
   const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_DEFAULT_REGION: MOTO_REGION },
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_DEFAULT_REGION: MOTO_REGION,
+    },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
