@@ -253,6 +253,21 @@ describe('agent loop', () => {
     expect(await ingest.paths()).toEqual(sorted(expectedPaths('p', 4)));
   });
 
+  test('--read-from end skips what a new file already holds on the first start', async ({ dir }) => {
+    const ingest = inProcessIngest();
+    const log = join(dir, 'access.log');
+    await writeFile(log, jsonLines('before', 20));
+    const agent = await startTestAgent(ingest, {
+      files: [log],
+      stateDir: join(dir, 'state'),
+      readFrom: 'end',
+    });
+    await appendFile(log, jsonLines('after', 5));
+    await waitFor(() => agent.status().totals.linesShipped === 5, 5000, 'the appended lines');
+    await agent.stop();
+    expect(await ingest.paths()).toEqual(sorted(expectedPaths('after', 5)));
+  });
+
   test('closes batches by line count with --batch-lines', async ({ dir }) => {
     const ingest = inProcessIngest();
     const log = join(dir, 'access.log');
