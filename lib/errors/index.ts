@@ -28,7 +28,11 @@ export class ConfigError extends AccessLakeError {}
 /** Describes any thrown value in one line, for logs and error messages. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
+    // A cause that only repeats the message (a re-thrown library error) adds nothing for the reader.
+    const cause =
+      error.cause instanceof Error && !error.message.includes(error.cause.message)
+        ? ` (cause: ${error.cause.message})`
+        : '';
     return `${error.message}${cause}`;
   }
   return String(error);
