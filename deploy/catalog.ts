@@ -10,6 +10,13 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import {
+  INPUT_FORMAT,
+  OUTPUT_FORMAT,
+  PARTITION_KEYS,
+  projectionParametersAt,
+  SERDE,
+} from '../glue/projection-table.ts';
 import { CANONICAL_COLUMNS } from '../ingest/records/canonical.ts';
 import type { DeploySettings } from './settings.ts';
 
@@ -135,35 +142,21 @@ export class Catalog extends Construct {
   }
 }
 
-/** The `access_logs` table with partition projection: JSON lines, gzip, one folder per UTC hour. */
+/**
+ * The `access_logs` table with partition projection: JSON lines, gzip, one folder per UTC hour. The same
+ * table `accesslake provision --table projection` creates (glue/projection-table.ts), in CDK's shape.
+ */
 function projectionTable(name: string, location: string): glue.CfnTable.TableInputProperty {
-  const part = (key: string) => ({ name: key, type: 'string' });
   return {
     name,
     tableType: 'EXTERNAL_TABLE',
-    parameters: {
-      classification: 'json',
-      compressionType: 'gzip',
-      'projection.enabled': 'true',
-      'projection.year.type': 'integer',
-      'projection.year.range': '2020,2099',
-      'projection.month.type': 'integer',
-      'projection.month.range': '1,12',
-      'projection.month.digits': '2',
-      'projection.day.type': 'integer',
-      'projection.day.range': '1,31',
-      'projection.day.digits': '2',
-      'projection.hour.type': 'integer',
-      'projection.hour.range': '0,23',
-      'projection.hour.digits': '2',
-      'storage.location.template': `${location}year=\${year}/month=\${month}/day=\${day}/hour=\${hour}`,
-    },
-    partitionKeys: ['year', 'month', 'day', 'hour'].map(part),
+    parameters: projectionParametersAt(location),
+    partitionKeys: PARTITION_KEYS.map((key) => ({ name: key, type: 'string' })),
     storageDescriptor: {
       location,
-      inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-      outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-      serdeInfo: { serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+      inputFormat: INPUT_FORMAT,
+      outputFormat: OUTPUT_FORMAT,
+      serdeInfo: { serializationLibrary: SERDE, parameters: { 'serialization.format': '1' } },
       columns: CANONICAL_COLUMNS.map(([column, type]) => ({ name: column, type })),
     },
   };

@@ -10,12 +10,20 @@ import { dataLocation, type ProvisionOptions } from './provision/options.ts';
 
 export const PARTITION_KEYS = ['year', 'month', 'day', 'hour'] as const;
 
-const SERDE = 'org.openx.data.jsonserde.JsonSerDe';
-const INPUT_FORMAT = 'org.apache.hadoop.mapred.TextInputFormat'; // reads .gz by its extension
-const OUTPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat';
+export const SERDE = 'org.openx.data.jsonserde.JsonSerDe';
+export const INPUT_FORMAT = 'org.apache.hadoop.mapred.TextInputFormat'; // reads .gz by its extension
+export const OUTPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat';
 
 /** Table properties: the projection of each partition column and where its objects live. */
 export function projectionParameters(o: ProvisionOptions): Record<string, string> {
+  return projectionParametersAt(dataLocation(o));
+}
+
+/**
+ * The same properties for a data location given as text (`s3://bucket/prefix/access_logs/`); the CDK stack
+ * (deploy/catalog.ts) passes a location built from CloudFormation tokens.
+ */
+export function projectionParametersAt(location: string): Record<string, string> {
   return {
     EXTERNAL: 'TRUE',
     classification: 'json',
@@ -33,7 +41,7 @@ export function projectionParameters(o: ProvisionOptions): Record<string, string
     'projection.hour.type': 'integer',
     'projection.hour.range': '0,23',
     'projection.hour.digits': '2',
-    'storage.location.template': `${dataLocation(o)}year=\${year}/month=\${month}/day=\${day}/hour=\${hour}`,
+    'storage.location.template': `${location}year=\${year}/month=\${month}/day=\${day}/hour=\${hour}`,
   };
 }
 
