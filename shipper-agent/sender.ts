@@ -81,7 +81,10 @@ export function createSender(options: SenderOptions): Sender {
         method: 'POST',
         headers: {
           Authorization: `Bearer ${options.token}`,
-          'Content-Type': 'text/plain; charset=utf-8',
+          // Not text/*: API Gateway HTTP APIs and Lambda Function URLs base64-encode a body for Lambda
+          // only when its Content-Type is not text, so a gzip body labelled text/plain arrives mangled
+          // and is refused (test/runtimes/lambda-handler.test.ts). The ingest ignores Content-Type.
+          'Content-Type': 'application/octet-stream',
           'Content-Encoding': 'gzip',
           'Idempotency-Key': batch.batchId,
           'X-Log-Format': batch.format,

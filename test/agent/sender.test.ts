@@ -53,6 +53,8 @@ describe('sender', () => {
     expect(answer).toEqual({ batchId: batch.batchId, accepted: 3, rejected: 0, objects: ['k'] });
     expect(seen!.headers.get('authorization')).toBe('Bearer secret-token');
     expect(seen!.headers.get('content-encoding')).toBe('gzip');
+    // A binary type: API Gateway HTTP APIs / Lambda Function URLs mangle a text/* gzip body.
+    expect(seen!.headers.get('content-type')).toBe('application/octet-stream');
     expect(seen!.headers.get('idempotency-key')).toBe(batch.batchId);
     expect(seen!.headers.get('x-log-format')).toBe('combined');
     expect(seen!.headers.get('x-source')).toBe('web-1');
