@@ -10,6 +10,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { CRAWLER_CATALOG_ACTIONS } from '../glue/iam-policy.ts';
 import {
   INPUT_FORMAT,
   OUTPUT_FORMAT,
@@ -92,18 +93,7 @@ export class Catalog extends Construct {
     this.crawlerRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'MaintainTable',
-        actions: [
-          'glue:GetDatabase',
-          'glue:GetTable',
-          'glue:CreateTable',
-          'glue:UpdateTable',
-          'glue:GetPartition',
-          'glue:GetPartitions',
-          'glue:BatchGetPartition',
-          'glue:BatchCreatePartition',
-          'glue:UpdatePartition',
-          'glue:BatchUpdatePartition',
-        ],
+        actions: [...CRAWLER_CATALOG_ACTIONS],
         resources: [this.catalogArn, this.databaseArn, this.tableArn],
       }),
     );

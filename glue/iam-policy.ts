@@ -31,6 +31,20 @@ export const crawlerTrustPolicy = {
   Statement: [{ Effect: 'Allow', Principal: { Service: 'glue.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 } as const;
 
+/** What a crawler needs on its table and partitions (also granted by the CDK stack, deploy/catalog.ts). */
+export const CRAWLER_CATALOG_ACTIONS = [
+  'glue:GetDatabase',
+  'glue:GetTable',
+  'glue:CreateTable',
+  'glue:UpdateTable',
+  'glue:GetPartition',
+  'glue:GetPartitions',
+  'glue:BatchGetPartition',
+  'glue:BatchCreatePartition',
+  'glue:UpdatePartition',
+  'glue:BatchUpdatePartition',
+] as const;
+
 /** The crawler reads the data prefix, writes the table and its partitions, and logs to CloudWatch. */
 export function crawlerPolicy(o: ProvisionOptions, account = '*'): PolicyDocument {
   const data = keyPrefix(o, o.dataPrefix);
@@ -51,19 +65,7 @@ export function crawlerPolicy(o: ProvisionOptions, account = '*'): PolicyDocumen
     {
       Sid: 'CatalogTheTable',
       Effect: 'Allow',
-      Action: [
-        'glue:GetDatabase',
-        'glue:GetTable',
-        'glue:CreateTable',
-        'glue:UpdateTable',
-        'glue:GetPartition',
-        'glue:GetPartitions',
-        'glue:BatchGetPartition',
-        'glue:CreatePartition',
-        'glue:BatchCreatePartition',
-        'glue:UpdatePartition',
-        'glue:BatchUpdatePartition',
-      ],
+      Action: [...CRAWLER_CATALOG_ACTIONS],
       Resource: catalogArns(o, account),
     },
     {
