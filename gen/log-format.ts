@@ -6,6 +6,13 @@
  * and a variable that is not set becomes `-`; with `escape=json` the value is JSON-escaped and an unset
  * variable is empty. https://nginx.org/en/docs/http/ngx_http_log_module.html#log_format
  */
+import { LogFormatSyntaxError } from '../ingest/formats/errors.ts';
+import {
+  type CompiledLogFormat,
+  compileLogFormat as compileParser,
+} from '../ingest/formats/log-format-compile.ts';
+import { toLogFormatSpec } from '../ingest/formats/log-format-spec.ts';
+import { renderLogLine } from '../ingest/formats/render.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 
 export type Escape = 'default' | 'json' | 'none';
@@ -44,96 +51,38 @@ const NAMED: Record<string, { format: string; escape: Escape }> = {
   main: { format: MAIN_FORMAT, escape: 'default' },
 };
 
-type Part = { text: string } | { variable: string };
-
 /**
- * Compiles a format spec. A log_format string may start with `escape=json ` (or `escape=default`,
- * `escape=none`) as in nginx.conf; variables are `$name` or `${name}`. `known` lists the variables the
- * caller can fill: anything else is a ConfigError naming it.
+ * Compiles a format spec for rendering. A log_format string may start with `escape=json ` (or
+ * `escape=default`, `escape=none`) as in nginx.conf; variables are `$name` or `${name}`. The spec is read
+ * by the same compiler the ingest parses with (ingest/formats), so the generator can only write lines
+ * the ingest can read. `known` lists the variables the caller can fill: anything else is a ConfigError.
  */
 export function compileLogFormat(spec: string, known: ReadonlySet<string>): LogFormat {
   const named = NAMED[spec.trim().toLowerCase()];
-  let format = named?.format ?? spec;
-  let escaping: Escape = named?.escape ?? 'default';
-  const prefix = /^\s*escape=(default|json|none)\s+/.exec(format);
-  if (prefix) {
-    escaping = prefix[1] as Escape;
-    format = format.slice(prefix[0].length);
-  }
-
-  const parts: Part[] = [];
-  const pattern = /\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g;
-  let last = 0;
-  for (const match of format.matchAll(pattern)) {
-    if (match.index > last) parts.push({ text: format.slice(last, match.index) });
-    const variable = (match[1] ?? match[2]!).toLowerCase();
-    if (!known.has(variable)) {
+  let compiled: CompiledLogFormat;
+  try {
+    compiled = compileParser(named ? toLogFormatSpec(named.escape, named.format) : spec, spec);
+  } catch (error) {
+    if (error instanceof LogFormatSyntaxError) {
       throw new ConfigError(
-        `--format: $${variable} is not a variable the generator can fill (it knows: ${[...known].sort().join(', ')})`,
+        `--format: ${error.message}: use json, combined, main or an nginx log_format string`,
+        {
+          cause: error,
+        },
       );
     }
-    parts.push({ variable });
-    last = match.index + match[0].length;
+    throw error;
   }
-  if (last < format.length) parts.push({ text: format.slice(last) });
-  if (!parts.some((part) => 'variable' in part))
+  const unknown = compiled.variables.find((variable) => !known.has(variable));
+  if (unknown !== undefined) {
     throw new ConfigError(
-      `--format: ${JSON.stringify(spec)} has no $variables: use json, combined, main or an nginx log_format string`,
+      `--format: $${unknown} is not a variable the generator can fill (it knows: ${[...known].sort().join(', ')})`,
     );
-
-  const write = escaping === 'json' ? escapeJson : escaping === 'none' ? (v: string) => v : escapeDefault;
-  const unset = escaping === 'default' ? '-' : '';
+  }
   return {
     name: spec,
-    escape: escaping,
-    variables: parts.flatMap((part) => ('variable' in part ? [part.variable] : [])),
-    render(variables) {
-      let line = '';
-      for (const part of parts) {
-        if ('text' in part) line += part.text;
-        else {
-          const value = variables[part.variable];
-          line += value === undefined ? unset : write(value);
-        }
-      }
-      return line;
-    },
+    escape: compiled.escape,
+    variables: compiled.variables,
+    render: (variables) => renderLogLine(compiled, variables),
   };
-}
-
-// ngx_http_log_escape: `"`, `\` and bytes < 0x20 or > 0x7e → \xHH (UTF-8 bytes each escaped).
-function escapeDefault(value: string): string {
-  if (/^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/.test(value)) return value;
-  let out = '';
-  for (const byte of new TextEncoder().encode(value)) {
-    out +=
-      byte < 0x20 || byte > 0x7e || byte === 0x22 || byte === 0x5c
-        ? `\\x${byte.toString(16).toUpperCase().padStart(2, '0')}`
-        : String.fromCharCode(byte);
-  }
-  return out;
-}
-
-// ngx_escape_json: `"` and `\` get a backslash, control bytes the short forms or \u00XX; UTF-8 stays.
-function escapeJson(value: string): string {
-  return value.replace(/["\\\x00-\x1f]/g, (c) => {
-    switch (c) {
-      case '"':
-        return '\\"';
-      case '\\':
-        return '\\\\';
-      case '\n':
-        return '\\n';
-      case '\r':
-        return '\\r';
-      case '\t':
-        return '\\t';
-      case '\b':
-        return '\\b';
-      case '\f':
-        return '\\f';
-      default:
-        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    }
-  });
 }

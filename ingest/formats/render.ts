@@ -9,6 +9,7 @@ import type { EscapeMode } from './log-format-spec.ts';
 
 const utf8 = new TextEncoder();
 const HEX = '0123456789ABCDEF';
+const PRINTABLE_ASCII_WITHOUT_QUOTE_OR_BACKSLASH = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /** Renders one line; `values` is keyed by variable name without `$`, an absent key meaning "not set". */
 export function renderLogLine(format: CompiledLogFormat, values: Record<string, string | undefined>): string {
@@ -25,6 +26,8 @@ export function renderLogLine(format: CompiledLogFormat, values: Record<string, 
 export function escapeValue(value: string, mode: EscapeMode): string {
   if (mode === 'none') return value;
   if (mode === 'json') return JSON.stringify(value).slice(1, -1);
+  // Most values are plain printable ASCII and need no escaping (the generator's hot path).
+  if (PRINTABLE_ASCII_WITHOUT_QUOTE_OR_BACKSLASH.test(value)) return value;
   let out = '';
   for (const byte of utf8.encode(value)) {
     if (byte === 0x22 || byte === 0x5c || byte < 0x20 || byte >= 0x7f) {
