@@ -8,7 +8,9 @@ describe('describeError', () => {
   });
 
   it('does not repeat a cause that only restates the message', () => {
-    const error = new ConfigError("Unknown option '--bogus'", { cause: new TypeError("Unknown option '--bogus'") });
+    const error = new ConfigError("Unknown option '--bogus'", {
+      cause: new TypeError("Unknown option '--bogus'"),
+    });
     expect(describeError(error)).toBe("Unknown option '--bogus'");
   });
 });
