@@ -49,7 +49,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     logger: o.logger,
     ...(o.transport ? { transport: o.transport } : {}),
   });
-  const loop = new AgentLoop(o, { sender, gzip, logger: o.logger });
+  const loop = new AgentLoop(o, { sender, gzip, logger: o.logger, ...(o.watch ? { watch: o.watch } : {}) });
   await loop.start();
   return {
     stop: () => loop.stop(),

@@ -8,28 +8,28 @@ import { dirname } from 'node:path';
 import { describeError } from '../lib/errors/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
 import type { Logger } from '../lib/log/index.ts';
-import {
-  type AgentState,
-  acquireLock,
-  ensureStateDir,
-  loadState,
-  recordShipped,
-  type StateLock,
-  saveState,
-} from './checkpoint.ts';
+import { type AgentState, acquireLock, ensureStateDir, loadState, type StateLock } from './checkpoint.ts';
+import { type DeliveryOutcome, deliver } from './delivery.ts';
 import { compilePatterns } from './discovery.ts';
-import { BatchTooLargeError } from './errors.ts';
+import type { BatchTooLargeError } from './errors.ts';
 import { createBatchCollector } from './memory.ts';
 import type { ResolvedAgentOptions } from './options.ts';
 import { BatchPicker, type PreparedBatch } from './picker.ts';
-import { type IngestAnswer, RetriesStopped, type Sender } from './sender.ts';
+import type { Sender } from './sender.ts';
+import { StateWriter } from './state-writer.ts';
 import { type AgentStatus, statusFromState } from './status.ts';
-import { FileTracker, type TrackedFile } from './tracker.ts';
+import { fileWakeAt } from './tracked-file.ts';
+import { FileTracker } from './tracker.ts';
+import { busyTickFor, WakePolicy } from './wake-policy.ts';
 import { Wakeup } from './wakeup.ts';
-import { createDirectoryWatcher, type DirectoryWatcher } from './watcher.ts';
+import { createDirectoryWatcher, type DirectoryWatcher, type WatcherFactory } from './watcher.ts';
 
-/** inotify can report every write; looking more often than this buys nothing. */
+/** Idle: after a directory event, looking sooner than this after the previous look buys nothing. */
 const MIN_LOOK_MS = 100;
+/** Busy: back to inotify after this long without growth. */
+const IDLE_AFTER_MS = 1000;
+/** Idle: this many directory events between two looks, nothing tracked grown: a noisy folder. */
+const NOISY_EVENTS = 20;
 /** State is also written this often while files change, so `agent status` shows a fresh lag. */
 const STATUS_SAVE_MS = 5000;
 /** While stopping, how often to look for a partial line's newline. */
@@ -39,6 +39,8 @@ export interface LoopDeps {
   sender: Sender;
   gzip: GzipCodec;
   logger: Logger;
+  /** Default: inotify through `fs.watch` (watcher.ts). */
+  watch?: WatcherFactory;
 }
 
 export class AgentLoop {
@@ -48,7 +50,9 @@ export class AgentLoop {
   private lock: StateLock | undefined;
   private watcher: DirectoryWatcher | undefined;
   private readonly patterns;
-  private readonly wakeup = new Wakeup(MIN_LOOK_MS);
+  private readonly wakeup = new Wakeup();
+  private readonly policy: WakePolicy;
+  private writer!: StateWriter;
   private readonly collectGarbage = createBatchCollector();
   private prepared: PreparedBatch | null = null;
   private inFlight: PreparedBatch | null = null;
@@ -61,12 +65,6 @@ export class AgentLoop {
   private stopRequestedAt: number | undefined;
   private stopped = false;
   private fatal: unknown;
-  private lookDiscover = false;
-  private lookChange = false;
-  private nextPollAt = 0;
-  private saveChain: Promise<void> = Promise.resolve();
-  private lastSaveAt = 0;
-  private savedSignature = '';
   /** Resolves when the loop has stopped cleanly; rejects with the error that stopped it. */
   finished: Promise<void> = Promise.resolve();
 
@@ -75,6 +73,13 @@ export class AgentLoop {
     private readonly deps: LoopDeps,
   ) {
     this.patterns = compilePatterns(o.files);
+    this.policy = new WakePolicy({
+      pollIntervalMs: o.pollIntervalMs,
+      minLookMs: MIN_LOOK_MS,
+      busyTickMs: busyTickFor(o.batchAgeMs),
+      idleAfterMs: IDLE_AFTER_MS,
+      noisyEvents: NOISY_EVENTS,
+    });
   }
 
   /** Takes the state directory, resumes from the state, looks at the files once, starts the loop. */
@@ -101,14 +106,14 @@ export class AgentLoop {
         countLines,
       };
       this.tracker = new FileTracker({ ...trackerOptions, rotatedGraceMs: o.rotatedGraceMs }, this.state);
+      this.writer = new StateWriter(o.stateDir, this.state, this.tracker, STATUS_SAVE_MS);
       this.picker = new BatchPicker(this.tracker, deps.gzip, o, deps.logger);
       await this.look(Date.now(), true);
       const [problem] = this.tracker.startupErrors;
       if (problem) throw problem;
-      this.watcher = createDirectoryWatcher((kind) => {
-        if (kind === 'discover') this.lookDiscover = true;
-        else this.lookChange = true;
-        this.wakeup.soon();
+      this.watcher = (deps.watch ?? createDirectoryWatcher)((kind) => {
+        // Only the first event since the last look moves the next look; the rest wake nothing more.
+        if (this.policy.event(kind)) this.wakeup.notify();
       }, deps.logger);
       this.updateWatches();
       await this.save();
@@ -177,8 +182,7 @@ export class AgentLoop {
           this.prepared = null;
           continue;
         }
-        const moved = this.signature() !== this.savedSignature;
-        if (moved && Date.now() - this.lastSaveAt >= STATUS_SAVE_MS) await this.save();
+        if (Date.now() >= this.writer.dueAt()) await this.save();
         await this.wakeup.sleepUntil(this.nextWakeAt(Date.now()));
       }
     } catch (error) {
@@ -193,22 +197,16 @@ export class AgentLoop {
     this.wakeup.notify();
   }
 
-  /** Looks at the files on directory events (throttled), and everything on each poll. */
+  /** Looks at the files when the wake policy says so: an event (idle), a busy tick, the poll. */
   private async maybeLook(now: number): Promise<void> {
-    const pollDue = now >= this.nextPollAt;
-    if (this.stopRequestedAt !== undefined) this.lookChange = true;
-    if (!pollDue && !((this.lookDiscover || this.lookChange) && now >= this.wakeup.nextLookAt())) return;
-    const discover = pollDue || this.lookDiscover;
-    this.lookDiscover = false;
-    this.lookChange = false;
-    await this.look(now, discover);
-    if (discover) this.updateWatches();
+    const due = this.policy.lookDue(now, this.stopRequestedAt !== undefined);
+    if (due) await this.look(now, due.discover);
   }
 
   private async look(now: number, discover: boolean): Promise<void> {
-    await this.tracker.refresh(now, discover);
-    this.wakeup.lastLookAt = now;
-    if (discover) this.nextPollAt = now + this.o.pollIntervalMs;
+    const grew = await this.tracker.refresh(now, discover, this.policy.arrivedSince(now));
+    const change = this.policy.looked(now, discover, grew);
+    if (change || discover) this.updateWatches();
   }
 
   /** Write-ahead, then send: the range and key are durable before the first byte leaves. */
@@ -223,64 +221,28 @@ export class AgentLoop {
   }
 
   private async sendAndCommit(batch: PreparedBatch): Promise<void> {
-    let answer: IngestAnswer;
+    const { sender, logger } = this.deps;
+    const context = {
+      sender,
+      logger,
+      state: this.state,
+      maxLineBytes: this.o.maxLineBytes,
+      abort: this.abort.signal,
+      noRetry: this.noRetry.signal,
+    };
+    let outcome: DeliveryOutcome;
     try {
-      answer = await this.deps.sender.send(
-        {
-          batchId: batch.batchId,
-          format: batch.format,
-          body: batch.body,
-          lines: batch.lines,
-          rawBytes: batch.rawBytes,
-        },
-        this.abort.signal,
-        this.noRetry.signal,
-      );
+      outcome = await deliver(batch, context);
     } catch (error) {
-      if (this.abort.signal.aborted) return; // stopping: the pending range is sent again at the next start
-      if (error instanceof RetriesStopped) {
-        this.undeliverable = true;
-        this.deps.logger.warn(
-          'stopping while ingest cannot be reached: the batch is sent at the next start',
-          {
-            batchId: batch.batchId,
-            reason: error.reason,
-          },
-        );
-        return;
-      }
-      if (error instanceof BatchTooLargeError) this.tooLarge = { batch, error };
-      else this.die(error);
+      this.die(error);
       return;
     }
-    recordShipped(this.state, batch.entry, { ...batch, rejected: answer.rejected });
-    this.logShipped(batch, answer);
-    this.collectGarbage(batch.rawBytes);
-    await this.save().catch((error: unknown) => this.die(error));
-  }
-
-  private logShipped(batch: PreparedBatch, answer: IngestAnswer): void {
-    const log = this.deps.logger;
-    const fields = {
-      path: batch.entry.path,
-      batchId: batch.batchId,
-      lines: batch.lines,
-      start: batch.start,
-      end: batch.end,
-    };
-    if (batch.cutLines > 0)
-      log.warn('cut lines longer than --max-line-bytes', {
-        ...fields,
-        cut: batch.cutLines,
-        maxLineBytes: this.o.maxLineBytes,
-      });
-    if (answer.rejected > 0)
-      log.warn('ingest rejected lines (kept under rejects/ with the reason): does --format match the log?', {
-        ...fields,
-        rejected: answer.rejected,
-        format: batch.format,
-      });
-    log.debug('batch shipped', { ...fields, accepted: answer.accepted });
+    if (outcome.kind === 'undeliverable') this.undeliverable = true;
+    else if (outcome.kind === 'too-large') this.tooLarge = { batch, error: outcome.error };
+    else if (outcome.kind === 'shipped') {
+      this.collectGarbage(batch.rawBytes);
+      await this.save().catch((error: unknown) => this.die(error));
+    }
   }
 
   /** A 413: smaller batches from the rejected batch's start, or stop when it cannot get smaller. */
@@ -308,47 +270,25 @@ export class AgentLoop {
   }
 
   private nextWakeAt(now: number): number {
-    let at = this.nextPollAt;
+    let at = Math.min(this.policy.nextLookAt(), this.writer.dueAt());
     if (this.stopRequestedAt !== undefined) at = Math.min(at, now + STOP_TICK_MS);
-    if (this.lookDiscover || this.lookChange) at = Math.min(at, this.wakeup.nextLookAt());
-    if (this.signature() !== this.savedSignature) at = Math.min(at, this.lastSaveAt + STATUS_SAVE_MS);
     // With a batch prepared, the next event that matters is the answer to the one in flight.
-    if (!this.prepared) for (const f of this.tracker.files) at = Math.min(at, this.fileWakeAt(f, now));
+    if (!this.prepared) for (const f of this.tracker.files) at = Math.min(at, fileWakeAt(f, now, this.o));
     return Math.max(at, now + 5);
   }
 
-  /** When a file's unsent lines come due by age, or a rotated file's grace period ends. */
-  private fileWakeAt(f: TrackedFile, now: number): number {
-    if (!f.handle || f.size <= f.readPos) return Number.POSITIVE_INFINITY;
-    const graceEnd = f.entry.rotated ? f.lastGrowthAt + this.o.rotatedGraceMs : Number.POSITIVE_INFINITY;
-    if (f.waitingAtSize === f.size) return graceEnd > now ? graceEnd : Number.POSITIVE_INFINITY;
-    const oldest = f.arrivals.oldestSince(f.readPos);
-    return Math.min(graceEnd, oldest === undefined ? Number.POSITIVE_INFINITY : oldest + this.o.batchAgeMs);
-  }
-
+  /** Busy, no watches (the busy ticks look instead); idle, the patterns' and the files' folders. */
   private updateWatches(): void {
-    const dirs = new Set(this.patterns.map((p) => p.watchDir));
-    for (const f of this.tracker.files) dirs.add(dirname(f.entry.path));
+    const dirs = new Set<string>();
+    if (!this.policy.isBusy) {
+      for (const p of this.patterns) dirs.add(p.watchDir);
+      for (const f of this.tracker.files) dirs.add(dirname(f.entry.path));
+    }
     this.watcher?.update(dirs);
   }
 
-  /** Changes whenever a size or offset does: the periodic write is skipped while nothing moves. */
-  private signature(): string {
-    return this.tracker.files.map((f) => `${f.entry.id}:${f.size}:${f.entry.committed}`).join(',');
-  }
-
-  /** State writes, one at a time; each writes the state as it is when its turn comes. */
   private save(): Promise<void> {
-    const write = async () => {
-      this.state.files = this.tracker.entries();
-      const signature = this.signature();
-      await saveState(this.o.stateDir, this.state);
-      this.savedSignature = signature;
-      this.lastSaveAt = Date.now();
-    };
-    const result = this.saveChain.then(write, write);
-    this.saveChain = result.catch(() => {});
-    return result;
+    return this.writer.save();
   }
 
   private async shutdown(): Promise<void> {

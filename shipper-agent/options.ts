@@ -7,6 +7,7 @@ import type { GzipCodec } from '../lib/gzip/index.ts';
 import { type Logger, silentLogger } from '../lib/log/index.ts';
 import type { FileSpec } from './discovery.ts';
 import type { HttpTransport } from './http-transport.ts';
+import type { WatcherFactory } from './watcher.ts';
 
 export interface AgentOptions {
   /**
@@ -55,6 +56,8 @@ export interface AgentOptions {
   logger?: Logger;
   /** For tests and embedding. Default: node:http(s) with keep-alive; `fetch` fits. */
   transport?: HttpTransport;
+  /** For tests and embedding: how folders are watched. Default: inotify through `fs.watch`. */
+  watch?: WatcherFactory;
   /** Default: `loadGzipCodec()`. */
   gzip?: GzipCodec;
 }
@@ -76,8 +79,8 @@ export const AGENT_DEFAULTS = {
   readFrom: 'beginning' as 'beginning' | 'end',
 };
 
-export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'transport' | 'gzip' | 'files'>> &
-  Pick<AgentOptions, 'transport' | 'gzip'> & { files: FileSpec[] };
+export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'transport' | 'gzip' | 'watch' | 'files'>> &
+  Pick<AgentOptions, 'transport' | 'gzip' | 'watch'> & { files: FileSpec[] };
 
 const SOURCE_PATTERN = /^[\x21-\x7e]{1,128}$/;
 const MIN_BATCH_BYTES = 1024;

@@ -8,7 +8,6 @@
 import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Logger } from '../lib/log/index.ts';
-import { ArrivalClock, LineCounter } from './batcher.ts';
 import type { AgentState, FileEntry } from './checkpoint.ts';
 import { compressedFileError, expandPatterns, openLog, type PathPattern, probePath } from './discovery.ts';
 import type { FileAccessError } from './errors.ts';
@@ -22,22 +21,15 @@ import {
 import { locateContent } from './locate.ts';
 import { ProblemReporter } from './problems.ts';
 import { readInto } from './reader.ts';
+import {
+  isFinished,
+  newTrackedFile,
+  observeSize,
+  restartTrackedFile,
+  type TrackedFile,
+} from './tracked-file.ts';
 
-export interface TrackedFile {
-  /** Persisted part; batches hold on to it, so it is only ever mutated, never replaced under them. */
-  entry: FileEntry;
-  /** Null when the content is gone (truncated, no copy): kept only until its last batch is answered. */
-  handle: FileHandle | null;
-  /** Next byte to put in a batch; between `committed` and `size`. */
-  readPos: number;
-  size: number;
-  lastGrowthAt: number;
-  arrivals: ArrivalClock;
-  /** Only with --batch-lines. */
-  lines: LineCounter | undefined;
-  /** A read at this size found no complete line: try again once the file grows. */
-  waitingAtSize: number | undefined;
-}
+export type { TrackedFile } from './tracked-file.ts';
 
 export interface TrackerOptions {
   patterns: PathPattern[];
@@ -97,11 +89,18 @@ export class FileTracker {
     return this.files.find((f) => f.entry === entry);
   }
 
-  /** Looks at the files again; `discover` also expands the patterns (new files, renames). */
-  async refresh(now: number, discover: boolean): Promise<void> {
+  /**
+   * Looks at the files again; `discover` also expands the patterns (new files, renames). Bytes a file
+   * grew by appeared no earlier than `arrivedAt` (their batch age counts from then). Returns whether a
+   * file grew.
+   */
+  async refresh(now: number, discover: boolean, arrivedAt = now): Promise<boolean> {
     if (discover) await this.discover(now);
-    for (const file of [...this.files]) if (file.handle) await this.check(file, now);
+    let grew = false;
+    for (const file of [...this.files])
+      if (file.handle && (await this.check(file, now, arrivedAt))) grew = true;
     this.letGo(now);
+    return grew;
   }
 
   async close(): Promise<void> {
@@ -204,18 +203,7 @@ export class FileTracker {
   }
 
   private track(entry: FileEntry, handle: FileHandle | null, stats: Stats, seenAt: number): TrackedFile {
-    const file: TrackedFile = {
-      entry,
-      handle,
-      readPos: entry.committed,
-      size: stats.size,
-      lastGrowthAt: seenAt,
-      arrivals: new ArrivalClock(),
-      lines: this.options.countLines ? new LineCounter(entry.committed) : undefined,
-      waitingAtSize: undefined,
-    };
-    entry.size = stats.size;
-    file.arrivals.observe(stats.size, seenAt);
+    const file = newTrackedFile(entry, handle, stats.size, seenAt, this.options.countLines);
     this.files.push(file);
     return file;
   }
@@ -252,23 +240,20 @@ export class FileTracker {
     this.unattached = [];
   }
 
-  private async check(file: TrackedFile, now: number): Promise<void> {
+  /** One file's size and identity now; returns whether it grew (a truncation counts as growth). */
+  private async check(file: TrackedFile, now: number, arrivedAt: number): Promise<boolean> {
     const handle = file.handle!;
     const stats = await handle.stat();
     if (stats.size < file.readPos || !(await fingerprintMatches(handle, file.entry))) {
       await this.truncated(file, stats, now);
-      return;
+      return true;
     }
-    if (stats.size > file.size) {
-      file.size = stats.size;
-      file.entry.size = stats.size;
-      file.lastGrowthAt = now;
-      file.arrivals.observe(stats.size, now);
-    }
+    const grew = observeSize(file, stats.size, now, arrivedAt);
     if (file.entry.fingerprintBytes < FINGERPRINT_BYTES && stats.size > file.entry.fingerprintBytes) {
       Object.assign(file.entry, await readFingerprint(handle, stats.size));
     }
     await file.lines?.advance(handle, file.size, this.scratch);
+    return grew;
   }
 
   /** The file shrank or its first bytes changed: copytruncate, or someone emptied it. */
@@ -314,29 +299,13 @@ export class FileTracker {
     }
     const fp = await readFingerprint(file.handle!, stats.size);
     const fresh = newEntry(old.path, old.format, stats, fp, now);
-    Object.assign(file, {
-      entry: fresh,
-      readPos: 0,
-      size: stats.size,
-      lastGrowthAt: now,
-      arrivals: new ArrivalClock(),
-      lines: this.options.countLines ? new LineCounter(0) : undefined,
-      waitingAtSize: undefined,
-    });
-    file.arrivals.observe(stats.size, now);
+    restartTrackedFile(file, fresh, stats.size, now, this.options.countLines);
   }
 
   /** Closes rotated files read, shipped and quiet for the grace period; drops answered orphans. */
   private letGo(now: number): void {
     for (const file of [...this.files]) {
-      const shipped = !file.entry.pending && file.entry.committed >= file.readPos;
-      const done = file.handle
-        ? file.entry.rotated &&
-          shipped &&
-          file.readPos >= file.size &&
-          now - file.lastGrowthAt >= this.options.rotatedGraceMs
-        : shipped;
-      if (!done) continue;
+      if (!isFinished(file, now, this.options.rotatedGraceMs)) continue;
       this.files.splice(this.files.indexOf(file), 1);
       if (file.handle) {
         void file.handle.close().catch(() => {});

@@ -1,15 +1,10 @@
 /**
- * How the loop sleeps: until a deadline, or until something (a directory event, an answered batch, a
- * stop) wakes it. Directory events are throttled: nginx may write 25k lines a second, and each write is
- * an inotify event, but looking at the files more often than every `minIntervalMs` buys nothing.
+ * How the loop sleeps: until a deadline, or until something (a directory event that moves the next
+ * look, an answered batch, a stop) wakes it to work out its next deadline. When to look at the files is
+ * wake-policy.ts; this is only the sleeping.
  */
 export class Wakeup {
   private waiter: (() => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  /** When the loop last looked at the files. */
-  lastLookAt = 0;
-
-  constructor(private readonly minIntervalMs: number) {}
 
   /** Sleeps until `at` (ms since epoch) or the next {@link notify}. */
   sleepUntil(at: number): Promise<void> {
@@ -30,25 +25,8 @@ export class Wakeup {
     waiter?.();
   }
 
-  /** Wakes the loop soon: now, or `minIntervalMs` after it last looked. */
-  soon(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        this.notify();
-      },
-      Math.max(0, this.lastLookAt + this.minIntervalMs - Date.now()),
-    );
-  }
-
-  /** The earliest the loop should look again after an event. */
-  nextLookAt(): number {
-    return this.lastLookAt + this.minIntervalMs;
-  }
-
+  /** Wakes a sleeping loop so that it can finish. */
   close(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.notify();
   }
 }

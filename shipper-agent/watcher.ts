@@ -3,6 +3,8 @@
  * a watch on the file itself goes silent once logrotate renames it, while the directory reports the
  * rename, the new file and every write. Events only wake the loop; what changed is found out by looking
  * (stat), so a lost or merged event costs latency, never data, and the slow poll covers the rest.
+ * While files are busy the loop watches nothing (`update([])`, see wake-policy.ts): a watch on a folder
+ * nginx writes to wakes Node for nearly every write.
  */
 import { type FSWatcher, watch } from 'node:fs';
 import type { Logger } from '../lib/log/index.ts';
@@ -15,7 +17,10 @@ export interface DirectoryWatcher {
   close(): void;
 }
 
-export function createDirectoryWatcher(onWake: (kind: WakeKind) => void, logger: Logger): DirectoryWatcher {
+/** Makes a {@link DirectoryWatcher}; the loop takes another one in tests. */
+export type WatcherFactory = (onWake: (kind: WakeKind) => void, logger: Logger) => DirectoryWatcher;
+
+export const createDirectoryWatcher: WatcherFactory = (onWake, logger) => {
   const watchers = new Map<string, FSWatcher>();
   const warned = new Set<string>();
 
@@ -62,4 +67,4 @@ export function createDirectoryWatcher(onWake: (kind: WakeKind) => void, logger:
       watchers.clear();
     },
   };
-}
+};

@@ -1,0 +1,88 @@
+/**
+ * Delivers one prepared batch: POSTs it (sender.ts retries what can be retried) and, on ingest's 200,
+ * records it as shipped in the state (the loop then writes the state: that write is the commit) and
+ * logs what ingest said about it. Every other end is an outcome for the loop to act on, or an error
+ * that stops the agent.
+ */
+import type { Logger } from '../lib/log/index.ts';
+import { type AgentState, recordShipped } from './checkpoint.ts';
+import { BatchTooLargeError } from './errors.ts';
+import type { PreparedBatch } from './picker.ts';
+import { type IngestAnswer, RetriesStopped, type Sender } from './sender.ts';
+
+export type DeliveryOutcome =
+  /** Stored by ingest and recorded in the state (not yet written). */
+  | { kind: 'shipped' }
+  /** The agent is stopping: the pending range is sent again at the next start. */
+  | { kind: 'aborted' }
+  /** Stopping while ingest cannot be reached: nothing more is sent this run. */
+  | { kind: 'undeliverable' }
+  /** 413: nothing was stored; the loop splits the range. */
+  | { kind: 'too-large'; error: BatchTooLargeError };
+
+export interface DeliveryContext {
+  sender: Sender;
+  state: AgentState;
+  logger: Logger;
+  maxLineBytes: number;
+  /** Aborts the request (stopping, the shutdown timeout is up). */
+  abort: AbortSignal;
+  /** Once aborted, a failed attempt is not retried. */
+  noRetry: AbortSignal;
+}
+
+/** Sends `batch`; throws the error that must stop the agent (a wrong token, a 4xx, …). */
+export async function deliver(batch: PreparedBatch, ctx: DeliveryContext): Promise<DeliveryOutcome> {
+  let answer: IngestAnswer;
+  try {
+    answer = await ctx.sender.send(
+      {
+        batchId: batch.batchId,
+        format: batch.format,
+        body: batch.body,
+        lines: batch.lines,
+        rawBytes: batch.rawBytes,
+      },
+      ctx.abort,
+      ctx.noRetry,
+    );
+  } catch (error) {
+    if (ctx.abort.aborted) return { kind: 'aborted' };
+    if (error instanceof RetriesStopped) {
+      ctx.logger.warn('stopping while ingest cannot be reached: the batch is sent at the next start', {
+        batchId: batch.batchId,
+        reason: error.reason,
+      });
+      return { kind: 'undeliverable' };
+    }
+    if (error instanceof BatchTooLargeError) return { kind: 'too-large', error };
+    throw error;
+  }
+  recordShipped(ctx.state, batch.entry, { ...batch, rejected: answer.rejected });
+  logShipped(batch, answer, ctx);
+  return { kind: 'shipped' };
+}
+
+function logShipped(batch: PreparedBatch, answer: IngestAnswer, ctx: DeliveryContext): void {
+  const log = ctx.logger;
+  const fields = {
+    path: batch.entry.path,
+    batchId: batch.batchId,
+    lines: batch.lines,
+    start: batch.start,
+    end: batch.end,
+  };
+  if (batch.cutLines > 0)
+    log.warn('cut lines longer than --max-line-bytes', {
+      ...fields,
+      cut: batch.cutLines,
+      maxLineBytes: ctx.maxLineBytes,
+    });
+  if (answer.rejected > 0)
+    log.warn('ingest rejected lines (kept under rejects/ with the reason): does --format match the log?', {
+      ...fields,
+      rejected: answer.rejected,
+      format: batch.format,
+    });
+  log.debug('batch shipped', { ...fields, accepted: answer.accepted });
+}
