@@ -1,0 +1,90 @@
+import type { GzipCodec } from '../../lib/gzip/index.ts';
+import type { CanonicalRecord } from '../records/canonical.ts';
+import type { ObjectStorage } from '../storage/index.ts';
+import { dataObjectKey, type HourPartition, hourOf, type LakePrefixes, rejectsObjectKey } from './layout.ts';
+
+/** A line that could not become a record, kept with its reason. */
+export interface RejectedLine {
+  /** 1-based line number within the batch. */
+  line_no: number;
+  reason: string;
+  line: string;
+}
+
+export interface BatchToWrite {
+  batchId: string;
+  source: string;
+  format: string;
+  accepted: CanonicalRecord[];
+  rejected: RejectedLine[];
+}
+
+export interface WrittenBatch {
+  /** Storage keys written, data objects first. */
+  objects: string[];
+  /** The hour partitions the data objects landed in. */
+  partitions: HourPartition[];
+  bytesWritten: number;
+}
+
+export interface WriteBatchOptions {
+  storage: ObjectStorage;
+  gzip: GzipCodec;
+  prefixes: LakePrefixes;
+  gzipLevel?: number;
+}
+
+/**
+ * Writes one batch: a gzipped JSONL object per UTC event hour, then the rejects object. Nothing is
+ * acknowledged until every object is stored; a failure part-way leaves objects that the retry of the
+ * same batch overwrites with identical keys.
+ */
+export async function writeBatch(batch: BatchToWrite, options: WriteBatchOptions): Promise<WrittenBatch> {
+  const encoder = new TextEncoder();
+  const objects: string[] = [];
+  const partitions: HourPartition[] = [];
+  let bytesWritten = 0;
+
+  const groups = groupByHour(batch.accepted);
+  let n = 0;
+  for (const records of groups.values()) {
+    const key = dataObjectKey(options.prefixes, records[0]!.ts, batch.batchId, n++);
+    const body = await options.gzip.gzip(encoder.encode(toJsonLines(records)), options.gzipLevel);
+    await options.storage.put(key, body, { contentType: 'application/gzip' });
+    objects.push(key);
+    partitions.push(hourOf(records[0]!.ts));
+    bytesWritten += body.byteLength;
+  }
+
+  if (batch.rejected.length > 0) {
+    const receivedAt = new Date().toISOString();
+    const lines = batch.rejected.map((r) =>
+      JSON.stringify({ batch_id: batch.batchId, source: batch.source, format: batch.format, received_at: receivedAt, ...r }),
+    );
+    const key = rejectsObjectKey(options.prefixes, batch.batchId);
+    const body = await options.gzip.gzip(encoder.encode(`${lines.join('\n')}\n`), options.gzipLevel);
+    await options.storage.put(key, body, { contentType: 'application/gzip' });
+    objects.push(key);
+    bytesWritten += body.byteLength;
+  }
+
+  return { objects, partitions, bytesWritten };
+}
+
+/** Groups in order of each hour's first record; Map keeps insertion order. */
+function groupByHour(records: CanonicalRecord[]): Map<string, CanonicalRecord[]> {
+  const groups = new Map<string, CanonicalRecord[]>();
+  for (const record of records) {
+    const hour = record.ts.slice(0, 13);
+    const group = groups.get(hour);
+    if (group) group.push(record);
+    else groups.set(hour, [record]);
+  }
+  return groups;
+}
+
+function toJsonLines(records: CanonicalRecord[]): string {
+  let out = '';
+  for (const record of records) out += `${JSON.stringify(record)}\n`;
+  return out;
+}
