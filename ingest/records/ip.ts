@@ -2,36 +2,64 @@
 
 const IPV4_OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`^${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}$`);
-const HEXTET = /^[0-9a-fA-F]{1,4}$/;
 
 export function isIPv4(value: string): boolean {
   return IPV4.test(value);
 }
 
-/** RFC 4291 §2.2 text forms: full, `::`-compressed, and with a trailing dotted IPv4; zone ids allowed. */
+/**
+ * RFC 4291 §2.2 text forms: full, `::`-compressed, and with a trailing dotted IPv4; zone ids allowed.
+ * A scan without allocation: it runs for every IPv6 client on the ingest hot path.
+ */
 export function isIPv6(value: string): boolean {
   const zone = value.indexOf('%');
-  const address = zone === -1 ? value : value.slice(0, zone);
-  const lastColon = address.lastIndexOf(':');
-  if (lastColon === -1 || address.length > 45) return false;
+  const end = zone === -1 ? value.length : zone;
+  if (end > 45 || end === 0) return false;
+  const lastColon = value.lastIndexOf(':', end - 1);
+  if (lastColon === -1) return false;
 
-  let hexPart = address;
+  let hexEnd = end;
   let groupBudget = 8;
-  const tail = address.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    if (!isIPv4(tail)) return false;
-    // A dotted IPv4 tail takes the room of two groups.
+  const dot = value.indexOf('.', lastColon + 1);
+  if (dot !== -1 && dot < end) {
+    if (!isIPv4(value.slice(lastColon + 1, end))) return false;
+    // A dotted IPv4 tail takes the room of two groups; the colon before it belongs to a "::" or goes.
     groupBudget = 6;
-    hexPart = address.slice(0, lastColon + 1);
-    if (!hexPart.endsWith('::')) hexPart = hexPart.slice(0, -1);
+    hexEnd = lastColon > 0 && value.charCodeAt(lastColon - 1) === COLON ? lastColon + 1 : lastColon;
   }
 
-  const halves = hexPart.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((half) => (half === '' ? [] : half.split(':')));
-  if (!groups.every((group) => HEXTET.test(group))) return false;
+  let groups = 0;
+  let compressed = false;
+  let i = 0;
+  if (hexEnd >= 2 && value.charCodeAt(0) === COLON && value.charCodeAt(1) === COLON) {
+    compressed = true;
+    i = 2;
+  }
+  while (i < hexEnd) {
+    const start = i;
+    while (i < hexEnd && i - start < 5 && isHexDigit(value.charCodeAt(i))) i++;
+    if (i === start || i - start > 4) return false;
+    groups++;
+    if (i === hexEnd) break;
+    if (value.charCodeAt(i) !== COLON) return false;
+    i++;
+    if (i < hexEnd && value.charCodeAt(i) === COLON) {
+      // "::" stands for one or more zero groups, at most once.
+      if (compressed) return false;
+      compressed = true;
+      i++;
+    } else if (i === hexEnd) {
+      return false;
+    }
+  }
   // Without "::" every group is spelled out; with it, "::" stands for at least one zero group.
-  return halves.length === 1 ? groups.length === groupBudget : groups.length < groupBudget;
+  return compressed ? groups < groupBudget : groups === groupBudget;
+}
+
+const COLON = 0x3a;
+
+function isHexDigit(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 }
 
 export function isIP(value: string): boolean {

@@ -11,8 +11,12 @@ export type FieldValue = string | number | boolean | null | undefined;
 /** One parsed line, before validation: field name → value as the format carried it. */
 export type FieldMap = Record<string, FieldValue>;
 
-/** Canonical field → the names a format may use for it, first match wins. */
-const ALIASES = {
+/**
+ * Canonical field → the names a format may use for it, first match wins. The readers below spell these
+ * names out as plain property reads (monomorphic inline caches instead of a keyed lookup per name, the
+ * hot path's largest cost); test/ingest/normalize.test.ts checks every name here is read.
+ */
+export const FIELD_ALIASES = {
   remote_addr: ['remote_addr', 'client_ip', 'realip_remote_addr'],
   method: ['method', 'request_method'],
   path: ['path', 'request_uri'],
@@ -36,7 +40,7 @@ const TIME_FIELDS = {
 
 /** Names consumed by the mapping, never copied into `extra`. */
 const CONSUMED = new Set<string>([
-  ...Object.values(ALIASES).flat(),
+  ...Object.values(FIELD_ALIASES).flat(),
   ...Object.values(TIME_FIELDS).flat(),
   'request',
   'uri',
@@ -56,46 +60,52 @@ const textEncoder = new TextEncoder();
  */
 export function normalizeFields(fields: FieldMap, source: string): Result<CanonicalRecord> {
   const ts = readTime(fields);
-  if (!ts.success) return ts;
+  if (typeof ts !== 'string') return ts;
 
-  const remoteAddr = text(pick(fields, ALIASES.remote_addr));
+  const remoteAddr = text(first(fields.remote_addr, first(fields.client_ip, fields.realip_remote_addr)));
   if (remoteAddr === null) return fail('remote_addr: missing');
   if (!isIP(remoteAddr)) return fail(`remote_addr: not an IPv4/IPv6 address: ${quote(remoteAddr)}`);
 
   const request = readRequest(fields);
   if (!request.success) return request;
 
-  const status = integer(pick(fields, ALIASES.status));
+  const rawStatus = fields.status;
+  const status = integer(rawStatus);
   if (status === undefined || status < 100 || status > 599) {
-    return fail(`status: expected an integer 100–599, got ${quote(pick(fields, ALIASES.status))}`);
+    return fail(`status: expected an integer 100–599, got ${quote(rawStatus)}`);
   }
 
-  const rawBytes = pick(fields, ALIASES.bytes_sent);
+  const rawBytes = first(fields.bytes_sent, fields.body_bytes_sent);
   const bytesSent = integer(rawBytes);
   if (bytesSent === undefined || bytesSent < 0)
     return fail(`bytes_sent: expected an integer ≥ 0, got ${quote(rawBytes)}`);
 
-  const rawRequestTime = pick(fields, ALIASES.request_time);
+  const rawRequestTime = fields.request_time;
   const requestTime = optionalNumber(rawRequestTime);
   if (requestTime === undefined || (requestTime !== null && requestTime < 0)) {
     return fail(`request_time: expected seconds ≥ 0, got ${quote(rawRequestTime)}`);
   }
 
   const record: CanonicalRecord = {
-    ts: ts.data,
+    ts,
     remote_addr: remoteAddr,
-    method: request.data.method,
-    path: request.data.path,
-    protocol: request.data.protocol,
+    method: request.method,
+    path: request.path,
+    protocol: request.protocol,
     status,
     bytes_sent: bytesSent,
     request_time: requestTime,
-    user_agent: text(pick(fields, ALIASES.user_agent)),
-    referer: text(pick(fields, ALIASES.referer)),
-    session_id: text(pick(fields, ALIASES.session_id)),
-    host: text(pick(fields, ALIASES.host)),
-    x_forwarded_for: text(pick(fields, ALIASES.x_forwarded_for)),
-    upstream_response_time: text(pick(fields, ALIASES.upstream_response_time)),
+    user_agent: text(first(fields.user_agent, fields.http_user_agent)),
+    referer: text(first(fields.referer, fields.http_referer)),
+    session_id: text(
+      first(
+        fields.session_id,
+        first(fields.cookie_session, first(fields.cookie_sessionid, fields.cookie_session_id)),
+      ),
+    ),
+    host: text(first(fields.host, first(fields.http_host, fields.server_name))),
+    x_forwarded_for: text(first(fields.x_forwarded_for, fields.http_x_forwarded_for)),
+    upstream_response_time: text(fields.upstream_response_time),
     source,
   };
   const extra = collectExtra(fields);
@@ -103,45 +113,54 @@ export function normalizeFields(fields: FieldMap, source: string): Result<Canoni
   return ok(record);
 }
 
-function readTime(fields: FieldMap): Result<string> {
+type Failure = { success: false; error: string };
+const failure = (error: string): Failure => ({ success: false, error });
+
+/** The canonical `ts`, or why the line's time is unusable. */
+function readTime(fields: FieldMap): string | Failure {
   // $msec carries milliseconds, so it wins over the second-precision text forms when both are logged.
-  for (const name of TIME_FIELDS.epoch) {
-    const value = fields[name];
-    if (value === undefined || value === null || value === '-') continue;
-    const ms = parseEpochSeconds(typeof value === 'number' ? value : String(value));
+  const msec = fields.msec;
+  if (msec !== undefined && msec !== null && msec !== '-') {
+    const ms = parseEpochSeconds(typeof msec === 'number' ? msec : String(msec));
     if (ms === undefined)
-      return fail(`${name}: expected epoch seconds like 1736519462.123, got ${quote(value)}`);
-    return ok(toIsoUtc(ms));
+      return failure(`msec: expected epoch seconds like 1736519462.123, got ${quote(msec)}`);
+    return toIsoUtc(ms);
   }
-  for (const name of TIME_FIELDS.iso) {
-    const value = fields[name];
-    if (value === undefined || value === null) continue;
-    const ms = typeof value === 'string' ? parseIso8601(value) : undefined;
+  // TIME_FIELDS.iso, in order.
+  if (fields.ts !== undefined && fields.ts !== null) return isoTime('ts', fields.ts);
+  if (fields.time_iso8601 !== undefined && fields.time_iso8601 !== null)
+    return isoTime('time_iso8601', fields.time_iso8601);
+  if (fields.time !== undefined && fields.time !== null) return isoTime('time', fields.time);
+  if (fields.timestamp !== undefined && fields.timestamp !== null)
+    return isoTime('timestamp', fields.timestamp);
+  const local = fields.time_local;
+  if (local !== undefined && local !== null) {
+    const ms = typeof local === 'string' ? parseTimeLocal(local) : undefined;
     if (ms === undefined)
-      return fail(`${name}: expected ISO-8601 time like 2025-01-10T14:31:02+00:00, got ${quote(value)}`);
-    return ok(toIsoUtc(ms));
+      return failure(`time_local: expected time like 10/Jan/2025:14:31:02 +0000, got ${quote(local)}`);
+    return toIsoUtc(ms);
   }
-  for (const name of TIME_FIELDS.local) {
-    const value = fields[name];
-    if (value === undefined || value === null) continue;
-    const ms = typeof value === 'string' ? parseTimeLocal(value) : undefined;
-    if (ms === undefined)
-      return fail(`${name}: expected time like 10/Jan/2025:14:31:02 +0000, got ${quote(value)}`);
-    return ok(toIsoUtc(ms));
-  }
-  return fail('ts: missing (log $time_iso8601, $time_local or $msec)');
+  return failure('ts: missing (log $time_iso8601, $time_local or $msec)');
+}
+
+function isoTime(name: string, value: FieldValue): string | Failure {
+  const ms = typeof value === 'string' ? parseIso8601(value) : undefined;
+  if (ms === undefined)
+    return failure(`${name}: expected ISO-8601 time like 2025-01-10T14:31:02+00:00, got ${quote(value)}`);
+  return toIsoUtc(ms);
 }
 
 interface RequestLine {
+  success: true;
   method: string;
   path: string;
   protocol: string | null;
 }
 
-function readRequest(fields: FieldMap): Result<RequestLine> {
-  let method = text(pick(fields, ALIASES.method));
-  let path = text(pick(fields, ALIASES.path));
-  let protocol = text(pick(fields, ALIASES.protocol));
+function readRequest(fields: FieldMap): RequestLine | Failure {
+  let method = text(first(fields.method, fields.request_method));
+  let path = text(first(fields.path, fields.request_uri));
+  let protocol = text(first(fields.protocol, fields.server_protocol));
 
   if (method === null || path === null) {
     const request = text(fields.request);
@@ -149,7 +168,7 @@ function readRequest(fields: FieldMap): Result<RequestLine> {
       // "$request" is "GET /path?q HTTP/1.1"; HTTP/0.9 requests carry no protocol.
       const parts = request.split(' ');
       if (parts.length < 2 || parts.length > 3)
-        return fail(`request: expected "METHOD URI PROTOCOL", got ${quote(request)}`);
+        return failure(`request: expected "METHOD URI PROTOCOL", got ${quote(request)}`);
       method ??= parts[0]!;
       path ??= parts[1]!;
       protocol ??= parts[2] ?? null;
@@ -162,24 +181,21 @@ function readRequest(fields: FieldMap): Result<RequestLine> {
     }
   }
 
-  if (method === null) return fail('method: missing (log $request or $request_method)');
-  if (!HTTP_TOKEN.test(method)) return fail(`method: not an HTTP token: ${quote(method)}`);
-  if (path === null) return fail('path: missing (log $request or $request_uri)');
+  if (method === null) return failure('method: missing (log $request or $request_method)');
+  if (!HTTP_TOKEN.test(method)) return failure(`method: not an HTTP token: ${quote(method)}`);
+  if (path === null) return failure('path: missing (log $request or $request_uri)');
   // A UTF-16 unit is at most 3 UTF-8 bytes: only long paths need the exact (allocating) byte count.
   if (path.length * 3 > MAX_PATH_BYTES && textEncoder.encode(path).length > MAX_PATH_BYTES) {
-    return fail(`path: longer than ${MAX_PATH_BYTES} bytes`);
+    return failure(`path: longer than ${MAX_PATH_BYTES} bytes`);
   }
   if (protocol !== null && !PROTOCOL.test(protocol))
-    return fail(`protocol: expected e.g. HTTP/1.1, got ${quote(protocol)}`);
-  return ok({ method: method.toUpperCase(), path, protocol });
+    return failure(`protocol: expected e.g. HTTP/1.1, got ${quote(protocol)}`);
+  return { success: true, method: method.toUpperCase(), path, protocol };
 }
 
-function pick(fields: FieldMap, names: readonly string[]): FieldValue {
-  for (const name of names) {
-    const value = fields[name];
-    if (value !== undefined) return value;
-  }
-  return undefined;
+/** A field under its first name, else under the next: a logged `null` still counts as present. */
+function first(value: FieldValue, otherwise: FieldValue): FieldValue {
+  return value !== undefined ? value : otherwise;
 }
 
 /** nginx writes `-` for an empty variable; empty and `-` both become null. */
@@ -197,9 +213,9 @@ function integer(value: FieldValue): number | undefined {
 
 /** null for "absent"; undefined for "present but not a number". */
 function optionalNumber(value: FieldValue): number | null | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   const s = text(value);
   if (s === null) return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   return /^\d+(?:\.\d+)?$/.test(s) ? Number(s) : undefined;
 }
 

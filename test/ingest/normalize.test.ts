@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isIP, isIPv4, isIPv6 } from '../../ingest/records/ip.ts';
-import { normalizeFields } from '../../ingest/records/normalize.ts';
+import { FIELD_ALIASES, normalizeFields } from '../../ingest/records/normalize.ts';
 import { parseEpochSeconds, parseIso8601, parseTimeLocal, toIsoUtc } from '../../ingest/records/time.ts';
 
 const base = {
@@ -105,6 +105,52 @@ describe('normalizeFields', () => {
     const extra = result.success ? (result.data.extra ?? {}) : {};
     expect(Object.keys(extra)).toHaveLength(32);
     expect(Object.values(extra).every((v) => v.length === 2048)).toBe(true);
+  });
+});
+
+describe('field aliases', () => {
+  const canonical = {
+    ts: '2025-01-10T14:31:02Z',
+    remote_addr: '10.0.0.1',
+    method: 'GET',
+    path: '/',
+    status: 200,
+    bytes_sent: 1,
+  };
+  // A valid value per canonical field, distinct per alias position k, and how it lands in the record.
+  const valueFor = (field: string, k: number): [string | number, string | number] => {
+    switch (field) {
+      case 'remote_addr':
+        return [`10.0.0.${k + 2}`, `10.0.0.${k + 2}`];
+      case 'method':
+        return [['PUT', 'POST', 'DELETE'][k]!, ['PUT', 'POST', 'DELETE'][k]!];
+      case 'protocol':
+        return [`HTTP/1.${k}`, `HTTP/1.${k}`];
+      case 'status':
+        return [201 + k, 201 + k];
+      case 'bytes_sent':
+        return [k + 7, k + 7];
+      case 'request_time':
+        return [k + 0.5, k + 0.5];
+      default:
+        return [`/v${k}`, `/v${k}`];
+    }
+  };
+  const cases = Object.entries(FIELD_ALIASES).flatMap(([field, names]) =>
+    names.map((_, i) => [field, i, names] as const),
+  );
+
+  it.each(cases)('reads %s from alias %i of its list, the first present name winning', (field, i, names) => {
+    const fields: Record<string, string | number> = { ...canonical };
+    for (const name of names) delete fields[name];
+    let expected: string | number | undefined;
+    for (let k = i; k < names.length; k++) {
+      const [raw, landed] = valueFor(field, k);
+      fields[names[k]!] = raw;
+      expected ??= landed;
+    }
+    const result = normalizeFields(fields, 's');
+    expect(result.success && (result.data as unknown as Record<string, unknown>)[field]).toBe(expected);
   });
 });
 
