@@ -41,6 +41,8 @@ export async function readCappedBody(
     }
     chunks.push(value);
   }
+  // A body that arrived in one chunk (app.request, most small uploads) needs no copy.
+  if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {

@@ -40,7 +40,6 @@ export interface WriteBatchOptions {
  * same batch overwrites with identical keys.
  */
 export async function writeBatch(batch: BatchToWrite, options: WriteBatchOptions): Promise<WrittenBatch> {
-  const encoder = new TextEncoder();
   const objects: string[] = [];
   const partitions: HourPartition[] = [];
   let bytesWritten = 0;
@@ -49,7 +48,7 @@ export async function writeBatch(batch: BatchToWrite, options: WriteBatchOptions
   let n = 0;
   for (const records of groups.values()) {
     const key = dataObjectKey(options.prefixes, records[0]!.ts, batch.batchId, n++);
-    const body = await options.gzip.gzip(encoder.encode(toJsonLines(records)), options.gzipLevel);
+    const body = await options.gzip.gzip(toJsonLines(records), options.gzipLevel);
     await options.storage.put(key, body, { contentType: 'application/gzip' });
     objects.push(key);
     partitions.push(hourOf(records[0]!.ts));
@@ -62,7 +61,7 @@ export async function writeBatch(batch: BatchToWrite, options: WriteBatchOptions
       JSON.stringify({ batch_id: batch.batchId, source: batch.source, format: batch.format, received_at: receivedAt, ...r }),
     );
     const key = rejectsObjectKey(options.prefixes, batch.batchId);
-    const body = await options.gzip.gzip(encoder.encode(`${lines.join('\n')}\n`), options.gzipLevel);
+    const body = await options.gzip.gzip(`${lines.join('\n')}\n`, options.gzipLevel);
     await options.storage.put(key, body, { contentType: 'application/gzip' });
     objects.push(key);
     bytesWritten += body.byteLength;
@@ -74,14 +73,30 @@ export async function writeBatch(batch: BatchToWrite, options: WriteBatchOptions
 /** Groups in order of each hour's first record; Map keeps insertion order. */
 function groupByHour(records: CanonicalRecord[]): Map<string, CanonicalRecord[]> {
   const groups = new Map<string, CanonicalRecord[]>();
+  // Neighbouring records nearly always share their hour: compare in place, no key string per record.
+  let lastHour = '';
+  let lastGroup: CanonicalRecord[] | undefined;
   for (const record of records) {
-    const hour = record.ts.slice(0, 13);
-    const group = groups.get(hour);
+    if (lastGroup !== undefined && record.ts.startsWith(lastHour)) {
+      lastGroup.push(record);
+      continue;
+    }
+    const hour = record.ts.slice(0, HOUR_KEY_LENGTH);
+    let group = groups.get(hour);
     if (group) group.push(record);
-    else groups.set(hour, [record]);
+    else {
+      group = [record];
+      groups.set(hour, group);
+    }
+    // A ts shorter than an hour key is not canonical: such a record never takes the fast path.
+    lastGroup = hour.length === HOUR_KEY_LENGTH ? group : undefined;
+    lastHour = hour;
   }
   return groups;
 }
+
+/** `2025-01-10T14`: the canonical ts up to its hour. */
+const HOUR_KEY_LENGTH = 13;
 
 /**
  * Records → JSONL text, exactly `records.map((r) => JSON.stringify(r)).join('\n') + '\n'`, built from one

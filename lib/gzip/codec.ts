@@ -3,8 +3,11 @@ import { AccessLakeError } from '../errors/index.ts';
 /** gzip + bounded gunzip, implemented once per backend (node:zlib, fflate). */
 export interface GzipCodec {
   readonly name: 'node:zlib' | 'fflate';
-  /** Compresses `data` as one gzip member. `level` 1–9, default 6. */
-  gzip(data: Uint8Array, level?: number): Promise<Uint8Array>;
+  /**
+   * Compresses `data` as one gzip member. `level` 1–9, default 6. Text is compressed as UTF-8; passing it
+   * as a string lets node:zlib encode it natively instead of through a TextEncoder copy first.
+   */
+  gzip(data: Uint8Array | string, level?: number): Promise<Uint8Array>;
   /**
    * Decompresses every gzip member in `data`, failing with {@link GunzipLimitError} as soon as the output
    * would pass `maxOutputBytes`: memory stays bounded for a gzip bomb.

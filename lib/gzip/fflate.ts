@@ -4,12 +4,16 @@ import { crc32 } from './crc32.ts';
 
 // Feeding the inflater in slices lets us stop as soon as the output passes the cap.
 const INPUT_SLICE_BYTES = 64 * 1024;
+const utf8 = new TextEncoder();
 
 /** fflate: pure JavaScript, runs anywhere (Workers without nodejs_compat, browsers). The portable fallback. */
 export const fflateCodec: GzipCodec = {
   name: 'fflate',
   async gzip(data, level = 6) {
-    return gzipSync(data, { level: level as 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9, mtime: 0 });
+    return gzipSync(typeof data === 'string' ? utf8.encode(data) : data, {
+      level: level as 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9,
+      mtime: 0,
+    });
   },
   async gunzip(data, maxOutputBytes) {
     const chunks: Uint8Array[] = [];

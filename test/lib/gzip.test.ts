@@ -19,6 +19,12 @@ describe.each([nodeZlibCodec, fflateCodec])('$name codec', (codec) => {
     expect(await codec.gunzip(compressed, text.length)).toEqual(text);
   });
 
+  it('compresses a string as its UTF-8 bytes', async () => {
+    const line = '{"path":"/café/☃","ua":"\ud83d\ude00"}\n'.repeat(100);
+    const compressed = await codec.gzip(line, 6);
+    expect(new Uint8Array(gunzipSync(compressed))).toEqual(new TextEncoder().encode(line));
+  });
+
   it('writes gzip that other tools read', async () => {
     expect(new Uint8Array(gunzipSync(await codec.gzip(text, 1)))).toEqual(text);
   });

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PREFIXES } from '../../ingest/lake/layout.ts';
+import { writeBatch } from '../../ingest/lake/write-batch.ts';
+import type { CanonicalRecord } from '../../ingest/records/canonical.ts';
+import { createMemoryStorage } from '../../ingest/storage/index.ts';
+import { loadGzipCodec } from '../../lib/gzip/index.ts';
+import { readJsonLines } from '../helpers/lake.ts';
+
+const record = (ts: string, path: string): CanonicalRecord => ({
+  ts,
+  remote_addr: '10.0.0.1',
+  method: 'GET',
+  path,
+  protocol: 'HTTP/1.1',
+  status: 200,
+  bytes_sent: 1,
+  request_time: null,
+  user_agent: null,
+  referer: null,
+  session_id: null,
+  host: null,
+  x_forwarded_for: null,
+  upstream_response_time: null,
+  source: 'web-1',
+});
+
+describe('writeBatch', () => {
+  it('groups interleaved hours by first appearance and keeps each hour in batch order', async () => {
+    const storage = createMemoryStorage();
+    const accepted = [
+      record('2025-01-10T14:00:01.000Z', '/a'),
+      record('2025-01-10T14:59:59.000Z', '/b'),
+      record('2025-01-10T15:00:00.000Z', '/c'),
+      record('2025-01-10T14:30:00.000Z', '/d'),
+      record('2025-01-10T13:00:00.000Z', '/e'),
+      record('2025-01-10T15:10:00.000Z', '/f'),
+      record('2025-01-10T15:20:00.000Z', '/g'),
+    ];
+    const written = await writeBatch(
+      { batchId: 'batch-mixed-1', source: 'web-1', format: 'json', accepted, rejected: [] },
+      { storage, gzip: await loadGzipCodec(), prefixes: DEFAULT_PREFIXES },
+    );
+    expect(written.objects).toEqual([
+      'access_logs/year=2025/month=01/day=10/hour=14/access_20250110T140001Z_batch-mixed-1-0.jsonl.gz',
+      'access_logs/year=2025/month=01/day=10/hour=15/access_20250110T150000Z_batch-mixed-1-1.jsonl.gz',
+      'access_logs/year=2025/month=01/day=10/hour=13/access_20250110T130000Z_batch-mixed-1-2.jsonl.gz',
+    ]);
+    const paths = await Promise.all(
+      written.objects.map(async (key) => (await readJsonLines(storage, key)).map((r) => r.path)),
+    );
+    expect(paths).toEqual([['/a', '/b', '/d'], ['/c', '/f', '/g'], ['/e']]);
+    expect(written.partitions.map((p) => p.hour)).toEqual(['14', '15', '13']);
+  });
+});
