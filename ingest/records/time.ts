@@ -48,12 +48,22 @@ export const parseIso8601 = rememberLast(parseIso8601Uncached);
 
 let isoSecond = Number.NaN;
 let isoSecondPrefix = '';
+let lastMs = Number.NaN;
+let lastIso = '';
 
 /**
- * Epoch ms → `2025-01-10T14:31:02.123Z`, the canonical `ts`. Reuses the `YYYY-MM-DDTHH:MM:SS` text of the
- * previous call when the second is the same, as it is for most neighbouring lines.
+ * Epoch ms → `2025-01-10T14:31:02.123Z`, the canonical `ts`. Returns the previous string itself when the
+ * millisecond is the same (one string shared, not one built per line), and reuses the
+ * `YYYY-MM-DDTHH:MM:SS` text of the previous call when the second is, as it is for most neighbouring lines.
  */
 export function toIsoUtc(ms: number): string {
+  if (ms === lastMs) return lastIso;
+  lastMs = ms;
+  lastIso = isoText(ms);
+  return lastIso;
+}
+
+function isoText(ms: number): string {
   const second = Math.floor(ms / 1000);
   const millis = ms - second * 1000;
   if (second !== isoSecond) {
@@ -104,10 +114,12 @@ function parseIso8601Uncached(text: string): number | undefined {
 }
 
 export function parseEpochSeconds(value: string | number): number | undefined {
-  const text = typeof value === 'number' ? String(value) : value;
-  if (!EPOCH_SECONDS.test(text)) return undefined;
-  return Math.round(Number(text) * 1000);
+  return parseEpochText(typeof value === 'number' ? String(value) : value);
 }
+
+const parseEpochText = rememberLast((text) =>
+  EPOCH_SECONDS.test(text) ? Math.round(Number(text) * 1000) : undefined,
+);
 
 function fractionMs(digits: string | undefined): number {
   return digits ? Math.floor(Number(`0.${digits}`) * 1000) : 0;
