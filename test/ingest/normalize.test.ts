@@ -154,6 +154,36 @@ describe('field aliases', () => {
   });
 });
 
+describe('time fields', () => {
+  const names = ['ts', 'time_iso8601', 'time', 'timestamp'] as const;
+  it.each(names.map((name, i) => [name, i] as const))(
+    'reads the time from %s, ahead of the ISO names after it and of $time_local',
+    (name, i) => {
+      const fields: Record<string, string> = { ...base, time_local: '10/Jan/2025:00:00:00 +0000' };
+      names.slice(i).forEach((later, k) => {
+        fields[later] = `2025-01-10T1${k}:31:02Z`;
+      });
+      const result = normalizeFields(fields, 's');
+      expect(fields[name]).toBe('2025-01-10T10:31:02Z');
+      expect(result.success && result.data.ts).toBe('2025-01-10T10:31:02.000Z');
+    },
+  );
+
+  it('names the ISO field it could not read', () => {
+    expect(normalizeFields({ ...base, timestamp: 'yesterday' }, 's')).toEqual({
+      success: false,
+      error: 'timestamp: expected ISO-8601 time like 2025-01-10T14:31:02+00:00, got "yesterday"',
+    });
+  });
+
+  it('falls back to $time_local and names it when it is unreadable', () => {
+    expect(normalizeFields({ ...base, time_local: '10/Jan/2025' }, 's')).toEqual({
+      success: false,
+      error: 'time_local: expected time like 10/Jan/2025:14:31:02 +0000, got "10/Jan/2025"',
+    });
+  });
+});
+
 describe('time parsing', () => {
   it('reads $time_local with its offset', () => {
     expect(parseTimeLocal('01/Mar/2024:00:30:00 +0200')).toBe(Date.parse('2024-02-29T22:30:00Z'));
