@@ -279,8 +279,9 @@ export async function benchAgent(): Promise<void> {
     const ratioE2e = mb / endToEnd.wallSeconds / gzipRate;
     const peak = Math.max(endToEnd.peakRssMB, level1.peakRssMB, level6.peakRssMB);
     console.log(
-      `\ntargets: agent throughput ≥ 1.0× gzip -6: ${ratio.toFixed(2)}× alone, ${ratioE2e.toFixed(2)}× end to end through ingest ` +
-        `(${ratio >= 1 ? 'met' : 'NOT met'}); peak RSS ≤ 80 MB: ${peak.toFixed(1)} MB (${peak <= 80 ? 'met' : 'NOT met'}).` +
+      `\ntargets: agent throughput ≥ 1.0× gzip -6: ${ratio.toFixed(2)}× into a null sink (${ratio >= 1 ? 'met' : 'NOT met'}), ` +
+        `${ratioE2e.toFixed(2)}× end to end through the real ingest on the same 2 cores (${ratioE2e >= 1 ? 'met' : 'NOT met'}: ` +
+        `the ingest is the bottleneck); peak RSS ≤ 80 MB: ${peak.toFixed(1)} MB (${peak <= 80 ? 'met' : 'NOT met'}).` +
         `\nA busy nginx writes ~9 MB/s (25k lines/s): the agent alone keeps ${(mb / level1.wallSeconds / 9).toFixed(0)}× that in reserve.`,
     );
   } finally {
