@@ -4,9 +4,10 @@
  * files to tail and the format of each without the user copying formats by hand. The ingest core never
  * imports this file; the tokenizer it builds on (`nginx-conf-parse.ts`) is web-standard.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../../lib/errors/index.ts';
+import { expandGlob, hasMagic } from '../../lib/glob/index.ts';
 import { COMBINED_LOG_FORMAT } from './index.ts';
 import { type EscapeMode, toLogFormatSpec } from './log-format-spec.ts';
 import { NginxConfSyntaxError, type NginxDirective, parseNginxConf } from './nginx-conf-parse.ts';
@@ -127,7 +128,7 @@ export async function readNginxConf(path: string, options: ReadNginxConfOptions 
             throw new NginxConfSyntaxError('"include" takes one argument', directive.file, directive.line);
           }
           const full = isAbsolute(pattern) ? pattern : join(confPrefix, pattern);
-          const matches = hasGlob(full) ? await expandGlob(full) : [full];
+          const matches = hasMagic(full, NGINX_GLOB) ? await includedFiles(full) : [full];
           for (const match of matches) await walk(await load(match, depth + 1), depth + 1);
           break;
         }
@@ -224,64 +225,20 @@ export async function readNginxConf(path: string, options: ReadNginxConfOptions 
   return { formats, accessLogs, disabled, warnings, files };
 }
 
-function hasGlob(path: string): boolean {
-  return /[*?[]/.test(path);
-}
+const NGINX_GLOB = { braces: false } as const;
 
-/** glob(3) as nginx uses it for `include`: wildcards in any path segment, matches sorted, none is fine. */
-async function expandGlob(pattern: string): Promise<string[]> {
-  const segments = pattern.split('/');
-  let bases = [segments[0] === '' ? '/' : segments[0]!];
-  for (const segment of segments.slice(1)) {
-    if (segment === '') continue;
-    const next: string[] = [];
-    for (const base of bases) {
-      if (!hasGlob(segment)) {
-        next.push(join(base, segment));
-        continue;
-      }
-      const matcher = globSegment(segment);
-      let names: string[];
-      try {
-        names = await readdir(base);
-      } catch {
-        continue;
-      }
-      for (const name of names.sort()) {
-        // glob(3) leaves dot files out unless the pattern itself starts with a dot.
-        if (name.startsWith('.') && !segment.startsWith('.')) continue;
-        if (matcher.test(name)) next.push(join(base, name));
-      }
-    }
-    bases = next;
-  }
+/**
+ * glob(3) as nginx uses it for `include`: wildcards in any path segment, no `{a,b}`, matches sorted, none
+ * is fine. Only regular files hold configuration; a match that vanished since it was listed is skipped.
+ */
+async function includedFiles(pattern: string): Promise<string[]> {
   const files: string[] = [];
-  for (const candidate of bases) {
+  for (const candidate of await expandGlob(pattern, NGINX_GLOB)) {
     try {
       if ((await stat(candidate)).isFile()) files.push(candidate);
     } catch {
-      // Only regular files hold configuration; a match that vanished since readdir is skipped.
+      // listed, then gone before stat
     }
   }
   return files;
-}
-
-function globSegment(segment: string): RegExp {
-  let source = '';
-  for (let i = 0; i < segment.length; i++) {
-    const ch = segment[i]!;
-    if (ch === '*') source += '[^/]*';
-    else if (ch === '?') source += '[^/]';
-    else if (ch === '[') {
-      const close = segment.indexOf(']', i + 2);
-      if (close === -1) source += '\\[';
-      else {
-        let set = segment.slice(i + 1, close);
-        if (set.startsWith('!')) set = `^${set.slice(1)}`;
-        source += `[${set.replaceAll('\\', '\\\\')}]`;
-        i = close;
-      }
-    } else source += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
 }

@@ -1,6 +1,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
+import { expandGlob, globBase, segmentToRegExp } from '../../lib/glob/index.ts';
 import {
   compilePatterns,
   describeAccessError,
@@ -8,7 +9,6 @@ import {
   probePath,
 } from '../../shipper-agent/discovery.ts';
 import { FileAccessError } from '../../shipper-agent/errors.ts';
-import { expandGlob, globBase, segmentToRegExp } from '../../shipper-agent/glob.ts';
 import { test } from './fixtures.ts';
 
 describe('globs', () => {

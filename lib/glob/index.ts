@@ -1,19 +1,25 @@
 /**
- * Just enough glob for log paths: `*`, `?`, `[abc]`/`[!abc]` and `{a,b}` within one path segment, in any
- * segment, directories included (`/var/log/nginx/*.log`, `/var/log/{api,www}/access.log`). `*` does not match a
- * leading dot, as in the shell. No `**`: log directories are flat, and a recursive walk on every poll would not be.
+ * Just enough glob for log paths and nginx includes: `*`, `?`, `[abc]`/`[!abc]` and (unless `braces` is
+ * false) `{a,b}` within one path segment, in any segment, directories included (`/var/log/nginx/*.log`,
+ * `/var/log/{api,www}/access.log`). `*` does not match a leading dot, as in the shell. No `**`: log
+ * directories are flat, and a recursive walk on every poll would not be. Used by the agent's discovery and
+ * by the nginx.conf reader (`include`, which nginx expands with glob(3): no braces).
  */
 import { readdir } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 
-const MAGIC = /[*?[{]/;
+export interface GlobOptions {
+  /** `{a,b}` alternation, as the shell has it. Default true; nginx's glob(3) has none. */
+  braces?: boolean;
+}
 
-export function hasMagic(pattern: string): boolean {
-  return MAGIC.test(pattern);
+export function hasMagic(pattern: string, options: GlobOptions = {}): boolean {
+  return (options.braces ?? true) ? /[*?[{]/.test(pattern) : /[*?[]/.test(pattern);
 }
 
 /** One path segment's pattern as an anchored RegExp. */
-export function segmentToRegExp(segment: string): RegExp {
+export function segmentToRegExp(segment: string, options: GlobOptions = {}): RegExp {
+  const withBraces = options.braces ?? true;
   let source = '';
   let braces = 0;
   for (let i = 0; i < segment.length; i++) {
@@ -29,14 +35,14 @@ export function segmentToRegExp(segment: string): RegExp {
         source += `[${body.replace(/\\/g, '\\\\')}]`;
         i = close;
       }
-    } else if (c === '{') {
+    } else if (c === '{' && withBraces) {
       braces++;
       source += '(?:';
     } else if (c === '}' && braces > 0) {
       braces--;
       source += ')';
     } else if (c === ',' && braces > 0) source += '|';
-    else source += c.replace(/[.+^$()|\\/]/g, '\\$&');
+    else source += c.replace(/[.+^$()|\\/{}]/g, '\\$&');
   }
   if (braces > 0) throw new SyntaxError(`unclosed "{" in ${JSON.stringify(segment)}`);
   // Like the shell, a wildcard does not match a leading dot unless the pattern starts with one.
@@ -48,18 +54,18 @@ export function segmentToRegExp(segment: string): RegExp {
  * The paths an absolute pattern matches now, sorted. Directories that cannot be read are skipped, like
  * the shell does; a pattern without magic is returned as is, whether it exists or not.
  */
-export async function expandGlob(pattern: string): Promise<string[]> {
-  if (!hasMagic(pattern)) return [pattern];
+export async function expandGlob(pattern: string, options: GlobOptions = {}): Promise<string[]> {
+  if (!hasMagic(pattern, options)) return [pattern];
   const segments = pattern.split(sep);
   let bases = [segments[0] === '' ? sep : segments[0]!];
   for (const [index, segment] of segments.slice(1).entries()) {
     if (segment === '') continue;
     const last = index === segments.length - 2;
     const next: string[] = [];
-    if (!hasMagic(segment)) {
+    if (!hasMagic(segment, options)) {
       for (const base of bases) next.push(join(base, segment));
     } else {
-      const matcher = segmentToRegExp(segment);
+      const matcher = segmentToRegExp(segment, options);
       for (const base of bases) {
         const entries = await readdir(base, { withFileTypes: true }).catch(() => []);
         for (const entry of entries) {
