@@ -7,32 +7,34 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type AgentState,
+  type FileEntry,
   isAlive,
   LOCK_FILE,
   loadState,
-  type PendingRange,
   STATE_FILE,
   type StateTotals,
 } from './checkpoint.ts';
 import { StateError } from './errors.ts';
 
-export interface FileStatus {
-  path: string;
-  id: string;
-  /** Renamed away or truncated, being read to its end. */
-  rotated: boolean;
-  committed: number;
-  size: number;
-  /** Bytes in the file not yet acknowledged by ingest. */
+/** One tracked file as `status` shows it: its state-file entry's figures plus the lag they imply. */
+export type FileStatus = Pick<
+  FileEntry,
+  | 'path'
+  | 'id'
+  | 'rotated'
+  | 'committed'
+  | 'size'
+  | 'pending'
+  | 'linesShipped'
+  | 'bytesShipped'
+  | 'batchesShipped'
+  | 'linesCut'
+  | 'linesRejected'
+  | 'lastAckAt'
+> & {
+  /** Bytes in the file not yet acknowledged by ingest: `size - committed`. */
   lagBytes: number;
-  pending: PendingRange | null;
-  linesShipped: number;
-  bytesShipped: number;
-  batchesShipped: number;
-  linesCut: number;
-  linesRejected: number;
-  lastAckAt: string | null;
-}
+};
 
 export interface AgentStatus {
   stateDir: string;
