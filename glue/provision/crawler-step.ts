@@ -41,31 +41,9 @@ export function crawlerStep(o: ProvisionOptions, glue: GlueClient): ProvisionSte
       }
     },
     async update() {
-      const {
-        Name,
-        Role,
-        DatabaseName,
-        Description,
-        Targets,
-        Schedule,
-        RecrawlPolicy,
-        SchemaChangePolicy,
-        Configuration,
-      } = desired();
       try {
-        await glue.send(
-          new UpdateCrawlerCommand({
-            Name,
-            Role,
-            DatabaseName,
-            Description,
-            Targets,
-            Schedule,
-            RecrawlPolicy,
-            SchemaChangePolicy,
-            Configuration,
-          }),
-        );
+        // desiredCrawler() sets only fields UpdateCrawler also takes (no Tags or Classifiers).
+        await glue.send(new UpdateCrawlerCommand(desired()));
       } catch (error) {
         // A crawler cannot be changed while it runs (API_UpdateCrawler: CrawlerRunningException).
         if (awsErrorCode(error) === 'CrawlerRunningException') {
