@@ -74,21 +74,26 @@ export function createSender(options: SenderOptions): Sender {
   const url = `${base}/v1/batches`;
   const log = options.logger;
 
+  /** The wire protocol's headers every POST carries (docs/wire-protocol.md). */
+  const wireHeaders = (batchId: string, format: string): Record<string, string> => ({
+    Authorization: `Bearer ${options.token}`,
+    'Idempotency-Key': batchId,
+    'X-Log-Format': format,
+    'X-Source': options.source,
+  });
+
   async function attempt(batch: OutgoingBatch, signal: AbortSignal): Promise<IngestAnswer | Retry> {
     let response: HttpAnswer;
     try {
       response = await doFetch(url, {
         method: 'POST',
         headers: {
-          Authorization: `Bearer ${options.token}`,
+          ...wireHeaders(batch.batchId, batch.format),
           // Not text/*: API Gateway HTTP APIs and Lambda Function URLs base64-encode a body for Lambda
           // only when its Content-Type is not text, so a gzip body labelled text/plain arrives mangled
           // and is refused (test/runtimes/lambda-handler.test.ts). The ingest ignores Content-Type.
           'Content-Type': 'application/octet-stream',
           'Content-Encoding': 'gzip',
-          'Idempotency-Key': batch.batchId,
-          'X-Log-Format': batch.format,
-          'X-Source': options.source,
         },
         body: batch.body,
         signal: AbortSignal.any([signal, AbortSignal.timeout(options.requestTimeoutMs)]),
@@ -152,12 +157,7 @@ export function createSender(options: SenderOptions): Sender {
       try {
         response = await doFetch(url, {
           method: 'POST',
-          headers: {
-            Authorization: `Bearer ${options.token}`,
-            'Idempotency-Key': 'agent-access-check',
-            'X-Log-Format': options.format,
-            'X-Source': options.source,
-          },
+          headers: wireHeaders('agent-access-check', options.format),
           body: new Uint8Array(0),
           signal: AbortSignal.timeout(options.requestTimeoutMs),
         });
