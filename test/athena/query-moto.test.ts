@@ -10,7 +10,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { provision, resolveProvisionOptions } from '../../glue/provision/index.ts';
 import { createAthenaEngine, renderNamedQuery } from '../../query/index.ts';
-import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../helpers/moto.ts';
+import {
+  MOTO_CREDENTIALS,
+  MOTO_REGION,
+  type MotoServer,
+  motoClientConfig,
+  startMotoServer,
+} from '../helpers/moto.ts';
 
 let moto: MotoServer;
 let athena: AthenaClient;
@@ -34,12 +40,7 @@ async function seed(rows: ReturnType<typeof row>[]) {
 
 beforeAll(async () => {
   moto = await startMotoServer();
-  const common = {
-    region: MOTO_REGION,
-    endpoint: moto.endpoint,
-    credentials: MOTO_CREDENTIALS,
-    maxAttempts: 1,
-  };
+  const common = motoClientConfig(moto.endpoint);
   athena = new AthenaClient(common);
   const glue = new GlueClient(common);
   const s3 = new S3Client({ ...common, forcePathStyle: true });

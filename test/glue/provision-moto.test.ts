@@ -23,7 +23,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { main } from '../../cli/main.ts';
 import { provision, resolveProvisionOptions } from '../../glue/provision/index.ts';
 import { createGlueRegistrar } from '../../ingest/partitions/glue-registrar.ts';
-import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../helpers/moto.ts';
+import {
+  MOTO_CREDENTIALS,
+  MOTO_REGION,
+  type MotoServer,
+  motoClientConfig,
+  startMotoServer,
+} from '../helpers/moto.ts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/accesslake-crawler';
 // Athena's own ${…} template syntax, escaped in a JS template.
@@ -35,12 +41,7 @@ let s3: S3Client;
 
 beforeAll(async () => {
   moto = await startMotoServer();
-  const common = {
-    region: MOTO_REGION,
-    endpoint: moto.endpoint,
-    credentials: MOTO_CREDENTIALS,
-    maxAttempts: 1,
-  };
+  const common = motoClientConfig(moto.endpoint);
   glue = new GlueClient(common);
   athena = new AthenaClient(common);
   s3 = new S3Client({ ...common, forcePathStyle: true });

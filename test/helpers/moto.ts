@@ -19,6 +19,14 @@ export interface MotoServer {
 export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
 export const MOTO_REGION = 'us-east-1';
 
+/**
+ * SDK client settings for a moto_server: its endpoint, the fake credentials and region, and one attempt,
+ * so a failure shows instead of being retried away. S3 clients add `forcePathStyle: true`.
+ */
+export function motoClientConfig(endpoint: string) {
+  return { endpoint, region: MOTO_REGION, credentials: MOTO_CREDENTIALS, maxAttempts: 1 };
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

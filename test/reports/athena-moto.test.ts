@@ -15,7 +15,13 @@ import { createReportHandler } from '../../reports/lambda-handler.ts';
 import { createLinkMaker } from '../../reports/output/links.ts';
 import { resolvePeriod } from '../../reports/period/resolve-period.ts';
 import { runReport } from '../../reports/run-report.ts';
-import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../helpers/moto.ts';
+import {
+  MOTO_CREDENTIALS,
+  MOTO_REGION,
+  type MotoServer,
+  motoClientConfig,
+  startMotoServer,
+} from '../helpers/moto.ts';
 import { athenaRows, COLUMN_INFO, FIXTURE_ROWS, fixtureParquet } from './helpers/athena-fixture.ts';
 import { parseCsv } from './helpers/files.ts';
 
@@ -30,19 +36,8 @@ let parquet: Uint8Array;
 
 beforeAll(async () => {
   moto = await startMotoServer();
-  s3 = new S3Client({
-    endpoint: moto.endpoint,
-    forcePathStyle: true,
-    region: MOTO_REGION,
-    credentials: MOTO_CREDENTIALS,
-    maxAttempts: 1,
-  });
-  athena = new AthenaClient({
-    endpoint: moto.endpoint,
-    region: MOTO_REGION,
-    credentials: MOTO_CREDENTIALS,
-    maxAttempts: 1,
-  });
+  s3 = new S3Client({ ...motoClientConfig(moto.endpoint), forcePathStyle: true });
+  athena = new AthenaClient(motoClientConfig(moto.endpoint));
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   storage = await createStorage(`s3://${BUCKET}/acme`, { s3: { client: s3 } });
   parquet = await fixtureParquet();

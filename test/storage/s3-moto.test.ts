@@ -1,7 +1,7 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from 'vitest';
 import { createS3Storage } from '../../ingest/storage/drivers/s3.ts';
-import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../helpers/moto.ts';
+import { type MotoServer, motoClientConfig, startMotoServer } from '../helpers/moto.ts';
 import { runStorageContract } from './contract.ts';
 
 let moto: MotoServer;
@@ -10,13 +10,7 @@ let bucketNo = 0;
 
 beforeAll(async () => {
   moto = await startMotoServer();
-  client = new S3Client({
-    endpoint: moto.endpoint,
-    region: MOTO_REGION,
-    forcePathStyle: true,
-    credentials: MOTO_CREDENTIALS,
-    maxAttempts: 1,
-  });
+  client = new S3Client({ ...motoClientConfig(moto.endpoint), forcePathStyle: true });
 });
 afterAll(async () => {
   client?.destroy();
