@@ -15,8 +15,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { createIngestApp } from '../ingest/app.ts';
-import { parseBatchLines } from '../ingest/batch/parse-lines.ts';
+import { readBatchLines } from '../ingest/batch/parse-lines.ts';
 import { resolveLineParser } from '../ingest/formats/index.ts';
+import { HourlyJsonLines } from '../ingest/lake/hourly-json-lines.ts';
 import { DEFAULT_PREFIXES } from '../ingest/lake/layout.ts';
 import { writeBatch } from '../ingest/lake/write-batch.ts';
 import { createFileStorage } from '../ingest/storage/drivers/file.ts';
@@ -60,10 +61,11 @@ export async function benchIngest(): Promise<void> {
       let n = 0;
       let accepted = 0;
       for (const batch of batches) {
-        const parsed = parseBatchLines(batch, parser, 'bench');
-        accepted += parsed.accepted.length;
+        const records = new HourlyJsonLines(batch.length);
+        const rejected = readBatchLines(batch, parser, 'bench', records);
+        accepted += records.count;
         await writeBatch(
-          { batchId: `bench-core-${n++}`, source: 'bench', format: 'json', ...parsed },
+          { batchId: `bench-core-${n++}`, source: 'bench', format: 'json', accepted: records, rejected },
           { storage, gzip: nodeZlibCodec, prefixes: DEFAULT_PREFIXES },
         );
       }

@@ -8,13 +8,29 @@ export interface ParsedBatch {
   rejected: RejectedLine[];
 }
 
-/**
- * Splits a batch into lines and turns each into a canonical record or a rejection with its reason.
- * Every line lands in exactly one of the two lists; only the empty remainder after the final newline is
- * not a line.
- */
+/** Where a batch's records go the moment they are valid (the ingest writes them out as they come). */
+export interface RecordSink {
+  add(record: CanonicalRecord): void;
+}
+
+/** {@link readBatchLines} with the records collected in an array: for tools, tests and benches. */
 export function parseBatchLines(text: string, parser: LineParser, source: string): ParsedBatch {
   const accepted: CanonicalRecord[] = [];
+  const rejected = readBatchLines(text, parser, source, { add: (record) => accepted.push(record) });
+  return { accepted, rejected };
+}
+
+/**
+ * Splits a batch into lines and turns each into a canonical record, handed to `accepted`, or a rejection
+ * with its reason, returned. Every line lands in exactly one of the two; only the empty remainder after
+ * the final newline is not a line.
+ */
+export function readBatchLines(
+  text: string,
+  parser: LineParser,
+  source: string,
+  accepted: RecordSink,
+): RejectedLine[] {
   const rejected: RejectedLine[] = [];
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
@@ -32,8 +48,8 @@ export function parseBatchLines(text: string, parser: LineParser, source: string
       continue;
     }
     const record = normalizeFields(fields.data, source);
-    if (record.success) accepted.push(record.data);
+    if (record.success) accepted.add(record.data);
     else rejected.push({ line_no: i + 1, reason: record.error, line });
   }
-  return { accepted, rejected };
+  return rejected;
 }

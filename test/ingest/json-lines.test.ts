@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toJsonLines } from '../../ingest/lake/write-batch.ts';
+import { HourlyJsonLines } from '../../ingest/lake/hourly-json-lines.ts';
+import { JsonLinesWriter } from '../../ingest/lake/json-lines-writer.ts';
 import type { CanonicalRecord } from '../../ingest/records/canonical.ts';
 
 const perRecord = (records: readonly object[]) => records.map((r) => `${JSON.stringify(r)}\n`).join('');
@@ -36,27 +37,78 @@ const record: fc.Arbitrary<CanonicalRecord> = fc
     return extra === undefined ? rest : { ...rest, extra };
   });
 
-describe('toJsonLines', () => {
-  it('writes exactly one JSON.stringify per record and line, whatever the strings hold', () => {
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function written(records: readonly CanonicalRecord[], capacity?: number): Uint8Array {
+  const writer = new JsonLinesWriter(capacity);
+  for (const r of records) writer.record(r);
+  return writer.bytes();
+}
+
+describe('JsonLinesWriter', () => {
+  it('writes the UTF-8 of one JSON.stringify per record and line, whatever the strings hold', () => {
     fc.assert(
       fc.property(fc.array(record, { maxLength: 8 }), (records) => {
-        expect(toJsonLines(records)).toBe(perRecord(records));
+        // A fatal decode proves the bytes are well-formed UTF-8; UTF-8 is one-to-one, so equal text is equal bytes.
+        expect(utf8.decode(written(records))).toBe(perRecord(records));
       }),
       { numRuns: 2_000 },
     );
   });
 
-  it('falls back to a stringify per record for records that do not open with their ts', () => {
-    const shuffled = [
-      { ts: '2025-01-10T14:31:02.000Z', status: 200 },
-      { status: 201, ts: '2025-01-10T14:31:03.000Z' },
-      { ts: '2025-01-10T14:31:04.000Z', status: 202 },
-    ] as unknown as CanonicalRecord[];
-    expect(toJsonLines(shuffled)).toBe(perRecord(shuffled));
-    expect(toJsonLines(shuffled).split('\n')).toHaveLength(4);
+  it('keeps every byte when a batch outgrows the first guess of its size', () => {
+    const records = fc.sample(record, { numRuns: 300, seed: 7 });
+    expect(utf8.decode(written(records, 1))).toBe(perRecord(records));
   });
 
-  it('writes nothing for no records', () => {
-    expect(toJsonLines([])).toBe('');
+  it('writes numbers as JSON does: integers, fractions, exponents, and null for what JSON cannot hold', () => {
+    const base = fc.sample(record, { numRuns: 1, seed: 1 })[0]!;
+    for (const n of [0, 7, 599, 2 ** 31 - 1, 2 ** 31, 2 ** 53 - 1, 0.054, 1e-7, 1e21, -0, -3, Number.NaN]) {
+      const r = { ...base, bytes_sent: n, request_time: n };
+      expect(utf8.decode(written([r]))).toBe(perRecord([r]));
+    }
+  });
+
+  it('escapes lone surrogates as JSON.stringify does instead of writing invalid UTF-8', () => {
+    const base = fc.sample(record, { numRuns: 1, seed: 2 })[0]!;
+    const r = { ...base, path: '/a\ud800b\udc00c\ud83d\ude00' };
+    expect(utf8.decode(written([r]))).toContain('"path":"/a\\ud800b\\udc00c😀"');
+  });
+});
+
+describe('HourlyJsonLines', () => {
+  const at = (ts: string, path: string) => ({ ...fc.sample(record, { numRuns: 1, seed: 3 })[0]!, ts, path });
+
+  it('groups interleaved hours in order of first appearance, each hour in arrival order', () => {
+    const lines = HourlyJsonLines.of([
+      at('2025-01-10T14:00:01.000Z', '/a'),
+      at('2025-01-10T15:00:00.000Z', '/b'),
+      at('2025-01-10T14:59:59.999Z', '/c'),
+      at('2025-01-10T13:00:00.000Z', '/d'),
+      at('2025-01-10T15:30:00.000Z', '/e'),
+    ]);
+    const hours = [...lines.byHour()].map(({ firstTs, jsonLines }) => ({
+      firstTs,
+      paths: utf8
+        .decode(jsonLines)
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line).path),
+    }));
+    expect(hours).toEqual([
+      { firstTs: '2025-01-10T14:00:01.000Z', paths: ['/a', '/c'] },
+      { firstTs: '2025-01-10T15:00:00.000Z', paths: ['/b', '/e'] },
+      { firstTs: '2025-01-10T13:00:00.000Z', paths: ['/d'] },
+    ]);
+    expect(lines.count).toBe(5);
+  });
+
+  it('does not let a ts shorter than an hour key share a group by prefix', () => {
+    const lines = HourlyJsonLines.of([at('2025', '/short'), at('2025-01-10T14:00:00.000Z', '/full')]);
+    expect([...lines.byHour()].map((h) => h.firstTs)).toEqual(['2025', '2025-01-10T14:00:00.000Z']);
+  });
+
+  it('has no hours for no records', () => {
+    expect([...new HourlyJsonLines().byHour()]).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HourlyJsonLines } from '../../ingest/lake/hourly-json-lines.ts';
 import { DEFAULT_PREFIXES } from '../../ingest/lake/layout.ts';
 import { writeBatch } from '../../ingest/lake/write-batch.ts';
 import type { CanonicalRecord } from '../../ingest/records/canonical.ts';
@@ -27,7 +28,7 @@ const record = (ts: string, path: string): CanonicalRecord => ({
 describe('writeBatch', () => {
   it('groups interleaved hours by first appearance and keeps each hour in batch order', async () => {
     const storage = createMemoryStorage();
-    const accepted = [
+    const accepted = HourlyJsonLines.of([
       record('2025-01-10T14:00:01.000Z', '/a'),
       record('2025-01-10T14:59:59.000Z', '/b'),
       record('2025-01-10T15:00:00.000Z', '/c'),
@@ -35,7 +36,7 @@ describe('writeBatch', () => {
       record('2025-01-10T13:00:00.000Z', '/e'),
       record('2025-01-10T15:10:00.000Z', '/f'),
       record('2025-01-10T15:20:00.000Z', '/g'),
-    ];
+    ]);
     const written = await writeBatch(
       { batchId: 'batch-mixed-1', source: 'web-1', format: 'json', accepted, rejected: [] },
       { storage, gzip: await loadGzipCodec(), prefixes: DEFAULT_PREFIXES },

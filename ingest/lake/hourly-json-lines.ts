@@ -1,0 +1,65 @@
+import type { CanonicalRecord } from '../records/canonical.ts';
+import { JsonLinesWriter } from './json-lines-writer.ts';
+
+/** One UTC event hour of a batch, as the lake object's uncompressed JSONL. */
+export interface HourOfRecords {
+  /** The ts of the hour's first record: it names the object (shared/DESIGN.md "Lake layout"). */
+  firstTs: string;
+  jsonLines: Uint8Array;
+}
+
+/**
+ * A batch's accepted records, grouped by UTC event hour and written as JSONL bytes the moment they are
+ * accepted. Records are not kept as objects until the batch ends: the collector then copied every one of
+ * them between generations, and that garbage work cost more than building the records.
+ */
+export class HourlyJsonLines {
+  /** Hour key (`2025-01-10T14`) → its lines, in order of each hour's first record (Map insertion order). */
+  private readonly hours = new Map<string, { firstTs: string; writer: JsonLinesWriter }>();
+  private lastHour = '';
+  private lastGroup: JsonLinesWriter | undefined;
+  private total = 0;
+
+  /** `expectedBytes`: the first hour's expected JSONL size, e.g. the batch's own size. */
+  constructor(private readonly expectedBytes?: number) {}
+
+  static of(records: Iterable<CanonicalRecord>): HourlyJsonLines {
+    const lines = new HourlyJsonLines();
+    for (const record of records) lines.add(record);
+    return lines;
+  }
+
+  add(record: CanonicalRecord): void {
+    this.total++;
+    // Neighbouring records nearly always share their hour: compare in place, no key string per record.
+    let group = this.lastGroup;
+    if (group === undefined || !record.ts.startsWith(this.lastHour)) group = this.groupFor(record.ts);
+    group.record(record);
+  }
+
+  /** Records added, over all hours. */
+  get count(): number {
+    return this.total;
+  }
+
+  /** The hours in order of their first record; each hour's lines in the order they were added. */
+  *byHour(): IterableIterator<HourOfRecords> {
+    for (const { firstTs, writer } of this.hours.values()) yield { firstTs, jsonLines: writer.bytes() };
+  }
+
+  private groupFor(ts: string): JsonLinesWriter {
+    const hour = ts.slice(0, HOUR_KEY_LENGTH);
+    let writer = this.hours.get(hour)?.writer;
+    if (writer === undefined) {
+      writer = new JsonLinesWriter(this.hours.size === 0 ? this.expectedBytes : undefined);
+      this.hours.set(hour, { firstTs: ts, writer });
+    }
+    // A ts shorter than an hour key is not canonical: such a record never takes the fast path.
+    this.lastGroup = hour.length === HOUR_KEY_LENGTH ? writer : undefined;
+    this.lastHour = hour;
+    return writer;
+  }
+}
+
+/** `2025-01-10T14`: the canonical ts up to its hour. */
+const HOUR_KEY_LENGTH = 13;
