@@ -98,22 +98,41 @@ export class JsonLinesWriter {
   }
 
   private number(value: number): void {
-    // Status and byte counts are small non-negative integers: their digits, without a string per number.
-    if (value >= 0 && value <= 0x7fffffff && (value | 0) === value) {
-      this.reserve(10);
-      const buffer = this.buffer;
-      let digits = 1;
-      for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-      let at = this.length + digits;
-      this.length = at;
-      let rest = value;
-      do {
-        buffer[--at] = 0x30 + (rest % 10);
-        rest = Math.floor(rest / 10);
-      } while (rest > 0);
-      return;
+    if (value >= 0 && value < 1e9) {
+      // nginx times have millisecond resolution: such a number is its integer part and up to three
+      // decimals, which is what String() (the shortest round-trip form) writes for it, without a string.
+      const millis = Math.round(value * 1000);
+      if (millis / 1000 === value) {
+        this.reserve(14);
+        const whole = Math.floor(value);
+        this.digits(whole);
+        let fraction = millis - whole * 1000;
+        if (fraction === 0) return;
+        const buffer = this.buffer;
+        buffer[this.length++] = 0x2e; // .
+        for (let unit = 100; fraction > 0; unit /= 10) {
+          const digit = Math.floor(fraction / unit);
+          buffer[this.length++] = 0x30 + digit;
+          fraction -= digit * unit;
+        }
+        return;
+      }
     }
     this.ascii(Number.isFinite(value) ? String(value) : 'null');
+  }
+
+  /** A non-negative integer's decimal digits. */
+  private digits(value: number): void {
+    const buffer = this.buffer;
+    let count = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) count++;
+    let at = this.length + count;
+    this.length = at;
+    let rest = value;
+    do {
+      buffer[--at] = 0x30 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    } while (rest > 0);
   }
 
   /** Text known to be ASCII that needs no escaping. */

@@ -22,7 +22,14 @@ const record: fc.Arbitrary<CanonicalRecord> = fc
     protocol: nullable,
     status: fc.integer({ min: 100, max: 599 }),
     bytes_sent: fc.nat(),
-    request_time: fc.option(fc.double({ min: 0, max: 1e6, noNaN: true }), { nil: null }),
+    request_time: fc.option(
+      // nginx's millisecond times, which the writer formats itself, and any other double.
+      fc.oneof(
+        fc.integer({ min: 0, max: 1e12 }).map((ms) => ms / 1000),
+        fc.double({ min: 0, max: 1e6, noNaN: true }),
+      ),
+      { nil: null },
+    ),
     user_agent: nullable,
     referer: nullable,
     session_id: nullable,
