@@ -11,6 +11,7 @@ import type { Logger } from '../lib/log/index.ts';
 import { createAthenaEngine, createDuckDbEngine, type QueryEngine } from '../query/index.ts';
 import type { ReportConfig } from './config.ts';
 import { createMailer } from './email/send.ts';
+import { s3ObjectsVia } from './engines/s3-objects.ts';
 import { createLinkMaker } from './output/links.ts';
 import { type ReportOutcome, runReport } from './run-report.ts';
 
@@ -34,9 +35,8 @@ export async function runReportFromConfig(
   };
   const storageOptions = () => ({ s3: { client: s3Client() } });
   const output = await createStorage(config.out, config.out.startsWith('s3://') ? storageOptions() : {});
-  const staging = config.staging
-    ? await createStorage(config.staging, config.staging.startsWith('s3://') ? storageOptions() : {})
-    : undefined;
+  // The CTAS output lands in the workgroup's results location, wherever that is: opened on demand.
+  const objects = s3ObjectsVia((root) => createStorage(root, storageOptions()));
   const links = createLinkMaker(output.url, {
     client: s3Client,
     expiresInSeconds: config.linkExpiresSeconds,
@@ -60,7 +60,7 @@ export async function runReportFromConfig(
       output,
       links,
       top: config.top,
-      athena: { database: config.athena.database, ...(staging ? { staging } : {}) },
+      athena: { database: config.athena.database, objects },
       ...(mailer ? { mailer } : {}),
       ...(deps.logger ? { logger: deps.logger } : {}),
     });

@@ -26,9 +26,9 @@ file and one CSV.gz plus a Markdown and HTML summary, under <out>/reports/ (see 
   --top         rows per ranked section (env REPORT_TOP, default 10)
   --link-expires  lifetime of presigned S3 links, at most 7d (env REPORT_LINK_EXPIRES, default 7d)
 DuckDB: --lake DIR (env ACCESSLAKE_LAKE, default ./lake).
-Athena: --workgroup (env ACCESSLAKE_ATHENA_WORKGROUP, default accesslake), --database (env
-  ACCESSLAKE_GLUE_DATABASE, default accesslake), --region (env AWS_REGION), --endpoint URL,
-  --s3-endpoint URL (env ACCESSLAKE_S3_ENDPOINT), --staging s3://… when --out is a local folder.`;
+Athena: --workgroup (env ACCESSLAKE_ATHENA_WORKGROUP, default accesslake-reports, the reports
+  workgroup provision makes), --database (env ACCESSLAKE_GLUE_DATABASE, default accesslake), --region
+  (env AWS_REGION), --endpoint URL, --s3-endpoint URL (env ACCESSLAKE_S3_ENDPOINT). --out may be local.`;
 
 export const run: CommandRunner = async (argv, env) => {
   const { values } = parseFlags(argv, {

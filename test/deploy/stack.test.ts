@@ -328,13 +328,13 @@ describe('catalog modes', () => {
                 's3://',
                 { Ref: Match.anyValue() },
                 // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholders
-                '/access_logs/year=${year}/month=${month}/day=${day}/hour=${hour}',
+                '/access_logs/year=${year}/month=${month}/day=${day}/hour=${hour}/',
               ],
             ],
           },
         }),
         StorageDescriptor: Match.objectLike({
-          SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+          SerdeInfo: { SerializationLibrary: 'org.apache.hive.hcatalog.data.JsonSerDe' },
           Columns: Match.arrayWith([
             { Name: 'ts', Type: 'string' },
             { Name: 'status', Type: 'int' },
