@@ -118,9 +118,7 @@ describe('provision on moto_server', () => {
     });
     // Reports run in a workgroup of their own: enforced too (so their CTAS names no location), with
     // results in a folder of the results prefix and a cutoff of their own for long periods.
-    const { WorkGroup: r } = await athena.send(
-      new GetWorkGroupCommand({ WorkGroup: 'accesslake-reports' }),
-    );
+    const { WorkGroup: r } = await athena.send(new GetWorkGroupCommand({ WorkGroup: 'accesslake-reports' }));
     expect(r?.Configuration).toMatchObject({
       ResultConfiguration: { OutputLocation: 's3://lake-bucket/lake/athena-results/reports/' },
       EnforceWorkGroupConfiguration: true,
