@@ -252,7 +252,22 @@ export function reportPolicy(o: ProvisionOptions, account = '*'): PolicyDocument
     {
       Sid: 'ListLakeResultsAndReports',
       Effect: 'Allow',
-      Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+      Action: ['s3:ListBucket'],
+      Resource: `arn:aws:s3:::${o.bucket}`,
+      Condition: {
+        StringLike: {
+          's3:prefix': [
+            `${keyPrefix(o, o.dataPrefix)}/*`,
+            `${results}/*`,
+            `${keyPrefix(o, REPORTS_PREFIX)}/*`,
+          ],
+        },
+      },
+    },
+    {
+      Sid: 'FindTheBucket',
+      Effect: 'Allow',
+      Action: ['s3:GetBucketLocation'],
       Resource: `arn:aws:s3:::${o.bucket}`,
     },
   );

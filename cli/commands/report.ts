@@ -1,5 +1,5 @@
 import { createLogger } from '../../lib/log/index.ts';
-import { formatBytes } from '../../query/index.ts';
+import { createDuckDbEngine, formatBytes } from '../../query/index.ts';
 import { resolveReportConfig } from '../../reports/config.ts';
 import { runReportFromConfig } from '../../reports/from-config.ts';
 import { headline } from '../../reports/output/summary.ts';
@@ -56,7 +56,10 @@ export const run: CommandRunner = async (argv, env) => {
   }
   const config = resolveReportConfig(values, env);
   const logger = createLogger({ level: 'warn', fields: { component: 'report' } });
-  const outcome = await runReportFromConfig(config, { logger });
+  const outcome = await runReportFromConfig(config, {
+    logger,
+    openDuckDb: (lake) => createDuckDbEngine({ lake }),
+  });
 
   console.log(
     `${outcome.report.period.kind} report ${outcome.report.period.label}: ${headline(outcome.report)}`,

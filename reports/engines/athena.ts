@@ -15,7 +15,8 @@
 import { describeError } from '../../lib/errors/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { type Logger, silentLogger } from '../../lib/log/index.ts';
-import { athenaCostUsd, type QueryEngine, type QueryResult } from '../../query/index.ts';
+// query/types.ts, not query/index.ts: the report Lambda's bundle must not reach the DuckDB engine.
+import { athenaCostUsd, type QueryEngine, type QueryResult } from '../../query/types.ts';
 import { ReportOutputError } from '../errors.ts';
 import { toCsv } from '../output/csv.ts';
 import { REPORT_COLUMNS, REPORT_ORDER_BY } from '../sql/report-query.ts';

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambdaBundle } from '../../deploy/build-lambda.ts';
 import { readDeploySettings } from '../../deploy/settings.ts';
 import { AccessLakeStack } from '../../deploy/stack.ts';
+import { reportPolicy } from '../../glue/iam-policy.ts';
+import { resolveProvisionOptions } from '../../glue/provision/options.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 
 let workDir: string;
@@ -22,8 +24,11 @@ const asserts: Partial<Record<'crawler' | 'projection', Template>> = {};
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'accesslake-deploy-'));
   zipPath = (await buildLambdaBundle({ outDir: join(workDir, 'lambda') })).zipPath;
+  const reportZip = (
+    await buildLambdaBundle({ outDir: join(workDir, 'lambda'), name: 'report', entry: 'functions/report.ts' })
+  ).zipPath;
   for (const catalog of ['crawler', 'projection'] as const) {
-    const context: Record<string, string> = { catalog, lambdaCode: zipPath };
+    const context: Record<string, string> = { catalog, lambdaCode: zipPath, reportCode: reportZip };
     const app = new App({ outdir: join(workDir, `cdk.out-${catalog}`) });
     const stack = new AccessLakeStack(app, `AccessLake-${catalog}`, {
       settings: readDeploySettings((key) => context[key]),
@@ -31,7 +36,7 @@ beforeAll(async () => {
     asserts[catalog] = Template.fromStack(stack);
     templates[catalog] = asserts[catalog].toJSON();
   }
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
@@ -89,37 +94,86 @@ function statementsOf(template: Record<string, unknown>): Statement[] {
 const GLUE = (rest: string) => `arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:${rest}`;
 
 /** Every action the stack may grant, with the only resources it may be granted on. */
-function allowedGrants(bucket: string, secret: string, logGroup: string): Record<string, RegExp[]> {
+function allowedGrants(bucket: string, secret: string, logGroups: string[]): Record<string, RegExp[]> {
   const lake = `\\$\\{${bucket}\\.Arn\\}`;
   const glue = (rest: string) => new RegExp(`^${GLUE(rest).replace(/[${}]/g, '\\$&')}$`);
   const glueTable = [glue('catalog'), glue('database/accesslake'), glue('table/accesslake/access_logs')];
   const crawlerLogs = [
     /^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:\/aws-glue\/crawlers(:\*)?$/,
   ];
-  return {
-    's3:PutObject': [new RegExp(`^${lake}/access_logs/\\*$`), new RegExp(`^${lake}/rejects/\\*$`)],
-    's3:GetObject': [new RegExp(`^${lake}/access_logs/\\*$`)],
-    's3:ListBucket': [new RegExp(`^${lake}$`)],
+  const ownLogs = logGroups.map((id) => new RegExp(`^\\$\\{${id}\\.Arn\\}$`));
+  // The report role's policy is glue/iam-policy.ts's, built with the bucket's name: `arn:aws:s3:::${Lake}`.
+  const named = (rest: string) => new RegExp(`^arn:aws:s3:::\\$\\{${bucket}\\}${rest}$`);
+  const reportGlue = (rest: string) =>
+    new RegExp(`^arn:aws:glue:\\$\\{AWS::Region\\}:\\$\\{AWS::AccountId\\}:${rest}$`);
+  const reportDb = [reportGlue('catalog'), reportGlue('database/accesslake')];
+  const reportTables = reportGlue('table/accesslake/accesslake_report_\\*');
+  const reportRead = [...reportDb, reportGlue('table/accesslake/access_logs')];
+  const grants: Record<string, RegExp[]> = {
+    's3:PutObject': [
+      new RegExp(`^${lake}/access_logs/\\*$`),
+      new RegExp(`^${lake}/rejects/\\*$`),
+      named('/athena-results/reports/\\*'),
+      named('/reports/\\*'),
+    ],
+    's3:GetObject': [
+      new RegExp(`^${lake}/access_logs/\\*$`),
+      named('/access_logs/\\*'),
+      named('/athena-results/reports/\\*'),
+      named('/reports/\\*'),
+    ],
+    's3:DeleteObject': [named('/athena-results/reports/\\*'), named('/reports/\\*')],
+    's3:AbortMultipartUpload': [named('/athena-results/reports/\\*')],
+    's3:ListBucket': [new RegExp(`^${lake}$`), named('')],
+    's3:GetBucketLocation': [named('')],
     'secretsmanager:GetSecretValue': [new RegExp(`^\\$\\{${secret}\\}$`)],
-    'logs:CreateLogStream': [new RegExp(`^\\$\\{${logGroup}\\.Arn\\}$`), ...crawlerLogs],
-    'logs:PutLogEvents': [new RegExp(`^\\$\\{${logGroup}\\.Arn\\}$`), ...crawlerLogs],
+    'logs:CreateLogStream': [...ownLogs, ...crawlerLogs],
+    'logs:PutLogEvents': [...ownLogs, ...crawlerLogs],
     'logs:CreateLogGroup': crawlerLogs,
     'glue:StartCrawler': [glue('crawler/accesslake-access-logs')],
-    ...Object.fromEntries(
-      [
-        'glue:BatchCreatePartition',
-        'glue:GetTable',
-        'glue:GetDatabase',
-        'glue:CreateTable',
-        'glue:UpdateTable',
-        'glue:GetPartition',
-        'glue:GetPartitions',
-        'glue:BatchGetPartition',
-        'glue:UpdatePartition',
-        'glue:BatchUpdatePartition',
-      ].map((a) => [a, glueTable]),
-    ),
+    'glue:DeleteTable': [...reportDb, reportTables],
   };
+  for (const a of [
+    'athena:StartQueryExecution',
+    'athena:GetQueryExecution',
+    'athena:GetQueryResults',
+    'athena:StopQueryExecution',
+    'athena:GetWorkGroup',
+  ]) {
+    grants[a] = [/^arn:aws:athena:\$\{AWS::Region\}:\$\{AWS::AccountId\}:workgroup\/accesslake-reports$/];
+  }
+  for (const a of [
+    'glue:BatchCreatePartition',
+    'glue:GetTable',
+    'glue:GetDatabase',
+    'glue:CreateTable',
+    'glue:UpdateTable',
+    'glue:GetPartition',
+    'glue:GetPartitions',
+    'glue:BatchGetPartition',
+    'glue:UpdatePartition',
+    'glue:BatchUpdatePartition',
+  ]) {
+    grants[a] = [...glueTable];
+  }
+  for (const a of [
+    'glue:GetDatabase',
+    'glue:GetTable',
+    'glue:GetPartition',
+    'glue:GetPartitions',
+    'glue:BatchGetPartition',
+  ]) {
+    grants[a]!.push(...reportRead);
+  }
+  grants['glue:GetTable']!.push(reportTables);
+  grants['glue:CreateTable']!.push(...reportDb, reportTables);
+  return grants;
+}
+
+function logicalIds(template: Record<string, unknown>, type: string): string[] {
+  return Object.entries(template.Resources as Record<string, { Type: string }>)
+    .filter(([, r]) => r.Type === type)
+    .map(([id]) => id);
 }
 
 function logicalId(template: Record<string, unknown>, type: string): string {
@@ -136,7 +190,7 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
     const grants = allowedGrants(
       logicalId(template, 'AWS::S3::Bucket'),
       logicalId(template, 'AWS::SecretsManager::Secret'),
-      logicalId(template, 'AWS::Logs::LogGroup'),
+      logicalIds(template, 'AWS::Logs::LogGroup'),
     );
     const statements = statementsOf(template);
     expect(statements.length).toBeGreaterThan(3);
@@ -166,7 +220,7 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
           ).toBe(true);
         }
       }
-      if (actions.includes('s3:ListBucket')) {
+      if (actions.includes('s3:ListBucket') && !s.where.startsWith('ReportRole')) {
         expect(s.Condition).toEqual({
           StringLike: { 's3:prefix': ['access_logs/*', 'access_logs/', 'access_logs'] },
         });
@@ -220,10 +274,10 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
     });
   });
 
-  it('deploys the ingest zip on Node 22 behind a public Function URL, token from Secrets Manager', () => {
+  it('deploys the ingest zip on Node 24 behind a public Function URL, token from Secrets Manager', () => {
     const t = asserts[catalog]!;
     t.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       Code: { S3Key: Match.stringLikeRegexp('\\.zip$') },
       LoggingConfig: { LogFormat: 'Text', LogGroup: Match.anyValue() },
@@ -242,9 +296,9 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
     // The token is generated by Secrets Manager: it is nowhere in the template.
     expect(JSON.stringify(templates[catalog])).not.toMatch(/ACCESSLAKE_TOKENS"/);
     // A public URL needs exactly these two resource permissions, and nothing broader.
-    const permissions = Object.values(t.findResources('AWS::Lambda::Permission')).map(
-      (p) => (p as { Properties: Record<string, unknown> }).Properties,
-    );
+    const permissions = Object.values(t.findResources('AWS::Lambda::Permission'))
+      .map((p) => (p as { Properties: Record<string, unknown> }).Properties)
+      .filter((p) => JSON.stringify(p.FunctionName).includes('Ingest'));
     expect(permissions).toEqual([
       expect.objectContaining({
         Action: 'lambda:InvokeFunctionUrl',
@@ -276,6 +330,127 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
 
   it('creates the Glue database accesslake', () => {
     asserts[catalog]!.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'accesslake' } });
+  });
+});
+
+type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string | string[] };
+
+/** The logical ids a value refers to through Ref or Fn::GetAtt, anywhere inside it. */
+function referencedIds(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) referencedIds(v, out);
+  else if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (typeof v.Ref === 'string') out.add(v.Ref);
+    if (Array.isArray(v['Fn::GetAtt'])) out.add(String(v['Fn::GetAtt'][0]));
+    for (const inner of Object.values(v)) referencedIds(inner, out);
+  }
+  return out;
+}
+
+/** Intrinsics rendered to text, everywhere in a value (for comparing a synthesized policy document). */
+function renderDeep(value: unknown, names: Record<string, string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => renderDeep(v, names));
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if ('Ref' in v || 'Fn::GetAtt' in v || 'Fn::Join' in v) {
+      return render(v).replace(/\$\{([^}]+)\}/g, (m, id: string) => names[id] ?? m);
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, renderDeep(inner, names)]));
+  }
+  return typeof value === 'string'
+    ? value.replace(/\$\{([^}]+)\}/g, (m, id: string) => names[id] ?? m)
+    : value;
+}
+
+/** Action and Resource as arrays, so `"x"` and `["x"]` compare equal (IAM reads them the same). */
+function normalizePolicy(doc: { Statement: Record<string, unknown>[] }) {
+  return doc.Statement.map((st) => ({ ...st, Action: list(st.Action), Resource: list(st.Resource) }));
+}
+
+describe.each(['crawler', 'projection'] as const)('the %s stack: ordering and the report', (catalog) => {
+  it('makes every resource that references a role depend on that role’s policies', () => {
+    const resources = templates[catalog].Resources as Record<string, Resource>;
+    const roles = logicalIds(templates[catalog], 'AWS::IAM::Role');
+    const checked: string[] = [];
+    for (const role of roles) {
+      const policies = Object.entries(resources)
+        .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && referencedIds(r.Properties?.Roles).has(role))
+        .map(([id]) => id);
+      for (const [id, r] of Object.entries(resources)) {
+        if (id === role || policies.includes(id) || !referencedIds(r.Properties).has(role)) continue;
+        checked.push(r.Type);
+        const dependsOn = list(r.DependsOn);
+        for (const policy of policies) {
+          expect(dependsOn, `${id} (${r.Type}) uses ${role} but does not depend on ${policy}`).toContain(
+            policy,
+          );
+        }
+      }
+    }
+    // Not vacuous: the functions (and the crawler, in crawler mode) are among the checked resources.
+    expect(checked).toContain('AWS::Lambda::Function');
+    if (catalog === 'crawler') expect(checked).toContain('AWS::Glue::Crawler');
+  });
+
+  it('gives the report Lambda a role whose policy is exactly the printed report policy', () => {
+    const template = templates[catalog];
+    const resources = template.Resources as Record<string, Resource>;
+    const roleId = logicalIds(template, 'AWS::IAM::Role').find((id) => id.startsWith('ReportRole'));
+    expect(roleId).toBeDefined();
+    const inline = list(
+      resources[roleId!]!.Properties?.Policies as { PolicyName: string; PolicyDocument: unknown }[],
+    );
+    const synthesized = inline.find((p) => p.PolicyName === 'report')?.PolicyDocument;
+    const names = {
+      [logicalIds(template, 'AWS::S3::Bucket')[0]!]: 'lake-bucket',
+      'AWS::Region': 'eu-west-1',
+      'AWS::AccountId': '123456789012',
+    };
+    const printed = reportPolicy(
+      resolveProvisionOptions({ storage: 's3://lake-bucket', region: 'eu-west-1' }, {}),
+      '123456789012',
+    );
+    const rendered = renderDeep(synthesized, names) as { Statement: Record<string, unknown>[] };
+    expect(normalizePolicy(rendered)).toEqual(normalizePolicy(printed));
+    // Nothing else on the role but its own logs.
+    expect(inline.map((p) => p.PolicyName).sort()).toEqual(['logs', 'report']);
+  });
+
+  it('runs the report zip on Node 24 in the reports workgroup, on an EventBridge schedule', () => {
+    const t = asserts[catalog]!;
+    const functions = t.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: Match.objectLike({ REPORT_PERIOD: 'weekly' }) } },
+    });
+    const entries = Object.entries(functions) as [string, Resource][];
+    expect(entries).toHaveLength(1);
+    const [functionId, fn] = entries[0]!;
+    expect(fn.Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Timeout: 900,
+      Environment: {
+        Variables: {
+          ACCESSLAKE_ATHENA_WORKGROUP: 'accesslake-reports',
+          ACCESSLAKE_GLUE_DATABASE: 'accesslake',
+          REPORT_OUT: { 'Fn::Join': ['', ['s3://', { Ref: expect.stringMatching(/^Lake/) }]] },
+        },
+      },
+    });
+    t.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 6 ? * MON *)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId, 'Arn'] } })],
+    });
+    t.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'accesslake-reports',
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        BytesScannedCutoffPerQuery: 100 * 1024 ** 3,
+        ResultConfiguration: {
+          OutputLocation: {
+            'Fn::Join': ['', ['s3://', { Ref: Match.anyValue() }, '/athena-results/reports/']],
+          },
+        },
+      },
+    });
   });
 });
 
