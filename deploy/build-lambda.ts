@@ -26,7 +26,7 @@ export interface LambdaBundle {
 }
 
 /**
- * The newest Node runtime Lambda offers (Lambda runtimes page: nodejs24.x, deprecation April 2028;
+ * The newest Node runtime Lambda offers (nodejs24.x, on the Lambda runtimes page,
  * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) and the esbuild target matching it.
  * test/runtimes runs the bundle's tests on Node 24 too (docs/deploy.md says how).
  */
