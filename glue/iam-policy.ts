@@ -97,7 +97,7 @@ export function registrarPolicy(o: ProvisionOptions, account = '*'): PolicyDocum
   );
 }
 
-/** `accesslake query --engine athena`, Grafana, reports: run queries in the workgroup only. */
+/** `accesslake query --engine athena`: run queries in the workgroup only (Grafana and reports: below). */
 export function queryPolicy(o: ProvisionOptions, account = '*'): PolicyDocument {
   const results = keyPrefix(o, o.resultsPrefix);
   return doc(
