@@ -16,7 +16,7 @@ import { describeError } from '../../lib/errors/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { type Logger, silentLogger } from '../../lib/log/index.ts';
 // query/types.ts, not query/index.ts: the report Lambda's bundle must not reach the DuckDB engine.
-import { athenaCostUsd, type QueryEngine, type QueryResult } from '../../query/types.ts';
+import { athenaCostUsd, type QueryEngine, QueryError, type QueryResult } from '../../query/types.ts';
 import { ReportOutputError } from '../errors.ts';
 import { toCsv } from '../output/csv.ts';
 import { REPORT_COLUMNS, REPORT_ORDER_BY } from '../sql/report-query.ts';
@@ -57,6 +57,23 @@ export const filesSql = (table: string) => `SELECT DISTINCT "$path" AS file FROM
 /** The temporary table's cleanup. DDL costs nothing; IF EXISTS makes it safe when the CTAS failed. */
 export const dropSql = (table: string) => `DROP TABLE IF EXISTS ${table}`;
 
+/**
+ * "If any query that runs in the workgroup exceeds the limit, it is canceled"
+ * (https://docs.aws.amazon.com/athena/latest/ug/workgroups-setting-control-limits-cloudwatch.html).
+ * The report never stops its own CTAS, so a CANCELLED one is almost always the reports workgroup's
+ * cutoff: say which setting to raise.
+ */
+function explainCutoff(error: unknown): never {
+  const cancelled = error instanceof QueryError && error.state === 'CANCELLED';
+  if (cancelled || (error instanceof Error && /scanned limit/i.test(error.message))) {
+    throw new ReportOutputError(
+      `${(error as Error).message}: Athena cancels a query over the workgroup's per-query scan cutoff, and this period may scan more than the reports workgroup allows; raise it (accesslake provision --reports-bytes-scanned-cutoff, or the stack's reportsBytesScannedCutoff context) or report a shorter period`,
+      { cause: error },
+    );
+  }
+  throw error;
+}
+
 /** `accesslake.accesslake_report_<runId>`; unquoted, as DROP TABLE is Hive DDL and takes no double quotes. */
 export function reportTableName(database: string, runId: string): string {
   if (!NAME.test(database)) {
@@ -77,7 +94,7 @@ export async function produceWithAthena(
   const results: QueryResult[] = [];
   let files: string[] = [];
   try {
-    results.push(await engine.query(buildCtas(table, select)));
+    results.push(await engine.query(buildCtas(table, select)).catch(explainCutoff));
     const read = await engine.query(readBackSql(table));
     results.push(read);
     const listed = await engine.query(filesSql(table));

@@ -15,6 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStorage, type ObjectStorage } from '../../ingest/storage/index.ts';
 import { createAthenaEngine, QueryError } from '../../query/index.ts';
 import { s3ObjectsVia } from '../../reports/engines/s3-objects.ts';
+import { ReportOutputError } from '../../reports/errors.ts';
 import { createLinkMaker } from '../../reports/output/links.ts';
 import { resolvePeriod } from '../../reports/period/resolve-period.ts';
 import { runReport } from '../../reports/run-report.ts';
@@ -91,7 +92,9 @@ const fakeAthena = [
         : execution.polls === 2
           ? 'RUNNING'
           : execution.fail
-            ? 'FAILED'
+            ? execution.fail.startsWith('Query cancelled')
+              ? 'CANCELLED'
+              : 'FAILED'
             : 'SUCCEEDED';
     return {
       QueryExecution: {
@@ -99,7 +102,9 @@ const fakeAthena = [
         StatementType: ddl && !execution.sql.startsWith('CREATE TABLE') ? 'DDL' : 'DML',
         Status: {
           State: state,
-          ...(state === 'FAILED' ? { AthenaError: { ErrorMessage: execution.fail } } : {}),
+          ...(state === 'FAILED' || state === 'CANCELLED'
+            ? { AthenaError: { ErrorMessage: execution.fail } }
+            : {}),
         },
         Statistics: {
           DataScannedInBytes: execution.sql.startsWith('CREATE TABLE')
@@ -275,6 +280,14 @@ describe('Athena report (msw)', () => {
       `DROP TABLE IF EXISTS ${TABLE}`,
     ]);
     expect(await storage.list('')).toEqual([]);
+  });
+
+  it('says which cutoff to raise when Athena cancels the CTAS at the workgroup’s scan limit', async () => {
+    const { run } = setup({ failCtas: 'Query cancelled! -- Bytes scanned limit was exceeded' });
+    const result = run();
+    await expect(result).rejects.toThrow(ReportOutputError);
+    await expect(result).rejects.toThrow(/CANCELLED: .*--reports-bytes-scanned-cutoff/);
+    expect(executions.at(-1)?.sql).toBe(`DROP TABLE IF EXISTS ${TABLE}`);
   });
 
   it('publishes to a local --out: Athena writes to its own results location, not to the output', async () => {
