@@ -5,12 +5,20 @@
  */
 import { fail, ok, type Result } from '../records/canonical.ts';
 
-/** Splits `line` into its fields; quotes and brackets are removed, backslash escapes resolved. */
-export function splitAwsLine(line: string, format: string): Result<string[]> {
+/**
+ * Splits `line` into its fields; quotes and brackets are removed, backslash escapes resolved.
+ * `limit`: stop after that many fields; `end` is then where the next field starts.
+ */
+export function splitAwsLine(
+  line: string,
+  format: string,
+  limit = Number.POSITIVE_INFINITY,
+): Result<string[]> & { end?: number } {
   const fields: string[] = [];
   const n = line.length;
   let i = 0;
   while (i < n) {
+    if (fields.length >= limit) return { success: true, data: fields, end: i };
     const c = line.charCodeAt(i);
     if (c === 0x22) {
       // A quoted field ends at a quote followed by a blank or the end of the line.

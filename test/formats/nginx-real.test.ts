@@ -133,9 +133,9 @@ function parsed(name: string) {
 }
 
 function byPath(records: CanonicalRecord[], prefix: string): CanonicalRecord {
-  const found = records.find((r) => r.path.startsWith(prefix));
+  const found = records.find((r) => r.path?.startsWith(prefix));
   if (!found)
-    throw new Error(`no record for ${prefix}; paths: ${records.map((r) => r.path.slice(0, 40)).join(' ')}`);
+    throw new Error(`no record for ${prefix}; paths: ${records.map((r) => r.path?.slice(0, 40)).join(' ')}`);
   return found;
 }
 
