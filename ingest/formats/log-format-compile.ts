@@ -269,7 +269,7 @@ function checkListEnd(
   for (const separator of LIST_SEPARATORS) {
     const ambiguous = next.startsWith(separator)
       ? next.length === separator.length || item.accepts(next.charCodeAt(separator.length))
-      : separator.startsWith(next) && following !== undefined && shapeOf(following.variable) === undefined;
+      : separator.startsWith(next) && following !== undefined && isFreeText(following.variable);
     if (ambiguous) {
       throw new LogFormatSyntaxError(
         `$${list.variable} is a list nginx joins with ${JSON.stringify(separator)}, and the text after it (${JSON.stringify(next)}${following && next.length <= separator.length ? ` then $${following.variable}` : ''}) can read as one more entry, so a line cannot be split there: quote the list or put another separator after it`,
@@ -277,6 +277,11 @@ function checkListEnd(
       );
     }
   }
+}
+
+/** A variable whose characters the compiler does not know (a header, a cookie, `$remote_user`). */
+function isFreeText(variable: string): boolean {
+  return shapeOf(variable) === undefined && listItemOf(variable) === undefined;
 }
 
 /**
