@@ -174,7 +174,7 @@ describe('POST /v1/batches: records and layout', () => {
     const { app, storage } = setup();
     const lines = [
       jsonLine(),
-      jsonLine({ status: 99 }),
+      jsonLine({ status: 1000 }),
       '{"ts":"yesterday"}',
       '',
       jsonLine({ remote_addr: 'not-an-ip' }),
@@ -188,7 +188,7 @@ describe('POST /v1/batches: records and layout', () => {
     expect(body.objects).toContain('rejects/rejects_batch-rejects-1.jsonl.gz');
     const rejects = await readJsonLines(storage, 'rejects/rejects_batch-rejects-1.jsonl.gz');
     expect(rejects.map((r) => [r.line_no, r.reason])).toEqual([
-      [2, 'status: expected an integer 100–599, got 99'],
+      [2, 'status: expected an integer 0–999, got 1000'],
       [3, 'ts: expected ISO-8601 time like 2025-01-10T14:31:02+00:00, got "yesterday"'],
       [4, 'empty line'],
       [5, 'remote_addr: not an IPv4/IPv6 address: "not-an-ip"'],
