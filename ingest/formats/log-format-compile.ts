@@ -144,7 +144,7 @@ export function compileLogFormat(
     if (strictEnd && pos !== line.length) {
       const last = steps[steps.length - 1]!;
       if (appended && line.charCodeAt(pos) === 0x20)
-        return appendFields(fields, line.slice(pos + 1), name, decode);
+        return appendFields(fields, line, pos + 1, name, decode);
       return fail(
         `$${last.variable}: unexpected text after the format at column ${pos + 1}: ${quote(line.slice(pos))}`,
       );
@@ -290,11 +290,12 @@ function isFreeText(variable: string): boolean {
  */
 function appendFields(
   fields: FieldMap,
-  rest: string,
+  line: string,
+  from: number,
   name: string,
   decode: ((value: string) => string) | null,
 ): Result<FieldMap> {
-  const split = splitAwsLine(rest, `${name} appended`);
+  const split = splitAwsLine(line, `${name} appended`, { from });
   if (!split.success) return split;
   for (let i = 0; i < split.data.length; i++) {
     const value = split.data[i]!;

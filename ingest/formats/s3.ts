@@ -111,7 +111,7 @@ const AFTER_REQUEST = /" (?:\d{3}|-) \S+ (?:\d+|-) (?:\d+|-) (?:\d+|-) (?:\d+|-)
  * the quoted referrer), not the first `" `. The other fields split as in every AWS log.
  */
 function splitS3Line(line: string): Result<string[]> {
-  const head = splitAwsLine(line, 's3', INDEX.request_uri);
+  const head = splitAwsLine(line, 's3', { limit: INDEX.request_uri });
   if (!head.success || head.end === undefined || line.charCodeAt(head.end) !== 0x22) {
     return head.success && head.end !== undefined ? splitAwsLine(line, 's3') : head;
   }
@@ -119,7 +119,7 @@ function splitS3Line(line: string): Result<string[]> {
   for (let close = line.indexOf('" ', start + 1); close !== -1; close = line.indexOf('" ', close + 1)) {
     AFTER_REQUEST.lastIndex = close;
     if (!AFTER_REQUEST.test(line)) continue;
-    const tail = splitAwsLine(line.slice(close + 2), 's3');
+    const tail = splitAwsLine(line, 's3', { from: close + 2, fieldsBefore: INDEX.request_uri + 1 });
     if (!tail.success) return tail;
     return ok([...head.data, line.slice(start + 1, close), ...tail.data]);
   }

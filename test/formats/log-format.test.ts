@@ -145,7 +145,7 @@ describe('rejections name the first field that failed', () => {
     [
       'an appended quoted field that never closes',
       '1.2.3.4 - - [10/Jan/2025:14:31:02 +0000] "GET / HTTP/1.1" 200 1 "-" "x" "open',
-      'combined appended field 1: missing closing quote for the value that starts at column 2',
+      'combined appended field 1: missing closing quote for the value that starts at column 74',
     ],
   ])('%s', (_label, line, expected) => {
     expect(reason('combined', line)).toContain(expected);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveLineParser } from '../../ingest/formats/index.ts';
 import { JsonLinesWriter } from '../../ingest/lake/json-lines-writer.ts';
 import { ExtraCollector, extraKeyOf } from '../../ingest/records/extra.ts';
 import { normalizeFields } from '../../ingest/records/normalize.ts';
@@ -65,6 +66,18 @@ describe('extra policy', () => {
     expect(JSON.stringify(line.extra)).toBe(
       '{"__proto__":"p","constructor":"c","tostring":"t","hasownproperty":"h"}',
     );
+  });
+
+  it('keeps them from a json line end to end, a nested __proto__ object as its JSON text', () => {
+    const line =
+      '{"ts":"2025-01-10T14:31:02Z","remote_addr":"10.0.0.1","request":"GET / HTTP/1.1","status":200,"bytes_sent":1,"__proto__":{"polluted":"yes"},"constructor":"c"}';
+    const fields = resolveLineParser('json').parse(line);
+    const result = fields.success ? normalizeFields(fields.data, 's') : fields;
+    expect(result.success && Object.entries(result.data.extra!)).toEqual([
+      ['__proto__', '{"polluted":"yes"}'],
+      ['constructor', 'c'],
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('leaves out - and empty values without counting them', () => {
