@@ -143,8 +143,7 @@ export function compileLogFormat(
     }
     if (strictEnd && pos !== line.length) {
       const last = steps[steps.length - 1]!;
-      if (appended && line.charCodeAt(pos) === 0x20)
-        return appendFields(fields, line, pos + 1, name, decode);
+      if (appended && line.charCodeAt(pos) === 0x20) return appendFields(fields, line, pos + 1, name, decode);
       return fail(
         `$${last.variable}: unexpected text after the format at column ${pos + 1}: ${quote(line.slice(pos))}`,
       );

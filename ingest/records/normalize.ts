@@ -273,6 +273,7 @@ function readRequest(fields: FieldMap): RequestFields | Failure {
   let method = text(rawMethod);
   let path = text(rawPath);
   let protocol = text(rawProtocol);
+  const loggedProtocol = protocol;
   let host: string | null = null;
   winners[S.request] = null;
   winners[S.uri] = null;
@@ -326,7 +327,8 @@ function readRequest(fields: FieldMap): RequestFields | Failure {
   if (path.length * 3 > MAX_PATH_BYTES && textEncoder.encode(path).length > MAX_PATH_BYTES) {
     return failure(`path: longer than ${MAX_PATH_BYTES} bytes`);
   }
-  if (protocol !== null && !PROTOCOL.test(protocol))
+  // A protocol read from $request already passed request-line.ts's stricter HTTP/x.y check.
+  if (protocol !== null && protocol === loggedProtocol && !PROTOCOL.test(protocol))
     return failure(`protocol: expected e.g. HTTP/1.1, got ${quote(protocol)}`);
   return { success: true, method: method.toUpperCase(), path, protocol, host, raw: null };
 }
