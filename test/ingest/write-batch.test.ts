@@ -38,13 +38,20 @@ describe('writeBatch', () => {
       record('2025-01-10T15:20:00.000Z', '/g'),
     ]);
     const written = await writeBatch(
-      { batchId: 'batch-mixed-1', source: 'web-1', format: 'json', accepted, rejected: [] },
+      {
+        batchId: 'batch-mixed-1',
+        source: 'web-1',
+        format: 'json',
+        digest: 'sha256:1',
+        accepted,
+        rejected: [],
+      },
       { storage, gzip: await loadGzipCodec(), prefixes: DEFAULT_PREFIXES },
     );
     expect(written.objects).toEqual([
-      'access_logs/year=2025/month=01/day=10/hour=14/access_20250110T140001Z_batch-mixed-1-0.jsonl.gz',
-      'access_logs/year=2025/month=01/day=10/hour=15/access_20250110T150000Z_batch-mixed-1-1.jsonl.gz',
-      'access_logs/year=2025/month=01/day=10/hour=13/access_20250110T130000Z_batch-mixed-1-2.jsonl.gz',
+      'access_logs/year=2025/month=01/day=10/hour=14/access_20250110T140001Z_web-1_batch-mixed-1-0.jsonl.gz',
+      'access_logs/year=2025/month=01/day=10/hour=15/access_20250110T150000Z_web-1_batch-mixed-1-1.jsonl.gz',
+      'access_logs/year=2025/month=01/day=10/hour=13/access_20250110T130000Z_web-1_batch-mixed-1-2.jsonl.gz',
     ]);
     const paths = await Promise.all(
       written.objects.map(async (key) => (await readJsonLines(storage, key)).map((r) => r.path)),
