@@ -27,6 +27,14 @@ describe('file storage', () => {
     expect(await readdir(join(dir, 'access_logs/a'))).toEqual(['b.jsonl.gz']);
   });
 
+  it('creates the lake folder and its parents on the first write', async () => {
+    const dir = await tempDir();
+    const storage = createFileStorage(join(dir, 'not', 'yet', 'lake'));
+    await storage.put('batches/a.json', new Uint8Array([1]));
+    expect(await storage.putIfAbsent('rejects/b.json', new Uint8Array([2]))).toBe(true);
+    expect(await storage.list('')).toEqual(['batches/a.json', 'rejects/b.json']);
+  });
+
   it('does not follow a symlinked folder inside the lake to a folder outside it', async () => {
     const lake = await tempDir();
     const outside = await tempDir();

@@ -26,6 +26,8 @@ export function createFileStorage(root: string): ObjectStorage {
   };
   /** Checks (and with `create`, makes) each folder from the lake root to `folderKey`; false if one is missing. */
   const realFolders = async (folderKey: string, create: boolean): Promise<boolean> => {
+    // The lake folder itself is the operator's choice: made with its parents, and may be a symlink.
+    if (create) await mkdir(base, { recursive: true });
     let dir = base;
     for (const segment of folderKey === '' ? [] : folderKey.split('/')) {
       dir = join(dir, segment);
