@@ -12,7 +12,7 @@ import { silentLogger } from '../lib/log/index.ts';
 import { createTokenVerifier } from './auth/bearer-tokens.ts';
 import { createKeyedLock } from './batch/keyed-lock.ts';
 import { readBatchBody } from './batch/parse-lines.ts';
-import { createDecompressedBudget } from './body/decompressed-budget.ts';
+import { createDecompressedBudget, type Reservation } from './body/decompressed-budget.ts';
 import { decodeBody, readCappedBody } from './body/read-body.ts';
 import { resolveLineParser } from './formats/index.ts';
 import { createReadinessTracker } from './health/readiness.ts';
@@ -108,10 +108,7 @@ export function createIngestApp(options: IngestOptions) {
     }
   }
 
-  async function handleBatchWithin(
-    request: Request,
-    reservation: ReturnType<typeof budget.open>,
-  ): Promise<BatchResponse> {
+  async function handleBatchWithin(request: Request, reservation: Reservation): Promise<BatchResponse> {
     const format = request.headers.get('X-Log-Format') ?? 'json';
     const parser = resolveLineParser(format);
     const source = request.headers.get('X-Source') ?? 'unknown';
