@@ -85,4 +85,25 @@ describe('slow clients', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     expect(answer).toMatch(/request body not received within 1 s/);
   });
+
+  it('closes a connection whose headers do not arrive within the header timeout', async () => {
+    const app = createIngestApp({ tokens: [TOKEN], storage: createMemoryStorage() });
+    server = await startNodeServer(app.fetch, { host: '127.0.0.1', port: 0, headerTimeoutMs: 500 });
+    const socket = await new Promise<Socket>((resolve) => {
+      const s = connect(server!.port, '127.0.0.1', () => {
+        s.write('POST /v1/batches HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+        resolve(s);
+      });
+      s.on('error', () => {});
+      sockets.push(s);
+    });
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('close', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  });
 });

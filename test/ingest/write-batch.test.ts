@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HourlyJsonLines } from '../../ingest/lake/hourly-json-lines.ts';
-import { DEFAULT_PREFIXES } from '../../ingest/lake/layout.ts';
+import { DEFAULT_PREFIXES, InvalidPartitionError } from '../../ingest/lake/layout.ts';
 import { writeBatch } from '../../ingest/lake/write-batch.ts';
 import type { CanonicalRecord } from '../../ingest/records/canonical.ts';
 import { createMemoryStorage } from '../../ingest/storage/index.ts';
@@ -58,5 +58,28 @@ describe('writeBatch', () => {
     );
     expect(paths).toEqual([['/a', '/b', '/d'], ['/c', '/f', '/g'], ['/e']]);
     expect(written.partitions.map((p) => p.hour)).toEqual(['14', '15', '13']);
+  });
+
+  it('writes nothing of a batch that cannot be keyed: every key is built before the first write', async () => {
+    const storage = createMemoryStorage();
+    // A record that bypassed validation: its ts names no four-digit year partition.
+    const accepted = HourlyJsonLines.of([
+      record('2025-01-10T14:00:01.000Z', '/good'),
+      record('+010000-01-01T00:59:59.000Z', '/poison'),
+    ]);
+    await expect(
+      writeBatch(
+        {
+          batchId: 'batch-poison-1',
+          source: 'web-1',
+          format: 'json',
+          digest: 'sha256:2',
+          accepted,
+          rejected: [],
+        },
+        { storage, gzip: await loadGzipCodec(), prefixes: DEFAULT_PREFIXES },
+      ),
+    ).rejects.toBeInstanceOf(InvalidPartitionError);
+    expect([...storage.objects.keys()]).toEqual([]);
   });
 });
