@@ -67,16 +67,22 @@ function allowedGrants(bucket: string, secret: string, logGroups: string[]): Rec
     's3:PutObject': [
       new RegExp(`^${lake}/access_logs/\\*$`),
       new RegExp(`^${lake}/rejects/\\*$`),
+      new RegExp(`^${lake}/batches/\\*$`),
       named('/athena-results/reports/\\*'),
       named('/reports/\\*'),
     ],
     's3:GetObject': [
       new RegExp(`^${lake}/access_logs/\\*$`),
+      new RegExp(`^${lake}/batches/\\*$`),
       named('/access_logs/\\*'),
       named('/athena-results/reports/\\*'),
       named('/reports/\\*'),
     ],
-    's3:DeleteObject': [named('/athena-results/reports/\\*'), named('/reports/\\*')],
+    's3:DeleteObject': [
+      new RegExp(`^${lake}/access_logs/\\*$`),
+      named('/athena-results/reports/\\*'),
+      named('/reports/\\*'),
+    ],
     's3:AbortMultipartUpload': [named('/athena-results/reports/\\*')],
     's3:ListBucket': [new RegExp(`^${lake}$`), named('')],
     's3:GetBucketLocation': [named('')],
@@ -184,7 +190,7 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
     }
   });
 
-  it('lets the ingest put objects under its two prefixes and nothing else in S3', () => {
+  it('lets the ingest put objects under its prefixes, read batch claims, remove its own failed data and nothing else in S3', () => {
     const t = asserts[catalog]!;
     const ingestPolicies = t.findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^IngestRole') }] },
@@ -195,7 +201,23 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
           .Statement,
       ).flatMap((s) => list(s.Action)),
     );
-    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:PutObject']);
+    expect(actions.filter((a) => a.startsWith('s3:')).sort()).toEqual([
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
+    const statements = Object.values(ingestPolicies).flatMap((p) =>
+      list(
+        (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+          .Statement,
+      ),
+    );
+    const resourcesOf = (action: string) =>
+      JSON.stringify(statements.filter((s) => list(s.Action).includes(action)).map((s) => s.Resource));
+    expect(resourcesOf('s3:GetObject')).toMatch(/batches\/\*/);
+    expect(resourcesOf('s3:GetObject')).not.toMatch(/access_logs|rejects/);
+    expect(resourcesOf('s3:DeleteObject')).toMatch(/access_logs\/\*/);
+    expect(resourcesOf('s3:DeleteObject')).not.toMatch(/rejects|batches/);
     const glue = actions.filter((a) => a.startsWith('glue:')).sort();
     expect(glue).toEqual(
       catalog === 'crawler' ? ['glue:BatchCreatePartition', 'glue:GetTable', 'glue:StartCrawler'] : [],

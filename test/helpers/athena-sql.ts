@@ -134,6 +134,7 @@ export const TRINO_FUNCTIONS = new Set([
   'least',
   'length',
   'lower',
+  'lpad',
   'max',
   'min',
   'nullif',
