@@ -3,6 +3,7 @@
  * queries with their SQL and read stats, and clear answers for a bad range, a missing lake and a query
  * DuckDB cannot run. The page itself is tested in a real browser in browser.test.ts.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -151,6 +152,22 @@ describe('dashboard tokens', () => {
     );
     await expect(startDashboard({ lake, host: '0.0.0.0', port: 0, tokens: ['short'] })).rejects.toThrow(
       /at least 8 characters/,
+    );
+  });
+
+  it('accesslake dashboard says so in one line and exits 1', () => {
+    const bin = new URL('../../bin/accesslake.mjs', import.meta.url).pathname;
+    const result = spawnSync(
+      process.execPath,
+      [bin, 'dashboard', '--lake', lake, '--host', '0.0.0.0', '--port', '0'],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^accesslake dashboard: --host 0\.0\.0\.0 lets other machines read the lake: give a token .*\n$/,
     );
   });
 

@@ -2,6 +2,7 @@
  * query/read-stats.ts: the objects and bytes a DuckDB query read, from DuckDB's file-system log, checked
  * against the lake's files on disk (JSON written by the real ingest, and a Parquet file).
  */
+import { spawnSync } from 'node:child_process';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +99,23 @@ describe('the DuckDB engine reports what each query read', () => {
     expect(none.read).toEqual({ objects: 0, bytes: 0 });
     const again = await engine.query('SELECT count(*) AS n FROM access_logs');
     expect(again.read?.objects).toBe([...hours.values()].flat().length);
+  });
+
+  it('is what accesslake query prints on stderr, leaving stdout to the rows', async () => {
+    const bin = new URL('../../bin/accesslake.mjs', import.meta.url).pathname;
+    const args = ['--from', '2025-01-10T14:00:00Z', '--to', '2025-01-10T15:00:00Z'];
+    const result = spawnSync(
+      process.execPath,
+      [bin, 'query', '--lake', lake, '--named', 'top-paths', ...args, '--output', 'json'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).length).toBeGreaterThan(0);
+    const in14 = hours.get('2025011014')!;
+    const kib = (sum(in14) / 1024).toFixed(1);
+    expect(result.stderr).toBe(
+      `read ${in14.length} object${in14.length === 1 ? '' : 's'}, ${kib} KiB from the lake\n`,
+    );
   });
 
   it('counts a Parquet object by the column chunks read, less than the whole file', async () => {
