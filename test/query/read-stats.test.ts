@@ -11,9 +11,9 @@ import { summarizeReads } from '../../query/read-stats.ts';
 import { writeGenLake } from '../grafana/gen-lake.ts';
 
 describe('summarizeReads', () => {
-  it('counts each object once and its bytes as the union of the ranges read', async () => {
+  it('counts each object once and its bytes as the union of the ranges read', () => {
     const sizes: Record<string, number> = { '/a': 100, '/b': 1000 };
-    const read = await summarizeReads(
+    const read = summarizeReads(
       [
         // The gzip reader's pattern: header, header again, then the rest (asked past the end).
         { path: '/a', pos: 0, bytes: 10 },
@@ -27,18 +27,18 @@ describe('summarizeReads', () => {
         // Opened but nothing read: not an object read.
         { path: '/c', pos: 0, bytes: 0 },
       ],
-      async (path) => sizes[path],
+      (path) => sizes[path],
     );
     expect(read).toEqual({ objects: 2, bytes: 100 + (100 + 80) });
   });
 
-  it('takes ranges as logged when the object size is unknown (a remote object)', async () => {
-    const read = await summarizeReads(
+  it('takes ranges as logged when the object size is unknown (a remote object)', () => {
+    const read = summarizeReads(
       [
         { path: 's3://b/k', pos: 0, bytes: 64 },
         { path: 's3://b/k', pos: 32, bytes: 64 },
       ],
-      async () => undefined,
+      () => undefined,
     );
     expect(read).toEqual({ objects: 1, bytes: 96 });
   });
