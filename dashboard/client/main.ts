@@ -239,7 +239,8 @@ async function refresh(): Promise<void> {
 
 /** One refresh at a time: a change during a refresh runs once the current one ends. */
 function queueRefresh(): Promise<void> {
-  running = (running ?? Promise.resolve()).then(refresh);
+  // A refresh that threw must not stop the ones after it.
+  running = (running ?? Promise.resolve()).catch(() => {}).then(refresh);
   return running;
 }
 
