@@ -1,6 +1,7 @@
 /**
- * `npm run dashboard:screenshot [-- --lake DIR] [--out docs/dashboard.png]`: a picture of the dashboard
- * page, taken with the browser tests' tooling (Debian's chromium through puppeteer-core).
+ * `npm run dashboard:screenshot [-- --lake DIR] [--out docs/dashboard.png] [--full-page]`: a picture of
+ * the dashboard page (the first 1280×900 pixels, or all of it), taken with the browser tests' tooling
+ * (Debian's chromium through puppeteer-core).
  *
  * Without --lake it first writes a demo lake in a temporary folder: the traffic `accesslake up`
  * generates (the same generator, with a fixed seed so the picture is stable), 6 hours of it ending now at 1 request/s, through the
@@ -55,7 +56,7 @@ async function writeDemoLake(dir: string): Promise<void> {
 }
 
 const { values } = parseArgs({
-  options: { lake: { type: 'string' }, out: { type: 'string' } },
+  options: { lake: { type: 'string' }, out: { type: 'string' }, 'full-page': { type: 'boolean' } },
 });
 const out = values.out ?? new URL('../docs/dashboard.png', import.meta.url).pathname;
 const lake = values.lake ?? (await mkdtemp(join(tmpdir(), 'accesslake-demo-lake-')));
@@ -63,7 +64,7 @@ try {
   if (!values.lake) await writeDemoLake(lake);
   const dashboard = await startDashboard({
     lake,
-    lakeLabel: values.lake ?? 'demo lake (6 h generated)',
+    lakeLabel: values.lake ?? '(demo: 6 h generated)',
     port: 0,
   });
   const browser = await puppeteer.launch({
@@ -76,7 +77,7 @@ try {
     await page.setViewport({ width: 1280, height: 900 });
     await page.goto(`${dashboard.url}/?range=${HOURS}h&refresh=off`);
     await page.waitForFunction(() => document.body.dataset.refreshes === '1');
-    await page.screenshot({ path: out as `${string}.png` });
+    await page.screenshot({ path: out as `${string}.png`, fullPage: values['full-page'] ?? false });
     console.log(`wrote ${out}`);
   } finally {
     await browser.close();
