@@ -2,15 +2,16 @@
  * The agent's state file: committed offsets and the write-ahead pending range of every tracked file, as
  * versioned JSON in `<state-dir>/agent-state.json`. Writes go tmp → fsync → rename → fsync(dir), so after
  * a crash (kill -9, power loss) the file holds either the previous state or the new one, never half.
- * A lock file keeps two agents off one state directory.
+ * A lock file keeps two agents off one state directory (state-lock.ts).
  */
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateError } from './errors.ts';
 
+export { acquireLock, isAlive, LOCK_FILE, type StateLock } from './state-lock.ts';
+
 export const STATE_VERSION = 1;
 export const STATE_FILE = 'agent-state.json';
-export const LOCK_FILE = 'agent.lock';
 
 /** A batch recorded before it was sent; after a crash it is sent again, same bytes, same key. */
 export interface PendingRange {
@@ -213,61 +214,6 @@ export async function ensureStateDir(stateDir: string): Promise<void> {
         ? ': permission denied; pass a writable --state-dir (or ACCESSLAKE_STATE_DIR)'
         : `: ${(error as Error).message}`;
     throw new StateError(`cannot create the state directory ${stateDir}${hint}`, { cause: error });
-  }
-}
-
-// Locks this process holds, so a pid in a lock file equal to ours (pid 1 in a restarted container) is
-// told apart from a lock we really hold.
-const heldLocks = new Set<string>();
-
-export interface StateLock {
-  release(): Promise<void>;
-}
-
-/**
- * Takes `<state-dir>/agent.lock`. A lock left by a process that no longer runs (kill -9) is taken over;
- * a live one is a clear error: two agents on one state would ship every line twice.
- */
-export async function acquireLock(stateDir: string): Promise<StateLock> {
-  const path = join(stateDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      await writeFile(path, `${process.pid}\n`, { flag: 'wx', mode: 0o640 });
-      heldLocks.add(path);
-      return {
-        async release() {
-          heldLocks.delete(path);
-          await rm(path, { force: true });
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new StateError(`cannot create the lock ${path}: ${(error as Error).message}`, { cause: error });
-      }
-    }
-    const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-    if (
-      Number.isInteger(owner) &&
-      owner > 0 &&
-      isAlive(owner) &&
-      (owner !== process.pid || heldLocks.has(path))
-    ) {
-      throw new StateError(
-        `another agent (pid ${owner}) is using the state directory ${stateDir}: stop it, or give this agent its own --state-dir`,
-      );
-    }
-    await rm(path, { force: true });
-  }
-  throw new StateError(`cannot take the lock ${path}: another agent keeps creating it`);
-}
-
-/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

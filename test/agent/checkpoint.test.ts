@@ -113,8 +113,24 @@ describe('state lock', () => {
     });
     await writeFile(join(dir, LOCK_FILE), `${dead.stdout}\n`);
     const lock = await acquireLock(dir);
-    expect((await readFile(join(dir, LOCK_FILE), 'utf8')).trim()).toBe(String(process.pid));
+    expect((await readFile(join(dir, LOCK_FILE), 'utf8')).split('\n')[0]).toBe(String(process.pid));
     await lock.release();
+  });
+
+  test('a takeover gate left by a contender killed half-way does not lock the folder for good', async ({
+    dir,
+  }) => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    }).stdout;
+    // A stale lock, and the gate a contender (also dead now) had taken to remove it.
+    await writeFile(join(dir, LOCK_FILE), `${dead}\nstale-nonce\n`);
+    await writeFile(join(dir, `${LOCK_FILE}.gone-stale-nonce`), `${dead}\ngate-nonce\n`);
+    const lock = await acquireLock(dir);
+    expect((await readFile(join(dir, LOCK_FILE), 'utf8')).split('\n')[0]).toBe(String(process.pid));
+    expect(await readdir(dir)).toEqual([LOCK_FILE]);
+    await lock.release();
+    expect(await readdir(dir)).toEqual([]);
   });
 
   test('a lock naming this very pid that this process does not hold is stale (pid 1 in a restarted container)', async ({
