@@ -79,7 +79,14 @@ export class BatchPicker {
         oldestAt: file.arrivals.oldestSince(file.readPos),
       };
       if (!dueReason(unsent, policy, now, stopping || final)) continue;
-      const batch = await this.reader.read(file.handle, file.readPos, file.size, limits, final);
+      let batch: LineBatch | null;
+      try {
+        batch = await this.reader.read(file.handle, file.readPos, file.size, limits, final);
+      } catch (error) {
+        // A file that fails to read (EIO, a vanished network mount) is stopped alone.
+        await this.tracker.stopFile(file, `cannot read it: ${(error as Error).message}`);
+        continue;
+      }
       if (!batch) {
         file.waitingAtSize = file.size;
         continue;
@@ -93,7 +100,8 @@ export class BatchPicker {
 
   /** A pending range not in flight: the agent stopped before ingest's answer. Same bytes, same key. */
   private async resendPending(inFlight: FileEntry | undefined, now: number): Promise<PreparedBatch | null> {
-    for (const file of this.tracker.files) {
+    // A copy: a file that fails to read is stopped, which takes it out of the list.
+    for (const file of [...this.tracker.files]) {
       const pending = file.entry.pending;
       if (!pending || inFlight === file.entry || this.backingOff(file.entry, now)) continue;
       try {
@@ -117,7 +125,10 @@ export class BatchPicker {
         );
         return await this.compress(file.entry, batch, pending.batchId);
       } catch (error) {
-        if (!(error instanceof RangeGoneError)) throw error;
+        if (!(error instanceof RangeGoneError)) {
+          await this.tracker.stopFile(file, `cannot read its pending batch: ${(error as Error).message}`);
+          continue;
+        }
         this.tracker.lose(
           file.entry,
           pending.end - pending.start,

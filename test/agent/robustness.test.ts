@@ -11,8 +11,14 @@ import { appendFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect } from 'vitest';
-import { STATE_FILE } from '../../shipper-agent/checkpoint.ts';
+import { loadGzipCodec } from '../../lib/gzip/index.ts';
+import { createLogger } from '../../lib/log/index.ts';
+import { emptyState, STATE_FILE } from '../../shipper-agent/checkpoint.ts';
+import { compilePatterns } from '../../shipper-agent/discovery.ts';
 import { IngestRejectedError } from '../../shipper-agent/errors.ts';
+import { resolveAgentOptions } from '../../shipper-agent/options.ts';
+import { BatchPicker } from '../../shipper-agent/picker.ts';
+import { FileTracker } from '../../shipper-agent/tracker.ts';
 import { jsonLines, test, waitFor } from './fixtures.ts';
 import { expectedPaths, inProcessIngest, startTestAgent } from './in-process.ts';
 
@@ -183,5 +189,58 @@ describe('a path that cannot be tailed', () => {
     expect(status.totals.stoppedFiles).toBe(1);
     await agent.stop();
     expect(await ingest.paths()).toEqual(sorted(expectedPaths('g', 15)));
+  });
+});
+
+describe('a tracked file that fails to read', () => {
+  test('is stopped alone, its offsets kept for the next start; the other file ships', async ({ dir }) => {
+    const a = join(dir, 'a.log');
+    const b = join(dir, 'b.log');
+    await writeFile(a, jsonLines('a', 5));
+    await writeFile(b, jsonLines('b', 5));
+    const state = emptyState();
+    const logs: Array<Record<string, unknown>> = [];
+    const logger = createLogger({ level: 'debug', sink: (line) => logs.push(JSON.parse(line)) });
+    const o = resolveAgentOptions({
+      files: [a, b],
+      endpoint: 'http://x.test',
+      token: 't',
+      stateDir: dir,
+      batchAgeMs: 100,
+      logger,
+    });
+    const tracker = new FileTracker(
+      {
+        patterns: compilePatterns(o.files),
+        logger,
+        readFrom: 'beginning',
+        countLines: false,
+        rotatedGraceMs: 200,
+      },
+      state,
+    );
+    await tracker.refresh(Date.now(), true);
+    // No real file here fails to read once open: an EIO (a disk error, a vanished network mount) is
+    // made by the handle itself.
+    const broken = tracker.files.find((f) => f.entry.path === a)!;
+    broken.handle!.read = (() =>
+      Promise.reject(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }))) as never;
+    const picker = new BatchPicker(tracker, await loadGzipCodec(), o, logger);
+    const batches = [];
+    for (let i = 0; i < 3; i++) {
+      const batch = await picker.next(Date.now() + 1000, true, undefined);
+      if (batch) batches.push(batch);
+    }
+    expect(batches.map((x) => x.entry.path)).toEqual([b]);
+    expect(tracker.files.map((f) => f.entry.path)).toEqual([b]);
+    expect(state.stopped).toEqual([
+      expect.objectContaining({
+        path: a,
+        reason: 'cannot read it: EIO: i/o error, read',
+        entry: expect.objectContaining({ committed: 0 }),
+      }),
+    ]);
+    expect(logs.some((l) => l.level === 'error' && l.path === a)).toBe(true);
+    await tracker.close();
   });
 });

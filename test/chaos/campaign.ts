@@ -8,7 +8,8 @@
  *   npm run test:chaos -- --seed 1234 --rounds 5      # rounds 1234, 1235, … 1238
  *
  * `--load-seconds N` (default 10) sets each round's load; `--no-stress` leaves the cores alone;
- * `--keep` keeps every round's folder (failed rounds' folders are always kept).
+ * `--keep` keeps every round's folder (failed rounds' folders are always kept); `--bundle FILE` runs that
+ * agent bundle (`npm run build:agent` of another checkout) instead of building this one.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     'load-seconds': { type: 'string', default: '10' },
     'no-stress': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    bundle: { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
@@ -45,8 +47,9 @@ log(
 );
 log(`replay one round: npm run test:chaos -- --seed <seed> --rounds 1`);
 // The agent as users run it: the single-file bundle, built once so every round runs the same code.
-const bundle = join(runDir, 'accesslake-agent.mjs');
-await buildAgentBundle(bundle);
+// `--bundle FILE` runs another build instead (an older agent, to tell its failures from new ones).
+const bundle = values.bundle ?? join(runDir, 'accesslake-agent.mjs');
+if (!values.bundle) await buildAgentBundle(bundle);
 
 let stress: ManagedProcess | undefined;
 const results: RoundResult[] = [];
