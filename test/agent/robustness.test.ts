@@ -18,6 +18,7 @@ import { compilePatterns } from '../../shipper-agent/discovery.ts';
 import { IngestRejectedError } from '../../shipper-agent/errors.ts';
 import { resolveAgentOptions } from '../../shipper-agent/options.ts';
 import { BatchPicker } from '../../shipper-agent/picker.ts';
+import { formatStatus } from '../../shipper-agent/status.ts';
 import { FileTracker } from '../../shipper-agent/tracker.ts';
 import { jsonLines, test, waitFor } from './fixtures.ts';
 import { expectedPaths, inProcessIngest, startTestAgent } from './in-process.ts';
@@ -107,6 +108,9 @@ describe('a failing batch', () => {
     expect(status.lastError?.message).toMatch(
       /batch 0-\d+ of .*a\.log not taken by ingest after \d+ attempt/,
     );
+    expect(formatStatus(status)).toMatch(
+      /failing: +\S+a\.log bytes 0-\d+: \d+ failed attempt\(s\) since .*, next at .*: ingest answered 503: storage unavailable/,
+    );
     failA = false;
     await waitFor(() => agent.status().totals.linesShipped === 50, 10_000, 'a.log once ingest takes it');
     await agent.stop();
@@ -187,6 +191,9 @@ describe('a path that cannot be tailed', () => {
       }),
     ]);
     expect(status.totals.stoppedFiles).toBe(1);
+    expect(formatStatus(status)).toMatch(
+      /stopped: +\S+other\.log \(since .*\): \S+other\.log is a directory/,
+    );
     await agent.stop();
     expect(await ingest.paths()).toEqual(sorted(expectedPaths('g', 15)));
   });
