@@ -79,11 +79,24 @@ export class FailingBatches {
     return failing !== undefined && Date.parse(failing.retryAt) > now;
   }
 
-  /** The earliest retry due, or Infinity. */
-  nextRetryAt(): number {
+  /** The earliest retry still ahead of `now`, or Infinity (one already due is the picker's now). */
+  nextRetryAt(now: number): number {
     let at = Number.POSITIVE_INFINITY;
-    for (const f of this.state.failing) at = Math.min(at, Date.parse(f.retryAt));
+    for (const f of this.state.failing) {
+      const retryAt = Date.parse(f.retryAt);
+      if (retryAt > now) at = Math.min(at, retryAt);
+    }
     return at;
+  }
+
+  /**
+   * Forgets failures whose batch is no longer pending on a tracked file (its file was let go, stopped,
+   * or its range given up as lost), so status shows only batches that are still stuck.
+   */
+  prune(tracked: readonly FileEntry[]): void {
+    const pending = new Set(tracked.flatMap((e) => (e.pending ? [`${e.id}:${e.pending.batchId}`] : [])));
+    const kept = this.state.failing.filter((f) => pending.has(`${f.fileId}:${f.batchId}`));
+    if (kept.length !== this.state.failing.length) this.state.failing = kept;
   }
 
   private find(entry: FileEntry): FailingBatch | undefined {

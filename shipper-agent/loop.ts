@@ -337,7 +337,7 @@ export class AgentLoop {
   }
 
   private nextWakeAt(now: number): number {
-    let at = Math.min(this.policy.nextLookAt(), this.writer.dueAt(), this.failing.nextRetryAt());
+    let at = Math.min(this.policy.nextLookAt(), this.writer.dueAt(), this.failing.nextRetryAt(now));
     if (this.stopRequestedAt !== undefined) at = Math.min(at, now + STOP_TICK_MS);
     // With a batch prepared, the next event that matters is the answer to the one in flight.
     if (!this.prepared) for (const f of this.tracker.files) at = Math.min(at, fileWakeAt(f, now, this.o));
@@ -355,6 +355,7 @@ export class AgentLoop {
   }
 
   private save(): Promise<void> {
+    this.failing.prune(this.tracker.files.map((f) => f.entry));
     return this.writer.save();
   }
 
