@@ -40,6 +40,12 @@ export class BatchConflictError extends HttpError {
   }
 }
 
+/**
+ * Claims skip the folder driver's fsync: three fsyncs per batch instead of one made small batches several
+ * times slower on a busy disk. A claim lost or torn by a power loss only lets the next request under its
+ * key take it over (see claimBatch); the batch's data objects stay fsynced.
+ */
+const CLAIM_PUT = { contentType: 'application/json', durable: false } as const;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -57,9 +63,16 @@ export async function claimBatch(
   const body = encoder.encode(JSON.stringify(claim));
   // A claim deleted between the two calls (a lifecycle rule) is created again: at most twice.
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (await storage.putIfAbsent(key, body, { contentType: 'application/json' })) return undefined;
-    const existing = await readClaim(storage, key);
-    if (existing === undefined) continue;
+    if (await storage.putIfAbsent(key, body, CLAIM_PUT)) return undefined;
+    const bytes = await storage.get(key);
+    if (bytes === undefined) continue;
+    const existing = parseClaim(bytes);
+    if (existing === undefined) {
+      // Claims are written without fsync (CLAIM_PUT): a power loss can leave one empty or torn. Nothing
+      // can be compared with it, so this batch takes it over; its data objects were fsynced, the claim not.
+      await storage.put(key, body, CLAIM_PUT);
+      return undefined;
+    }
     if (existing.digest !== claim.digest) throw new BatchConflictError(claim.batch_id, claim.source);
     return existing;
   }
@@ -74,17 +87,20 @@ export async function markStored(
   answer: StoredAnswer,
 ): Promise<void> {
   const stored: BatchClaim = { ...claim, stored: { ...answer, stored_at: new Date().toISOString() } };
-  await storage.put(key, encoder.encode(JSON.stringify(stored)), { contentType: 'application/json' });
+  await storage.put(key, encoder.encode(JSON.stringify(stored)), CLAIM_PUT);
 }
 
+/** The claim under `key`; `undefined` when there is none or it is torn. */
 export async function readClaim(storage: ObjectStorage, key: string): Promise<BatchClaim | undefined> {
   const bytes = await storage.get(key);
-  if (bytes === undefined) return undefined;
+  return bytes === undefined ? undefined : parseClaim(bytes);
+}
+
+function parseClaim(bytes: Uint8Array): BatchClaim | undefined {
   try {
     const parsed = JSON.parse(decoder.decode(bytes)) as BatchClaim;
-    if (typeof parsed.digest !== 'string') throw new TypeError('no digest');
-    return parsed;
-  } catch (error) {
-    throw new StorageError(`batch claim ${key} is not a claim: ${(error as Error).message}`, { cause: error });
+    return typeof parsed?.digest === 'string' ? parsed : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -26,6 +26,12 @@ export interface ObjectStorage {
 export interface PutOptions {
   contentType?: string;
   contentEncoding?: string;
+  /**
+   * Default true: the object survives a power loss once the call returns (the folder driver fsyncs it).
+   * false skips that for small bookkeeping objects whose loss or truncation the caller tolerates (batch
+   * claims): on a local disk under load each fsync costs milliseconds per batch. S3 is always durable.
+   */
+  durable?: boolean;
 }
 
 /** A storage operation failed. `throttled` means back off and retry (S3 SlowDown, 503). */

@@ -57,6 +57,7 @@ export function createFileStorage(root: string): ObjectStorage {
   const viaTemporary = async <T>(
     key: string,
     body: Uint8Array,
+    durable: boolean,
     place: (tmp: string, path: string) => Promise<T>,
   ) => {
     const path = pathOf(key);
@@ -66,7 +67,7 @@ export function createFileStorage(root: string): ObjectStorage {
       const handle = await open(tmp, 'w');
       try {
         await handle.writeFile(body);
-        await handle.sync();
+        if (durable) await handle.sync();
       } finally {
         await handle.close();
       }
@@ -81,13 +82,13 @@ export function createFileStorage(root: string): ObjectStorage {
 
   return {
     url: pathToFileURL(base).href,
-    async put(key, body) {
+    async put(key, body, options) {
       // rename(2) replaces a symlink at `path` itself, never the file it points to.
-      await viaTemporary(key, body, (tmp, path) => rename(tmp, path));
+      await viaTemporary(key, body, options?.durable ?? true, (tmp, path) => rename(tmp, path));
     },
-    async putIfAbsent(key, body) {
+    async putIfAbsent(key, body, options) {
       // link(2) fails with EEXIST when anything (even a dangling symlink) has the name: atomic create-only.
-      return viaTemporary(key, body, (tmp, path) =>
+      return viaTemporary(key, body, options?.durable ?? true, (tmp, path) =>
         link(tmp, path).then(
           () => true,
           (error: NodeJS.ErrnoException) => {
