@@ -131,6 +131,7 @@ function readTime(fields: FieldMap): string | Failure {
     const ms = parseEpochSeconds(typeof msec === 'number' ? msec : String(msec));
     if (ms === undefined)
       return failure(`msec: expected epoch seconds like 1736519462.123, got ${quote(msec)}`);
+    if (typeof ms === 'string') return failure(`msec: ${ms}, got ${quote(msec)}`);
     return toIsoUtc(ms);
   }
   if (fields.ts !== undefined && fields.ts !== null) return isoTime('ts', fields.ts);
@@ -145,6 +146,7 @@ function readTime(fields: FieldMap): string | Failure {
     const ms = typeof local === 'string' ? parseTimeLocal(local) : undefined;
     if (ms === undefined)
       return failure(`time_local: expected time like 10/Jan/2025:14:31:02 +0000, got ${quote(local)}`);
+    if (typeof ms === 'string') return failure(`time_local: ${ms}, got ${quote(local)}`);
     return toIsoUtc(ms);
   }
   return failure('ts: missing (log $time_iso8601, $time_local or $msec)');
@@ -155,6 +157,7 @@ function isoTime(name: string, value: FieldValue): string | Failure {
   const ms = typeof value === 'string' ? parseIso8601(value) : undefined;
   if (ms === undefined)
     return failure(`${name}: expected ISO-8601 time like 2025-01-10T14:31:02+00:00, got ${quote(value)}`);
+  if (typeof ms === 'string') return failure(`${name}: ${ms}, got ${quote(value)}`);
   return toIsoUtc(ms);
 }
 
