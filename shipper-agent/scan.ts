@@ -49,15 +49,33 @@ export async function scan(tracker: FileTracker, now: number): Promise<void> {
     const settled = judged.every(([, v]) => v !== 'new') || (await tracker.allIntact());
     if (settled) for (const [c, verdict] of judged) await placeRest(tracker, c, verdict, now);
     if (tracker.firstScan) await settleUnplaced(tracker, now);
-    const present = new Set(candidates.map((c) => inodeKey(c.stats)));
-    const kept = tracker.retired.filter((e) => present.has(inodeKey(e)));
-    tracker.retired.splice(0, tracker.retired.length, ...kept);
+    forgetRetired(tracker, new Set(candidates.map((c) => inodeKey(c.stats))));
   } finally {
     await closeCandidates(candidates.filter((c) => !c.kept));
   }
   tracker.firstScan = false;
   tracker.lastScanAt = scanAt;
   tracker.state.scannedAt = new Date(scanAt).toISOString();
+}
+
+/**
+ * Retired entries whose inode no scan found several times in a row are forgotten (logrotate deleted
+ * the file). One scan is not enough: a rotation between its directory listing and its stats hides a
+ * file for that one scan, and a forgotten file renamed again would look new.
+ */
+const FORGET_AFTER_SCANS = 5;
+
+function forgetRetired(tracker: FileTracker, present: ReadonlySet<string>): void {
+  const kept = tracker.retired.filter((e) => {
+    const misses = present.has(inodeKey(e)) ? 0 : (tracker.retiredMisses.get(e) ?? 0) + 1;
+    if (misses >= FORGET_AFTER_SCANS) {
+      tracker.retiredMisses.delete(e);
+      return false;
+    }
+    tracker.retiredMisses.set(e, misses);
+    return true;
+  });
+  tracker.retired.splice(0, tracker.retired.length, ...kept);
 }
 
 /** Step 1: names of tracked files. Returns the candidates that are not tracked. */

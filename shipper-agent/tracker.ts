@@ -53,6 +53,8 @@ export class FileTracker {
   /** When the previous scan started (ms); undefined when the agent never scanned. */
   lastScanAt: number | undefined;
   readonly problems: ProblemReporter;
+  /** Retired entries → scans in a row that did not find their inode (see scan.ts `forgetRetired`). */
+  readonly retiredMisses = new Map<FileEntry, number>();
   /** `dev:ino` → signature of files a scan judged not to read: judged again once that changes. */
   readonly skipped = new Map<string, string>();
   private readonly scratch = Buffer.allocUnsafe(64 * 1024);
