@@ -10,10 +10,10 @@ import type { Logger } from '../lib/log/index.ts';
 import { type BatchPolicy, dueReason } from './batcher.ts';
 import type { FileEntry } from './checkpoint.ts';
 import { type BatchTooLargeError, IngestRejectedError } from './errors.ts';
-import { batchKey, checksumAt } from './identity.ts';
+import { batchKey, checksumAt, fingerprintMatches } from './identity.ts';
 import type { ResolvedAgentOptions } from './options.ts';
 import { BatchReader, type LineBatch, RangeGoneError } from './reader.ts';
-import { advanceAnchor } from './tracked-file.ts';
+import { advanceAnchor, type TrackedFile } from './tracked-file.ts';
 import type { FileTracker } from './tracker.ts';
 
 export interface PreparedBatch {
@@ -85,8 +85,9 @@ export class BatchPicker {
         continue;
       }
       const checksum = await checksumAt(file.handle, batch.end);
-      // Truncated under the read: the next look sees it and says where the content went.
-      if (checksum === undefined) continue;
+      // Truncated or refilled since the last look (perhaps before this read): the batch may hold the
+      // new content under the old offsets. Dropped; the next look sees the change and places both.
+      if (checksum === undefined || !(await stillHolds(file))) continue;
       file.readPos = batch.end;
       advanceAnchor(file, { end: batch.end, checksum });
       file.lines?.consume(batch.end, batch.lines);
@@ -187,4 +188,11 @@ export class BatchPicker {
     file.lines?.reset(batch.start);
     return undefined;
   }
+}
+
+/** Whether the file still starts with its fingerprinted bytes and holds the bytes read before its anchor. */
+async function stillHolds(file: TrackedFile): Promise<boolean> {
+  const handle = file.handle!;
+  if (!(await fingerprintMatches(handle, file.entry))) return false;
+  return (await checksumAt(handle, file.anchor.end)) === file.anchor.checksum;
 }

@@ -20,6 +20,7 @@ import {
   holdsEntry,
   inodeKey,
   isCompressed,
+  openCandidate,
   signature,
 } from './candidates.ts';
 import type { FileEntry } from './checkpoint.ts';
@@ -160,6 +161,16 @@ async function resume(tracker: FileTracker, c: Candidate, entry: FileEntry, now:
 
 /** Step 3: the verdict of rotation.ts for a file that holds nothing known. */
 async function judge(tracker: FileTracker, c: Candidate): Promise<CandidateVerdict> {
+  // Opened by name, checked to be the inode the scan found: a rotation in between puts another file
+  // under that name, which the next scan judges.
+  if (!(await openCandidate(c))) {
+    if (c.tailed)
+      await openLog(c.path).then(
+        (h) => h.close(),
+        (e: unknown) => tracker.unusable(c.path, e as FileAccessError),
+      );
+    return 'wait';
+  }
   return candidateVerdict({
     tailed: c.tailed,
     tracked: false,
@@ -187,16 +198,7 @@ async function placeRest(
       tracker.options.logger.info('ignoring a copy of a tracked file', { path: c.path });
     return;
   }
-  let handle = c.handle;
-  if (!handle) {
-    try {
-      handle = await openLog(c.path);
-    } catch (error) {
-      if (c.tailed) tracker.unusable(c.path, error as FileAccessError);
-      return;
-    }
-    c.handle = handle;
-  }
+  const handle = c.handle!;
   c.kept = true;
   const stats = await handle.stat();
   const entry = newEntry(c.path, c.format, stats, await readFingerprint(handle, stats.size), now);
