@@ -40,6 +40,12 @@ export async function scan(tracker: FileTracker, now: number): Promise<void> {
       tracker.problems.once(probe.path, 'missing', 'info', `waiting for ${probe.path} to appear`);
     else if (probe.kind === 'unusable') tracker.unusable(probe.path, probe.error);
   }
+  for (const c of candidates.filter((c) => c.tailed)) {
+    const stop = tracker.stops.covering(c.path, c.stats.dev, c.stats.ino);
+    if (!stop) continue;
+    tracker.problems.once(c.path, 'stopped', 'error', `not tailing ${c.path}: ${stop.reason}`);
+    candidates.splice(candidates.indexOf(c), 1);
+  }
   try {
     const rest = await placeTracked(tracker, candidates);
     const fresh = rest.filter((c) => tracker.skipped.get(inodeKey(c.stats)) !== signature(c.stats));
@@ -152,6 +158,7 @@ async function resume(tracker: FileTracker, c: Candidate, entry: FileEntry, now:
     await tracker.anchorOf(entry, handle),
   );
   tracker.problems.clear(c.path);
+  tracker.stops.clear(c.path);
   tracker.options.logger.info(c.tailed ? 'resuming file' : 'resuming a rotated file', {
     path: c.path,
     offset: entry.committed,
@@ -217,6 +224,7 @@ async function placeRest(
     anchor,
   );
   tracker.problems.clear(c.path);
+  tracker.stops.clear(c.path);
   tracker.options.logger.info(
     c.tailed ? 'tailing file' : 'reading a rotated file that holds lines never shipped',
     {

@@ -18,12 +18,14 @@ import { locateContent } from './locate.ts';
 import { ProblemReporter } from './problems.ts';
 import { contentChange, lostOnTruncation, type Phase, type TransitionName, truncation } from './rotation.ts';
 import { scan } from './scan.ts';
+import { StopList } from './stopped.ts';
 import {
   type Anchor,
   isFinished,
   newTrackedFile,
   observeSize,
   restartTrackedFile,
+  setPhase,
   type TrackedFile,
 } from './tracked-file.ts';
 
@@ -53,6 +55,8 @@ export class FileTracker {
   /** When the previous scan started (ms); undefined when the agent never scanned. */
   lastScanAt: number | undefined;
   readonly problems: ProblemReporter;
+  /** Files not tailed, with their reasons (in the state, so `agent status` shows them). */
+  readonly stops: StopList;
   /** Retired entries → scans in a row that did not find their inode (see scan.ts `forgetRetired`). */
   readonly retiredMisses = new Map<FileEntry, number>();
   /** `dev:ino` → signature of files a scan judged not to read: judged again once that changes. */
@@ -70,6 +74,7 @@ export class FileTracker {
     const at = known === null ? Number.NaN : Date.parse(known);
     this.lastScanAt = Number.isNaN(at) ? undefined : at;
     this.problems = new ProblemReporter(options.logger, state);
+    this.stops = new StopList(state);
   }
 
   /**
@@ -80,15 +85,49 @@ export class FileTracker {
 
   unusable(path: string, error: FileAccessError): void {
     const literal = this.options.patterns.some((p) => !p.glob && p.pattern === path);
-    // Thrown by start(), which says it once; later (or for a glob's match) it is logged and waited out.
+    // Thrown by start() when no path can be tailed; otherwise this path alone is stopped, said once,
+    // shown in `agent status`, and tried again at every look.
     if (this.firstScan && literal && error.problem !== 'compressed') this.startupErrors.push(error);
-    else
-      this.problems.once(
-        path,
-        error.problem,
-        error.problem === 'compressed' ? 'warn' : 'error',
-        error.message,
-      );
+    if (error.problem !== 'compressed') this.stops.stop(path, error.message, null);
+    this.problems.once(path, error.problem, error.problem === 'compressed' ? 'warn' : 'error', error.message);
+  }
+
+  /**
+   * Stops tailing one file, alone, with `reason` in `agent status`: its entry (offsets, pending range)
+   * is kept in the state and the file is tried again at the next start. The other files keep shipping.
+   */
+  async stopFile(file: TrackedFile, reason: string): Promise<void> {
+    const at = this.files.indexOf(file);
+    if (at === -1) return;
+    this.files.splice(at, 1);
+    await file.handle?.close().catch(() => {});
+    this.stops.stop(file.entry.path, reason, file.entry);
+    this.options.logger.error('stopped tailing one file; the others keep shipping', {
+      path: file.entry.path,
+      reason,
+      committed: file.entry.committed,
+    });
+  }
+
+  /**
+   * The file no longer holds the bytes the agent knew (ingest answered 409 for its pending range):
+   * from now on it is a new file, read from its start under a new id, so new batch keys.
+   */
+  async reidentify(entry: FileEntry, now: number): Promise<void> {
+    entry.pending = null;
+    const file = this.find(entry);
+    if (!file?.handle) return;
+    const phase = file.phase;
+    const stats = await file.handle.stat();
+    const fp = await readFingerprint(file.handle, stats.size);
+    restartTrackedFile(
+      file,
+      newEntry(entry.path, entry.format, stats, fp, now),
+      stats.size,
+      now,
+      this.options.countLines,
+    );
+    if (phase !== 'active') setPhase(file, 'rotated');
   }
 
   /** Bytes that can never be shipped: counted and said loudly. */
@@ -144,9 +183,13 @@ export class FileTracker {
     const truncated: TrackedFile[] = [];
     for (const file of [...this.files]) {
       if (!file.handle) continue;
-      const look = await this.look(file, now, arrivedAt);
-      if (look === 'grew') grew = true;
-      else if (look === 'truncated') truncated.push(file);
+      try {
+        const look = await this.look(file, now, arrivedAt);
+        if (look === 'grew') grew = true;
+        else if (look === 'truncated') truncated.push(file);
+      } catch (error) {
+        await this.stopFile(file, `cannot read it: ${(error as Error).message}`);
+      }
     }
     // Rotated files first: their inodes are then free for the copy search of the active ones.
     truncated.sort((a, b) => Number(a.phase === 'active') - Number(b.phase === 'active'));
