@@ -66,7 +66,12 @@ describe('agent under kill -9', () => {
     // has been exercised at least once; the assertion below still requires it.
     for (let round = 0; round < 45; round++) {
       const agent = startAgentProcess(args, bundle);
-      await new Promise((r) => setTimeout(r, 120 + Math.random() * 500));
+      // Half the kills at a random moment after the spawn (often during start-up on a busy machine),
+      // half at a random moment after the agent has started, whatever its start-up took: so kills land
+      // while batches are being sent however loaded the machine is.
+      if (round % 2 === 1)
+        await waitFor(() => agent.output().includes('agent started'), 20_000, 'the agent to start');
+      await new Promise((r) => setTimeout(r, (round % 2 === 1 ? 0 : 120) + Math.random() * 500));
       await agent.kill9();
       output += agent.output();
       if (round >= 19 && output.includes(RESEND_MESSAGE)) break;
