@@ -1,4 +1,5 @@
 import { AccessLakeError } from '../lib/errors/index.ts';
+import type { ReadStats } from './read-stats.ts';
 
 /** One column of a result, with its SQL type in lower-case Trino spelling (`varchar`, `bigint`, `double`…). */
 export interface QueryColumn {
@@ -14,6 +15,8 @@ export interface QueryColumn {
 export interface QueryResult {
   columns: QueryColumn[];
   rows: Record<string, unknown>[];
+  /** DuckDB only: the lake objects the query read and the distinct bytes it read of them (query/read-stats.ts). */
+  read?: ReadStats;
   /** Athena only: bytes the query read, as billed. */
   bytesScanned?: number;
   /** Athena only: what the scan cost at $5 per TB (see {@link athenaCostUsd}). */

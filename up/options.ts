@@ -13,6 +13,7 @@ export interface UpFlags {
   interval?: string | undefined;
   seed?: string | undefined;
   'batch-age'?: string | undefined;
+  'dashboard-port'?: string | undefined;
 }
 
 export interface UpOptions {
@@ -32,6 +33,8 @@ export interface UpOptions {
   intervalMs: number;
   seed: number | undefined;
   batchAgeMs: number;
+  /** The dashboard's port on 127.0.0.1; undefined with `--dashboard-port off`. */
+  dashboardPort: number | undefined;
 }
 
 export const UP_DEFAULTS = {
@@ -40,6 +43,7 @@ export const UP_DEFAULTS = {
   rate: 20,
   intervalMs: 5000,
   batchAgeMs: 1000,
+  dashboardPort: 8090,
 } as const;
 
 export function resolveUpOptions(flags: UpFlags, cwd = process.cwd()): UpOptions {
@@ -69,5 +73,14 @@ export function resolveUpOptions(flags: UpFlags, cwd = process.cwd()): UpOptions
     intervalMs,
     seed: flags.seed === undefined ? undefined : parseInteger(flags.seed, '--seed', 0, 2 ** 32 - 1),
     batchAgeMs,
+    dashboardPort:
+      flags['dashboard-port'] === 'off'
+        ? undefined
+        : parseInteger(
+            flags['dashboard-port'] ?? String(UP_DEFAULTS.dashboardPort),
+            '--dashboard-port',
+            1,
+            65535,
+          ),
   };
 }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DEFAULT_PREFIXES } from '../../ingest/lake/layout.ts';
 import { CANONICAL_COLUMNS } from '../../ingest/records/canonical.ts';
+import { enableReadStats, measureReads } from '../read-stats.ts';
 import { type QueryColumn, type QueryEngine, QueryError, type QueryResult, safeInteger } from '../types.ts';
 import { TRINO_MACROS } from './trino-macros.ts';
 
@@ -49,6 +50,7 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
   // Athena runs in UTC; so must the macros' timestamp arithmetic and formatting.
   await connection.run("SET TimeZone = 'UTC'");
   for (const macro of TRINO_MACROS) await connection.run(macro);
+  await enableReadStats(connection);
 
   let viewOverFiles = false;
   const refreshView = async () => {
@@ -86,8 +88,9 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
 
 async function runQuery(connection: DuckDBConnection, sql: string): Promise<QueryResult> {
   let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;
+  let read: QueryResult['read'];
   try {
-    reader = await connection.runAndReadAll(sql);
+    ({ result: reader, read } = await measureReads(connection, () => connection.runAndReadAll(sql)));
   } catch (error) {
     throw new QueryError('duckdb', 'DuckDB could not run the query', { cause: error });
   }
@@ -101,7 +104,7 @@ async function runQuery(connection: DuckDBConnection, sql: string): Promise<Quer
     });
     return row;
   });
-  return { columns, rows };
+  return { columns, rows, read };
 }
 
 function viewSql(overFiles: boolean, pattern: string): string {
