@@ -31,8 +31,8 @@ export interface CompactOptions {
   recheckHours?: number | 'all';
   /** List, read and count; write nothing. */
   dryRun?: boolean;
-  /** Each hour as it is done or skipped, for progress output. */
-  onHour?: (event: HourEvent) => void;
+  /** Each hour as it is done or skipped, for progress output; awaited before the next hour starts. */
+  onHour?: (event: HourEvent) => void | Promise<void>;
   /** Called after the state is written with its watermark (every run, so a view left behind catches up). */
   publishWatermark?: (watermark: HourKey) => Promise<void>;
 }
@@ -84,10 +84,10 @@ export async function compactLake(options: CompactOptions): Promise<CompactResul
     empty: 0,
     dryRun,
   };
-  const skip = (hour: HourKey, reason: string) => {
+  const skip = async (hour: HourKey, reason: string) => {
     const event = { hour, action: 'skipped' as const, reason };
     result.skipped.push(event);
-    options.onHour?.(event);
+    await options.onHour?.(event);
   };
   const manifests: Record<HourKey, HourManifest> = {};
   const hourOptions = { storage: options.storage, gzip: options.gzip, prefixes, dryRun };
@@ -97,7 +97,7 @@ export async function compactLake(options: CompactOptions): Promise<CompactResul
     const late = w !== null && hour < w;
     if (!late && hour >= newW) {
       if (blockedBy !== undefined && hour < target)
-        skip(hour, `waits for hour ${blockedBy}, which could not be compacted`);
+        await skip(hour, `waits for hour ${blockedBy}, which could not be compacted`);
       continue;
     }
     const known = state.hours[hour];
@@ -116,7 +116,9 @@ export async function compactLake(options: CompactOptions): Promise<CompactResul
     }
     const started = Date.now();
     try {
-      const manifest = await compactHour(hour, keys, hourOptions);
+      // A fresh listing right before reading: records written since the run began are taken in.
+      const snapshot = (await options.storage.list(rawHourPrefix(prefixes, hour))).filter(isRawObject);
+      const manifest = await compactHour(hour, snapshot, hourOptions);
       manifests[hour] = manifest;
       const event = {
         hour,
@@ -125,11 +127,11 @@ export async function compactLake(options: CompactOptions): Promise<CompactResul
         ...manifest,
       };
       result.compacted.push(event);
-      options.onHour?.(event);
+      await options.onHour?.(event);
     } catch (error) {
       // A storage failure stops the run (nothing more can be trusted); a bad raw object stops its hour.
       if (error instanceof StorageError) throw error;
-      skip(hour, describeError(error));
+      await skip(hour, describeError(error));
       // The watermark may not pass an hour that is not in Parquet.
       if (!late && hour < newW) {
         newW = hour;
@@ -168,7 +170,7 @@ async function listRawHours(
   const byHour = new Map<HourKey, string[]>();
   const add = (key: string) => {
     const hour = hourOfKey(key);
-    if (hour === undefined || !key.endsWith('.jsonl.gz')) return;
+    if (hour === undefined || !isRawObject(key)) return;
     const keys = byHour.get(hour);
     if (keys === undefined) byHour.set(hour, [key]);
     else keys.push(key);
@@ -192,3 +194,5 @@ function countEmpty(raw: Map<HourKey, string[]>, w: HourKey | null, newW: HourKe
   if (first === undefined || first >= newW) return 0;
   return hoursBetween(first, nextHour(newW, -1)).filter((h) => !raw.has(h)).length;
 }
+
+const isRawObject = (key: string) => key.endsWith('.jsonl.gz');
