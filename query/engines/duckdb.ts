@@ -76,7 +76,8 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
     query(sql, queryOptions) {
       const run = queue.then(async () => {
         if (closed) throw new QueryError('duckdb', 'the DuckDB engine is closed');
-        await refreshView(queryOptions?.hours);
+        // Only a query that names the view needs it rebuilt over the lake's files as they are now.
+        if (sql.includes(table)) await refreshView(queryOptions?.hours);
         return runQuery(connection, sql);
       });
       queue = run.catch(() => {});
