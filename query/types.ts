@@ -1,4 +1,5 @@
 import { AccessLakeError } from '../lib/errors/index.ts';
+import type { ReadStats } from './read-stats.ts';
 
 /** One column of a result, with its SQL type in lower-case Trino spelling (`varchar`, `bigint`, `double`…). */
 export interface QueryColumn {
@@ -20,6 +21,8 @@ export interface QueryResult {
   costUsd?: number;
   /** Athena only: the QueryExecutionId, for the console and the logs. */
   queryExecutionId?: string;
+  /** DuckDB with `measureReads`: lake objects the view covered and bytes DuckDB read (query/read-stats.ts). */
+  read?: ReadStats & { parquetObjects: number };
 }
 
 /**

@@ -5,12 +5,15 @@
  * macros, so the SQL written for Athena runs here unchanged. The view is rebuilt before each query over
  * the files of the hours it asks for (`options.hours`), or of every hour.
  */
-import { resolve } from 'node:path';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/layout.ts';
 import { DEFAULT_PREFIXES } from '../../ingest/lake/layout.ts';
 import { CANONICAL_COLUMNS } from '../../ingest/records/canonical.ts';
+import { bytesReadFromProfile, rawGlobBytes } from '../read-stats.ts';
 import {
   type QueryColumn,
   type QueryEngine,
@@ -29,6 +32,8 @@ export interface DuckDbEngineOptions {
   dataPrefix?: string;
   /** The view's name. Default `access_logs`, the Glue table's name, so the SQL is the same. */
   table?: string;
+  /** Profile each query and report the objects and bytes it read in `result.read`. Default false. */
+  measureReads?: boolean;
 }
 
 const PARTITION_COLUMNS = ['year', 'month', 'day', 'hour'] as const;
@@ -64,6 +69,7 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
   const refreshView = async (hours: QueryOptions['hours']) => {
     const files = await lakeFilesFor(root, hours, prefixes);
     await connection.run(`CREATE OR REPLACE VIEW ${ident(table)} AS ${viewSql(files)}`);
+    return files;
   };
   await refreshView(undefined);
 
@@ -77,8 +83,9 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
       const run = queue.then(async () => {
         if (closed) throw new QueryError('duckdb', 'the DuckDB engine is closed');
         // Only a query that names the view needs it rebuilt over the lake's files as they are now.
-        if (sql.includes(table)) await refreshView(queryOptions?.hours);
-        return runQuery(connection, sql);
+        const files = sql.includes(table) ? await refreshView(queryOptions?.hours) : undefined;
+        if (!options.measureReads) return runQuery(connection, sql);
+        return measured(connection, sql, files);
       });
       queue = run.catch(() => {});
       return run;
@@ -91,6 +98,29 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
       instance.closeSync();
     },
   };
+}
+
+/** Runs `sql` with DuckDB's JSON profiler on, and adds what it read (query/read-stats.ts). */
+async function measured(connection: DuckDBConnection, sql: string, files: LakeFiles | undefined) {
+  const dir = await mkdtemp(join(tmpdir(), 'accesslake-profile-'));
+  const output = join(dir, 'profile.json');
+  try {
+    // DuckDB keeps file bytes it has read in memory for later queries: off, so each query counts its own.
+    await connection.run('SET enable_external_file_cache = false');
+    await connection.run("PRAGMA enable_profiling = 'json'");
+    await connection.run(`PRAGMA profiling_output = ${quote(output)}`);
+    await connection.run(`SET custom_profiling_settings = '{"TOTAL_BYTES_READ": "true"}'`);
+    const result = await runQuery(connection, sql);
+    await connection.run('PRAGMA disable_profiling');
+    const bytes =
+      bytesReadFromProfile(await readFile(output, 'utf8')) + (files ? await rawGlobBytes(files.rawGlobs) : 0);
+    return {
+      ...result,
+      read: { objects: files?.objects ?? 0, bytes, parquetObjects: files?.parquet.length ?? 0 },
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function runQuery(connection: DuckDBConnection, sql: string): Promise<QueryResult> {

@@ -31,6 +31,8 @@ export interface LakeFiles {
   rawGlobs: string[];
   /** The watermark the split used (null: nothing compacted yet). */
   watermark: HourKey | null;
+  /** Objects the view covers: the Parquet files plus the raw files the globs match. */
+  objects: number;
 }
 
 /** Ranges longer than this are served by walking the hour folders that exist instead. */
@@ -51,6 +53,7 @@ export async function lakeFilesFor(
 
   const parquet: string[] = [];
   const rawGlobs: string[] = [];
+  let rawObjects = 0;
   for (const hour of candidates) {
     if (watermark !== null && hour < watermark) {
       const file = join(root, compactedObjectKey(prefixes, hour));
@@ -58,10 +61,12 @@ export async function lakeFilesFor(
       // No Parquet object below the watermark: the hour had no raw object when it was compacted.
     } else {
       const folder = join(root, rawHourPrefix(prefixes, hour));
-      if (await holdsRawObject(folder)) rawGlobs.push(join(folder, '*.jsonl.gz'));
+      const count = await rawObjectsIn(folder);
+      if (count > 0) rawGlobs.push(join(folder, '*.jsonl.gz'));
+      rawObjects += count;
     }
   }
-  return { parquet, rawGlobs, watermark };
+  return { parquet, rawGlobs, watermark, objects: parquet.length + rawObjects };
 }
 
 async function readWatermark(root: string, prefixes: CompactionPrefixes): Promise<HourKey | null> {
@@ -102,12 +107,12 @@ async function subfolders(dir: string, name: string): Promise<string[]> {
     .map((e) => e.name.slice(name.length + 1));
 }
 
-async function holdsRawObject(folder: string): Promise<boolean> {
+async function rawObjectsIn(folder: string): Promise<number> {
   const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return [];
     throw error;
   });
-  return names.some((n) => n.endsWith('.jsonl.gz'));
+  return names.filter((n) => n.endsWith('.jsonl.gz')).length;
 }
 
 async function isFile(path: string): Promise<boolean> {
