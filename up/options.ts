@@ -13,6 +13,7 @@ export interface UpFlags {
   interval?: string | undefined;
   seed?: string | undefined;
   'batch-age'?: string | undefined;
+  'compact-every'?: string | undefined;
 }
 
 export interface UpOptions {
@@ -32,6 +33,8 @@ export interface UpOptions {
   intervalMs: number;
   seed: number | undefined;
   batchAgeMs: number;
+  /** Compact the lake's closed hours at start and then this often; 0 = never. */
+  compactEveryMs: number;
 }
 
 export const UP_DEFAULTS = {
@@ -40,6 +43,7 @@ export const UP_DEFAULTS = {
   rate: 20,
   intervalMs: 5000,
   batchAgeMs: 1000,
+  compactEveryMs: 300_000,
 } as const;
 
 export function resolveUpOptions(flags: UpFlags, cwd = process.cwd()): UpOptions {
@@ -69,5 +73,11 @@ export function resolveUpOptions(flags: UpFlags, cwd = process.cwd()): UpOptions
     intervalMs,
     seed: flags.seed === undefined ? undefined : parseInteger(flags.seed, '--seed', 0, 2 ** 32 - 1),
     batchAgeMs,
+    compactEveryMs:
+      flags['compact-every'] === undefined || flags['compact-every'] === '0'
+        ? flags['compact-every'] === '0'
+          ? 0
+          : UP_DEFAULTS.compactEveryMs
+        : parseDurationMs(flags['compact-every'], '--compact-every'),
   };
 }
