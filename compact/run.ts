@@ -31,6 +31,11 @@ export interface CompactOptions {
   recheckHours?: number | 'all';
   /** List, read and count; write nothing. */
   dryRun?: boolean;
+  /**
+   * Compact at most this many hours in this run (the watermark stops before the first one left), so a
+   * Lambda with a time limit makes progress on a long backlog run by run. Default: no limit.
+   */
+  maxHours?: number;
   /** Each hour as it is done or skipped, for progress output; awaited before the next hour starts. */
   onHour?: (event: HourEvent) => void | Promise<void>;
   /** Called after the state is written with its watermark (every run, so a view left behind catches up). */
@@ -113,6 +118,10 @@ export async function compactLake(options: CompactOptions): Promise<CompactResul
         );
         continue;
       }
+    }
+    if (options.maxHours !== undefined && result.compacted.length >= options.maxHours) {
+      if (!late && hour < newW) newW = hour;
+      continue;
     }
     const started = Date.now();
     try {

@@ -193,6 +193,17 @@ describe('accesslake compact on a folder lake', () => {
     expect(await viewMultiset(engine)).toEqual(expectedMultiset(records));
   });
 
+  it('compacts a backlog a few hours per run when limited (a Lambda with a time limit)', async () => {
+    const first = await compact({ maxHours: 2 });
+    expect(first.compacted.map((e) => e.hour)).toEqual(['2025011010', '2025011011']);
+    expect(first.watermark).toBe('2025011012');
+    expect(await viewMultiset(engine)).toEqual(expectedMultiset(records));
+    const second = await compact({ maxHours: 2 });
+    expect(second.compacted.map((e) => e.hour)).toEqual(['2025011012', '2025011015']);
+    expect(second.watermark).toBe('2025011023');
+    expect(await viewMultiset(engine)).toEqual(expectedMultiset(records));
+  });
+
   it('writes nothing in a dry run', async () => {
     const result = await compact({ dryRun: true });
     expect(result.compacted).toHaveLength(4);
