@@ -129,7 +129,10 @@ export function queryPolicy(o: ProvisionOptions, account = '*'): PolicyDocument 
       Sid: 'ReadLakeData',
       Effect: 'Allow',
       Action: ['s3:GetObject'],
-      Resource: `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.dataPrefix)}/*`,
+      Resource: [
+        `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.dataPrefix)}/*`,
+        `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.compactedPrefix)}/*`,
+      ],
     },
     {
       Sid: 'WriteQueryResults',
@@ -141,6 +144,70 @@ export function queryPolicy(o: ProvisionOptions, account = '*'): PolicyDocument 
       Sid: 'ListLakeAndResults',
       Effect: 'Allow',
       Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+      Resource: `arn:aws:s3:::${o.bucket}`,
+    },
+  );
+}
+
+/**
+ * `accesslake compact` on an S3 lake (the CLI, or the compaction Lambda): read the raw tier and the
+ * state, write the compacted tier and the state, replace the view through Athena. ListBucket covers the
+ * state prefix too: without it S3 answers a missing state object with 403 instead of 404.
+ */
+export function compactionPolicy(o: ProvisionOptions, account = '*'): PolicyDocument {
+  const data = keyPrefix(o, o.dataPrefix);
+  const compacted = keyPrefix(o, o.compactedPrefix);
+  const state = keyPrefix(o, 'compaction');
+  const results = keyPrefix(o, o.resultsPrefix);
+  const glue = `arn:aws:glue:${o.region}:${account}`;
+  return doc(
+    {
+      Sid: 'ReadRawTierAndState',
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: [`arn:aws:s3:::${o.bucket}/${data}/*`, `arn:aws:s3:::${o.bucket}/${state}/*`],
+    },
+    {
+      Sid: 'WriteCompactedTierAndState',
+      Effect: 'Allow',
+      Action: ['s3:PutObject'],
+      Resource: [`arn:aws:s3:::${o.bucket}/${compacted}/*`, `arn:aws:s3:::${o.bucket}/${state}/*`],
+    },
+    {
+      Sid: 'ListRawTierAndState',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: `arn:aws:s3:::${o.bucket}`,
+      Condition: { StringLike: { 's3:prefix': [`${data}/*`, `${data}/`, `${state}/*`, `${state}/`] } },
+    },
+    {
+      Sid: 'ReplaceTheViewInTheWorkgroup',
+      Effect: 'Allow',
+      Action: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
+      Resource: `arn:aws:athena:${o.region}:${account}:workgroup/${o.workgroup}`,
+    },
+    {
+      Sid: 'StoreTheView',
+      Effect: 'Allow',
+      Action: ['glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable'],
+      Resource: [
+        `${glue}:catalog`,
+        `${glue}:database/${o.database}`,
+        `${glue}:table/${o.database}/${o.view}`,
+        `${glue}:table/${o.database}/${o.table}`,
+        `${glue}:table/${o.database}/${o.compactedTable}`,
+      ],
+    },
+    {
+      Sid: 'WriteQueryResults',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: `arn:aws:s3:::${o.bucket}/${results}/*`,
+    },
+    {
+      Sid: 'LocateTheBucket',
+      Effect: 'Allow',
+      Action: ['s3:GetBucketLocation'],
       Resource: `arn:aws:s3:::${o.bucket}`,
     },
   );

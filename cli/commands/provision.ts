@@ -1,7 +1,13 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
-import { crawlerPolicy, crawlerTrustPolicy, queryPolicy, registrarPolicy } from '../../glue/iam-policy.ts';
+import {
+  compactionPolicy,
+  crawlerPolicy,
+  crawlerTrustPolicy,
+  queryPolicy,
+  registrarPolicy,
+} from '../../glue/iam-policy.ts';
 import { projectionTableDdl } from '../../glue/projection-table.ts';
 import { provision, resolveProvisionOptions, type StepReport } from '../../glue/provision/index.ts';
 import { parseFlags } from '../args.ts';
@@ -135,5 +141,6 @@ function policies(o: ReturnType<typeof resolveProvisionOptions>, account: string
     crawlerRolePolicy: crawlerPolicy(o, account),
     ingestRegistrarPolicy: registrarPolicy(o, account),
     queryPolicy: queryPolicy(o, account),
+    compactionPolicy: compactionPolicy(o, account),
   };
 }

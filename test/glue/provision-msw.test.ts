@@ -23,6 +23,7 @@ let state: {
   crawlers: Map<string, Record<string, unknown>>;
   workgroups: Map<string, Record<string, unknown>>;
   namedQueries: Map<string, Record<string, unknown>>;
+  tables: Map<string, Record<string, unknown>>;
 };
 const calls: string[] = [];
 const inputs = new Map<string, Record<string, unknown>>();
@@ -51,6 +52,17 @@ const server = setupServer(
     if (state.databases.has(input.Name))
       throw new AwsFault('AlreadyExistsException', 'Database already exists.');
     state.databases.set(input.Name, { ...input, CatalogId: '123456789012' });
+    return {};
+  }),
+  glue('GetTable', (i) => {
+    const t = state.tables.get(i.Name as string);
+    if (!t) throw new AwsFault('EntityNotFoundException', `Table ${i.Name} not found.`);
+    return { Table: t };
+  }),
+  glue('CreateTable', (i) => {
+    const input = i.TableInput as { Name: string };
+    if (state.tables.has(input.Name)) throw new AwsFault('AlreadyExistsException', 'Table already exists.');
+    state.tables.set(input.Name, input);
     return {};
   }),
   glue('GetCrawler', (i) => {
@@ -94,11 +106,29 @@ const server = setupServer(
     return { NamedQueryId: id };
   }),
   athena('UpdateNamedQuery', () => ({})),
+  // The view: Athena runs CREATE OR REPLACE VIEW and stores it in Glue as a VIRTUAL_VIEW table.
+  athena('StartQueryExecution', (i) => {
+    const sql = String(i.QueryString);
+    const m = /^CREATE OR REPLACE VIEW "[^"]+"\."([^"]+)"/.exec(sql);
+    if (!m) throw new AwsFault('InvalidRequestException', `unexpected query: ${sql.slice(0, 60)}`);
+    state.tables.set(m[1]!, { Name: m[1], TableType: 'VIRTUAL_VIEW' });
+    return { QueryExecutionId: 'q-view' };
+  }),
+  athena('GetQueryExecution', () => ({
+    QueryExecution: { QueryExecutionId: 'q-view', Status: { State: 'SUCCEEDED' }, Statistics: {} },
+  })),
+  athena('GetQueryResults', () => ({ ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } })),
   unknownOperation(GLUE),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 beforeEach(() => {
-  state = { databases: new Map(), crawlers: new Map(), workgroups: new Map(), namedQueries: new Map() };
+  state = {
+    databases: new Map(),
+    crawlers: new Map(),
+    workgroups: new Map(),
+    namedQueries: new Map(),
+    tables: new Map(),
+  };
   calls.length = 0;
   inputs.clear();
 });
@@ -121,29 +151,34 @@ const outcomes = (r: Awaited<ReturnType<typeof provision>>) =>
 describe('provision against the AWS APIs (msw)', () => {
   it('creates every resource, then finds nothing to do', async () => {
     const first = await provision(options(), clients());
-    expect(outcomes(first).slice(0, 4)).toEqual([
+    expect(outcomes(first).slice(0, 7)).toEqual([
       'S3 bucket lake-bucket: unchanged',
       'Glue database accesslake: created',
+      'Glue table (crawled) accesslake.access_logs_raw: created',
       'Glue crawler accesslake-access-logs: created',
+      'Glue table (Parquet) accesslake.access_logs_compacted: created',
       'Athena workgroup accesslake: created',
+      'Athena view accesslake.access_logs: created',
     ]);
+    // The view's SQL as Athena receives it, with no watermark yet: every hour from JSON.
+    expect(inputs.get('athena:StartQueryExecution')).toMatchObject({
+      WorkGroup: 'accesslake',
+      QueryString: expect.stringContaining(
+        `FROM "accesslake"."access_logs_raw" WHERE concat("year", "month", "day", "hour") >= '0000000000'`,
+      ),
+    });
     expect(
       first.reports.filter((r) => r.kind === 'Athena named query' && r.outcome === 'created'),
     ).toHaveLength(8);
     expect(inputs.get('glue:CreateCrawler')).toMatchObject({
       Role: ROLE,
-      Targets: {
-        S3Targets: [
-          { Path: 's3://lake-bucket/lake/access_logs/', Exclusions: ['rejects/**', 'athena-results/**'] },
-        ],
-      },
-      RecrawlPolicy: { RecrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY' },
+      Targets: { CatalogTargets: [{ DatabaseName: 'accesslake', Tables: ['access_logs_raw'] }] },
+      RecrawlPolicy: { RecrawlBehavior: 'CRAWL_EVERYTHING' },
       SchemaChangePolicy: { UpdateBehavior: 'LOG', DeleteBehavior: 'LOG' },
       Schedule: 'cron(5 * * * ? *)',
     });
     expect(JSON.parse(inputs.get('glue:CreateCrawler')!.Configuration as string)).toEqual({
       Version: 1,
-      Grouping: { TableGroupingPolicy: 'CombineCompatibleSchemas', TableLevelConfiguration: 3 },
       CrawlerOutput: { Partitions: { AddOrUpdateBehavior: 'InheritFromTable' } },
     });
     expect(first.accountId).toBe('123456789012'); // read back after CreateDatabase
