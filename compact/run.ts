@@ -38,8 +38,11 @@ export interface CompactOptions {
   maxHours?: number;
   /** Each hour as it is done or skipped, for progress output; awaited before the next hour starts. */
   onHour?: (event: HourEvent) => void | Promise<void>;
-  /** Called after the state is written with its watermark (every run, so a view left behind catches up). */
-  publishWatermark?: (watermark: HourKey) => Promise<void>;
+  /**
+   * Called after the state is written with its watermark (null: nothing compacted yet), on every run
+   * that is not a dry run, so a view left behind by a killed run, or not made yet, catches up.
+   */
+  publishWatermark?: (watermark: HourKey | null) => Promise<void>;
 }
 
 export type HourEvent =
@@ -159,7 +162,7 @@ export async function compactLake(options: CompactOptions): Promise<CompactResul
     if (next.watermark !== w || Object.keys(manifests).length > 0)
       await writeState(options.storage, prefixes, next);
     result.watermark = next.watermark;
-    if (next.watermark !== null) await options.publishWatermark?.(next.watermark);
+    await options.publishWatermark?.(next.watermark);
   } else result.watermark = w === null && raw.size === 0 ? w : newW;
   return result;
 }

@@ -69,9 +69,14 @@ export async function buildLambdaBundle(
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const bundle = await buildLambdaBundle();
   const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
-  console.log(
-    `lambda ingest: ${bundle.dir}/index.mjs ${kib(bundle.bundleBytes)}, ${bundle.zipPath} ${kib(bundle.zipBytes)} (${bundle.inputs.length} modules)`,
-  );
+  for (const [name, entry] of [
+    ['ingest', 'functions/ingest.ts'],
+    ['compact', 'functions/compact.ts'],
+  ] as const) {
+    const bundle = await buildLambdaBundle({ name, entry });
+    console.log(
+      `lambda ${name}: ${bundle.dir}/index.mjs ${kib(bundle.bundleBytes)}, ${bundle.zipPath} ${kib(bundle.zipBytes)} (${bundle.inputs.length} modules)`,
+    );
+  }
 }

@@ -13,6 +13,8 @@
  * | `resultsExpireDays` | 7 | lifecycle expiry of `athena-results/` |
  * | `lambdaMemoryMb` | 1024 | ingest Lambda memory (CPU scales with it) |
  * | `lambdaCode` | `dist/lambda/ingest.zip` | the zip `npm run build:lambda` writes |
+ * | `compactLambdaCode` | `dist/lambda/compact.zip` | the compaction Lambda's zip, written by the same build |
+ * | `compactSchedule` | `cron(20 * * * ? *)` | EventBridge schedule of the compaction Lambda, hourly at :20 |
  */
 import { join } from 'node:path';
 import { DEFAULT_BYTES_SCANNED_CUTOFF, GLUE_DEFAULTS, MIN_BYTES_SCANNED_CUTOFF } from '../glue/defaults.ts';
@@ -30,6 +32,8 @@ export interface DeploySettings {
   resultsExpireDays: number;
   lambdaMemoryMb: number;
   lambdaCode: string;
+  compactLambdaCode: string;
+  compactSchedule: string;
   names: typeof GLUE_DEFAULTS;
 }
 
@@ -80,6 +84,8 @@ export function readDeploySettings(context: ContextReader): DeploySettings {
     resultsExpireDays: int('resultsExpireDays', 7, 1, 3650),
     lambdaMemoryMb: int('lambdaMemoryMb', 1024, 256, 10240),
     lambdaCode: text('lambdaCode') ?? join(REPO_ROOT, 'dist', 'lambda', 'ingest.zip'),
+    compactLambdaCode: text('compactLambdaCode') ?? join(REPO_ROOT, 'dist', 'lambda', 'compact.zip'),
+    compactSchedule: text('compactSchedule') ?? 'cron(20 * * * ? *)',
     names: GLUE_DEFAULTS,
   };
 }

@@ -8,6 +8,7 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { Catalog } from './catalog.ts';
+import { CompactFunction } from './compact-function.ts';
 import { IngestFunction } from './ingest-function.ts';
 import type { DeploySettings } from './settings.ts';
 
@@ -19,6 +20,7 @@ export class AccessLakeStack extends Stack {
   readonly bucket: s3.Bucket;
   readonly ingest: IngestFunction;
   readonly catalog: Catalog;
+  readonly compact: CompactFunction;
 
   constructor(scope: Construct, id: string, props: AccessLakeStackProps) {
     super(scope, id, props);
@@ -62,6 +64,13 @@ export class AccessLakeStack extends Stack {
             },
           }
         : {}),
+    });
+
+    this.compact = new CompactFunction(this, 'Compact', {
+      bucket: this.bucket,
+      settings,
+      catalogArn: this.catalog.catalogArn,
+      databaseArn: this.catalog.databaseArn,
     });
 
     new athena.CfnWorkGroup(this, 'WorkGroup', {

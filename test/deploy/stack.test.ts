@@ -22,8 +22,15 @@ const asserts: Partial<Record<'crawler' | 'projection', Template>> = {};
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'accesslake-deploy-'));
   zipPath = (await buildLambdaBundle({ outDir: join(workDir, 'lambda') })).zipPath;
+  const compactZip = (
+    await buildLambdaBundle({
+      outDir: join(workDir, 'lambda'),
+      name: 'compact',
+      entry: 'functions/compact.ts',
+    })
+  ).zipPath;
   for (const catalog of ['crawler', 'projection'] as const) {
-    const context: Record<string, string> = { catalog, lambdaCode: zipPath };
+    const context: Record<string, string> = { catalog, lambdaCode: zipPath, compactLambdaCode: compactZip };
     const app = new App({ outdir: join(workDir, `cdk.out-${catalog}`) });
     const stack = new AccessLakeStack(app, `AccessLake-${catalog}`, {
       settings: readDeploySettings((key) => context[key]),
@@ -89,20 +96,45 @@ function statementsOf(template: Record<string, unknown>): Statement[] {
 const GLUE = (rest: string) => `arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:${rest}`;
 
 /** Every action the stack may grant, with the only resources it may be granted on. */
-function allowedGrants(bucket: string, secret: string, logGroup: string): Record<string, RegExp[]> {
+function allowedGrants(bucket: string, secret: string, logGroups: string[]): Record<string, RegExp[]> {
   const lake = `\\$\\{${bucket}\\.Arn\\}`;
   const glue = (rest: string) => new RegExp(`^${GLUE(rest).replace(/[${}]/g, '\\$&')}$`);
-  const glueTable = [glue('catalog'), glue('database/accesslake'), glue('table/accesslake/access_logs')];
+  const glueTable = [
+    glue('catalog'),
+    glue('database/accesslake'),
+    glue('table/accesslake/access_logs_raw'),
+    // The compaction Lambda stores the view and reads both tables it is made of.
+    glue('table/accesslake/access_logs'),
+    glue('table/accesslake/access_logs_compacted'),
+  ];
+  const ownLogs = logGroups.map((id) => new RegExp(`^\\$\\{${id}\\.Arn\\}$`));
+  const workgroup = [
+    /^arn:\$\{AWS::Partition\}:athena:\$\{AWS::Region\}:\$\{AWS::AccountId\}:workgroup\/accesslake$/,
+  ];
   const crawlerLogs = [
     /^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:\/aws-glue\/crawlers(:\*)?$/,
   ];
   return {
-    's3:PutObject': [new RegExp(`^${lake}/access_logs/\\*$`), new RegExp(`^${lake}/rejects/\\*$`)],
-    's3:GetObject': [new RegExp(`^${lake}/access_logs/\\*$`)],
+    's3:PutObject': [
+      new RegExp(`^${lake}/access_logs/\\*$`),
+      new RegExp(`^${lake}/rejects/\\*$`),
+      new RegExp(`^${lake}/access_logs_compacted/\\*$`),
+      new RegExp(`^${lake}/compaction/\\*$`),
+      new RegExp(`^${lake}/athena-results/\\*$`),
+    ],
+    's3:GetObject': [
+      new RegExp(`^${lake}/access_logs/\\*$`),
+      new RegExp(`^${lake}/compaction/\\*$`),
+      new RegExp(`^${lake}/athena-results/\\*$`),
+    ],
     's3:ListBucket': [new RegExp(`^${lake}$`)],
+    's3:GetBucketLocation': [new RegExp(`^${lake}$`)],
+    'athena:StartQueryExecution': workgroup,
+    'athena:GetQueryExecution': workgroup,
+    'athena:GetQueryResults': workgroup,
     'secretsmanager:GetSecretValue': [new RegExp(`^\\$\\{${secret}\\}$`)],
-    'logs:CreateLogStream': [new RegExp(`^\\$\\{${logGroup}\\.Arn\\}$`), ...crawlerLogs],
-    'logs:PutLogEvents': [new RegExp(`^\\$\\{${logGroup}\\.Arn\\}$`), ...crawlerLogs],
+    'logs:CreateLogStream': [...ownLogs, ...crawlerLogs],
+    'logs:PutLogEvents': [...ownLogs, ...crawlerLogs],
     'logs:CreateLogGroup': crawlerLogs,
     'glue:StartCrawler': [glue('crawler/accesslake-access-logs')],
     ...Object.fromEntries(
@@ -122,6 +154,12 @@ function allowedGrants(bucket: string, secret: string, logGroup: string): Record
   };
 }
 
+function logicalIds(template: Record<string, unknown>, type: string): string[] {
+  return Object.entries(template.Resources as Record<string, { Type: string }>)
+    .filter(([, r]) => r.Type === type)
+    .map(([id]) => id);
+}
+
 function logicalId(template: Record<string, unknown>, type: string): string {
   const ids = Object.entries(template.Resources as Record<string, { Type: string }>)
     .filter(([, r]) => r.Type === type)
@@ -136,7 +174,7 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
     const grants = allowedGrants(
       logicalId(template, 'AWS::S3::Bucket'),
       logicalId(template, 'AWS::SecretsManager::Secret'),
-      logicalId(template, 'AWS::Logs::LogGroup'),
+      logicalIds(template, 'AWS::Logs::LogGroup'),
     );
     const statements = statementsOf(template);
     expect(statements.length).toBeGreaterThan(3);
@@ -167,9 +205,11 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
         }
       }
       if (actions.includes('s3:ListBucket')) {
-        expect(s.Condition).toEqual({
-          StringLike: { 's3:prefix': ['access_logs/*', 'access_logs/', 'access_logs'] },
-        });
+        // The crawler lists the raw tier; the compaction the raw tier and its state.
+        expect([
+          { StringLike: { 's3:prefix': ['access_logs/*', 'access_logs/', 'access_logs'] } },
+          { StringLike: { 's3:prefix': ['access_logs/*', 'access_logs/', 'compaction/*', 'compaction/'] } },
+        ]).toContainEqual(s.Condition);
       }
     }
   });
@@ -242,9 +282,10 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
     // The token is generated by Secrets Manager: it is nowhere in the template.
     expect(JSON.stringify(templates[catalog])).not.toMatch(/ACCESSLAKE_TOKENS"/);
     // A public URL needs exactly these two resource permissions, and nothing broader.
-    const permissions = Object.values(t.findResources('AWS::Lambda::Permission')).map(
-      (p) => (p as { Properties: Record<string, unknown> }).Properties,
-    );
+    const permissions = Object.values(t.findResources('AWS::Lambda::Permission'))
+      .map((p) => (p as { Properties: Record<string, unknown> }).Properties)
+      // The compaction Lambda's own permission is for EventBridge (checked below).
+      .filter((p) => p.Principal !== 'events.amazonaws.com');
     expect(permissions).toEqual([
       expect.objectContaining({
         Action: 'lambda:InvokeFunctionUrl',
@@ -280,33 +321,38 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
 });
 
 describe('catalog modes', () => {
-  it('crawler: crawls access_logs/ on a schedule, new folders only, never dropping columns', () => {
+  it('crawler: crawls the access_logs_raw table on a schedule, never dropping columns', () => {
     const t = asserts.crawler!;
     t.hasResourceProperties('AWS::Glue::Crawler', {
       Name: 'accesslake-access-logs',
       DatabaseName: 'accesslake',
-      Targets: {
-        S3Targets: [{ Path: { 'Fn::Join': ['', ['s3://', { Ref: Match.anyValue() }, '/access_logs/']] } }],
-      },
+      Targets: { CatalogTargets: [{ DatabaseName: 'accesslake', Tables: ['access_logs_raw'] }] },
       Schedule: { ScheduleExpression: 'cron(15 * * * ? *)' },
-      RecrawlPolicy: { RecrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY' },
+      RecrawlPolicy: { RecrawlBehavior: 'CRAWL_EVERYTHING' },
       SchemaChangePolicy: { UpdateBehavior: 'LOG', DeleteBehavior: 'LOG' },
     });
-    t.resourceCountIs('AWS::Glue::Table', 0);
+    // The raw table (no projection: the crawler adds its partitions) and the Parquet table.
+    t.resourceCountIs('AWS::Glue::Table', 2);
+    t.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        Name: 'access_logs_raw',
+        Parameters: Match.objectLike({ classification: 'json' }),
+      }),
+    });
     // The ingest registers fresh hours itself, with the names the grants are scoped to.
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           ACCESSLAKE_REGISTER_PARTITIONS: 'glue',
           ACCESSLAKE_GLUE_DATABASE: 'accesslake',
-          ACCESSLAKE_GLUE_TABLE: 'access_logs',
+          ACCESSLAKE_GLUE_TABLE: 'access_logs_raw',
           ACCESSLAKE_GLUE_CRAWLER: 'accesslake-access-logs',
         }),
       },
     });
   });
 
-  it('projection: defines access_logs with year/month/day/hour projection and no crawler', () => {
+  it('projection: defines access_logs_raw with year/month/day/hour projection and no crawler', () => {
     const t = asserts.projection!;
     t.resourceCountIs('AWS::Glue::Crawler', 0);
     t.hasResourceProperties('AWS::Lambda::Function', {
@@ -315,7 +361,7 @@ describe('catalog modes', () => {
     t.hasResourceProperties('AWS::Glue::Table', {
       DatabaseName: 'accesslake',
       TableInput: {
-        Name: 'access_logs',
+        Name: 'access_logs_raw',
         PartitionKeys: ['year', 'month', 'day', 'hour'].map((name) => ({ Name: name, Type: 'string' })),
         Parameters: Match.objectLike({
           'projection.enabled': 'true',
@@ -358,4 +404,40 @@ describe('deploy settings', () => {
       /bytesScannedCutoff/,
     );
   });
+});
+
+describe('the compaction Lambda', () => {
+  it.each(['crawler', 'projection'] as const)(
+    '%s: runs hourly from EventBridge, one at a time, with the Parquet table beside the raw one',
+    (catalog) => {
+      const t = asserts[catalog]!;
+      t.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        ReservedConcurrentExecutions: 1,
+        Timeout: 900,
+        Environment: {
+          Variables: Match.objectLike({
+            ACCESSLAKE_GLUE_DATABASE: 'accesslake',
+            ACCESSLAKE_ATHENA_WORKGROUP: 'accesslake',
+            ACCESSLAKE_COMPACT_MAX_HOURS: '24',
+          }),
+        },
+      });
+      t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(20 * * * ? *)' });
+      t.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+      });
+      t.hasResourceProperties('AWS::Glue::Table', {
+        TableInput: Match.objectLike({
+          Name: 'access_logs_compacted',
+          StorageDescriptor: Match.objectLike({
+            SerdeInfo: Match.objectLike({
+              SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+            }),
+          }),
+        }),
+      });
+    },
+  );
 });
