@@ -71,7 +71,7 @@ export async function writeGenLake(
           lines.add(record);
         }
         for (const hour of lines.byHour()) {
-          const key = dataObjectKey(DEFAULT_PREFIXES, hour.firstTs, `h${host}-b${h}-${b}-bench`, 0);
+          const key = dataObjectKey(DEFAULT_PREFIXES, hour.firstTs, `web-${host}`, `b${h}-${b}-bench`, 0);
           const path = join(dir, key);
           if (!made.has(dirname(path))) {
             await mkdir(dirname(path), { recursive: true });

@@ -13,6 +13,8 @@ export const GLUE_DEFAULTS = {
   compactedPrefix: 'access_logs_compacted',
   statePrefix: 'compaction',
   rejectsPrefix: 'rejects',
+  /** Batch claims (ingest/lake/batch-claim.ts): read and created by the ingest, outside the crawled path. */
+  batchesPrefix: 'batches',
   resultsPrefix: 'athena-results',
 } as const;
 

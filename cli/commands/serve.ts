@@ -8,13 +8,15 @@ import type { CommandRunner } from '../main.ts';
 
 const HELP = `usage: accesslake serve [--host 127.0.0.1] [--port 8080] [--storage ./lake | file:///… | s3://bucket/prefix]
                         [--token T]… [--s3-endpoint URL] [--s3-region R] [--max-body-bytes 16MiB]
-                        [--max-decompressed-bytes 128MiB] [--max-concurrent-batches 8] [--log-level info]
+                        [--max-decompressed-bytes 128MiB] [--max-concurrent-batches 8]
+                        [--max-decompressed-in-flight 256MiB] [--body-timeout 30s] [--header-timeout 10s]
+                        [--log-level info]
                         [--register-partitions glue|off] [--glue-database D] [--glue-table T] [--glue-crawler C]
 
 Runs the ingest server. Every flag has an environment variable: ACCESSLAKE_HOST, ACCESSLAKE_PORT,
 ACCESSLAKE_STORAGE, ACCESSLAKE_TOKENS (comma-separated), ACCESSLAKE_S3_ENDPOINT, ACCESSLAKE_S3_REGION,
 ACCESSLAKE_MAX_BODY_BYTES, ACCESSLAKE_MAX_DECOMPRESSED_BYTES, ACCESSLAKE_MAX_CONCURRENT_BATCHES,
-ACCESSLAKE_LOG_LEVEL, ACCESSLAKE_REGISTER_PARTITIONS, ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_GLUE_TABLE,
+ACCESSLAKE_MAX_DECOMPRESSED_IN_FLIGHT, ACCESSLAKE_BODY_TIMEOUT, ACCESSLAKE_HEADER_TIMEOUT, ACCESSLAKE_LOG_LEVEL, ACCESSLAKE_REGISTER_PARTITIONS, ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_GLUE_TABLE,
 ACCESSLAKE_GLUE_CRAWLER.`;
 
 export const run: CommandRunner = async (argv, env) => {
@@ -28,6 +30,9 @@ export const run: CommandRunner = async (argv, env) => {
     'max-body-bytes': { type: 'string' },
     'max-decompressed-bytes': { type: 'string' },
     'max-concurrent-batches': { type: 'string' },
+    'max-decompressed-in-flight': { type: 'string' },
+    'body-timeout': { type: 'string' },
+    'header-timeout': { type: 'string' },
     'log-level': { type: 'string' },
     'register-partitions': { type: 'string' },
     'glue-database': { type: 'string' },
@@ -58,7 +63,12 @@ export const run: CommandRunner = async (argv, env) => {
     logger,
     ...(partitionRegistrar ? { partitionRegistrar } : {}),
   });
-  const server = await startNodeServer(app.fetch, { host, port });
+  const server = await startNodeServer(app.fetch, {
+    host,
+    port,
+    headerTimeoutMs: config.headerTimeoutMs,
+    bodyTimeoutMs: config.bodyTimeoutMs,
+  });
   logger.info('ingest listening', { url: server.url, storage: config.storage, tokens: config.tokens.length });
 
   await new Promise<void>((resolve) => {
