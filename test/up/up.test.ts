@@ -154,8 +154,9 @@ describe('accesslake up: bad input, one line each', () => {
       lake,
       '--file',
       log,
+      // Long enough for the agent to start and ship on a busy machine before it is stopped.
       '--duration',
-      '8s',
+      '15s',
       '--interval',
       '1s',
       '--compact-every',
