@@ -145,7 +145,7 @@ for (const lake of lakes) {
 
 async function runQueries(dir: string, lake: Lake): Promise<Map<string, Measured>> {
   const results = new Map<string, Measured>();
-  const engine = await createDuckDbEngine({ lake: dir, measureReads: true });
+  const engine = await createDuckDbEngine({ lake: dir });
   try {
     for (const [rangeName, range] of Object.entries(lake.ranges)) {
       const hours = { from: hourKey(range.from), to: hourKey(new Date(range.to.getTime() - 1)) };

@@ -1,7 +1,8 @@
 /**
  * `npm run bench:query`: every named query on DuckDB over a lake written by the real ingest, for a
- * last-hour range and a 24-hour range (best of BENCH_QUERY_RUNS), next to how many lake objects each
- * range reads, to show the partition predicate at work. Lines come from the traffic generator, spread
+ * last-hour range and a 24-hour range (best of BENCH_QUERY_RUNS), next to the lake objects and bytes
+ * each range reads (query/read-stats.ts, the figure the dashboard shows), to show the partition
+ * predicate at work. Lines come from the traffic generator, spread
  * over 24 hours. Env: BENCH_QUERY_LINES (default 240000), BENCH_QUERY_RUNS (default 3).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,7 +14,14 @@ import { compileLogFormat } from '../gen/log-format.ts';
 import { KNOWN_VARIABLES } from '../gen/variables.ts';
 import { createIngestApp } from '../ingest/app.ts';
 import { createStorage } from '../ingest/storage/index.ts';
-import { createDuckDbEngine, NAMED_QUERIES, renderNamedQuery, type TimeRange } from '../query/index.ts';
+import {
+  createDuckDbEngine,
+  formatBytes,
+  NAMED_QUERIES,
+  type ReadStats,
+  renderNamedQuery,
+  type TimeRange,
+} from '../query/index.ts';
 import { measure, printTable } from './lib/measure.ts';
 
 const LINES = Number(process.env.BENCH_QUERY_LINES ?? 240_000);
@@ -63,12 +71,15 @@ try {
     for (const range of Object.values(ranges)) {
       const sql = await renderNamedQuery(name, range);
       let best = Number.POSITIVE_INFINITY;
+      let read: ReadStats | undefined;
       for (let run = 0; run < RUNS; run++) {
-        best = Math.min(best, (await measure(() => engine.query(sql).then(() => {}))).wallSeconds);
+        const timed = await measure(async () => {
+          read = (await engine.query(sql)).read;
+        });
+        best = Math.min(best, timed.wallSeconds);
       }
-      const plan = JSON.stringify((await engine.query(`EXPLAIN ANALYZE ${sql}`)).rows);
-      const read = /Total Files Read: (\d+)/.exec(plan)?.[1] ?? '?';
-      cells.push(`${(best * 1000).toFixed(0)} ms (${read} objects)`);
+      const what = read ? `${read.objects} objects, ${formatBytes(read.bytes)}` : '?';
+      cells.push(`${(best * 1000).toFixed(0)} ms (${what})`);
     }
     table.push(cells);
   }

@@ -28,6 +28,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
     summary: 'rewrite closed hours of the lake into Parquet, one object per hour, exactly',
     load: () => import('./commands/compact.ts'),
   },
+  dashboard: {
+    summary: 'serve a web page of charts over the local lake (the Grafana panels, on DuckDB)',
+    load: () => import('./commands/dashboard.ts'),
+  },
   provision: {
     summary: 'create the Glue database, crawler or table, Athena workgroup and named queries',
     load: () => import('./commands/provision.ts'),

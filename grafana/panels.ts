@@ -1,9 +1,25 @@
 /**
- * The accesslake dashboard's panels: each one is a named query (athena/queries/<name>.sql) run for the
- * dashboard's time range, plus how to draw it. Queries return the minute or hour as ISO text (the same
- * SQL runs on DuckDB), so time-series panels convert that column to time with a transformation.
+ * The accesslake dashboard's panels, one definition for both dashboards: the Grafana dashboard JSON
+ * (grafana/dashboard.ts, over Athena) and the local page of `accesslake dashboard` (dashboard/, over
+ * DuckDB). Each panel is a named query (athena/queries/<name>.sql) run for the dashboard's time range,
+ * plus how to draw it. Queries return the minute or hour as ISO text (the same SQL runs on DuckDB), so
+ * time-series panels convert that column to time (Grafana with a transformation, the page in its script).
  */
 import type { NamedQueryName } from '../query/named-queries.ts';
+
+/**
+ * A figure for the whole range computed from a panel's rows, shown above the local page's charts:
+ * the sum of a column, the ratio of two columns' sums, or the first row's value (a table's top entry).
+ * Grafana shows the panels themselves; these are the page's summary line.
+ */
+export interface Headline {
+  /** Stable name, the page's `data-headline` attribute. */
+  id: string;
+  label: string;
+  value: { sum: string } | { ratio: [numerator: string, denominator: string] } | { first: string };
+  /** As in {@link PanelSpec.unit}. */
+  unit?: string;
+}
 
 export interface PanelSpec {
   query: NamedQueryName;
@@ -21,7 +37,10 @@ export interface PanelSpec {
   fields?: Record<string, { unit?: string; axis?: 'right'; color?: string }>;
   bars?: boolean;
   stacked?: boolean;
+  /** Grafana's 24-column grid; the page lays its panels out on the same grid. */
   grid: { x: number; y: number; w: number; h: number };
+  /** Figures for the whole range from this panel's rows (the local page only). */
+  headlines?: Headline[];
 }
 
 export const PANELS: readonly PanelSpec[] = [
@@ -38,6 +57,21 @@ export const PANELS: readonly PanelSpec[] = [
       error_rate: { unit: 'percentunit', axis: 'right', color: 'purple' },
     },
     grid: { x: 0, y: 0, w: 12, h: 9 },
+    headlines: [
+      { id: 'requests', label: 'Requests', value: { sum: 'requests' }, unit: 'short' },
+      {
+        id: 'error-rate',
+        label: 'Server errors (5xx)',
+        value: { ratio: ['server_errors', 'requests'] },
+        unit: 'percentunit',
+      },
+      {
+        id: 'client-error-rate',
+        label: 'Client errors (4xx)',
+        value: { ratio: ['client_errors', 'requests'] },
+        unit: 'percentunit',
+      },
+    ],
   },
   {
     query: 'status-classes',
@@ -71,6 +105,7 @@ export const PANELS: readonly PanelSpec[] = [
     unit: 'bytes',
     bars: true,
     grid: { x: 12, y: 9, w: 12, h: 9 },
+    headlines: [{ id: 'bytes-served', label: 'Bytes served', value: { sum: 'bytes_sent' }, unit: 'bytes' }],
   },
   {
     query: 'top-paths',
@@ -79,6 +114,7 @@ export const PANELS: readonly PanelSpec[] = [
     type: 'table',
     fields: { bytes_sent: { unit: 'bytes' }, p95: { unit: 's' } },
     grid: { x: 0, y: 18, w: 12, h: 10 },
+    headlines: [{ id: 'top-path', label: 'Top path', value: { first: 'path' } }],
   },
   {
     query: 'top-clients',

@@ -24,6 +24,7 @@ export {
   renderTemplate,
   type TimeRange,
 } from './named-queries.ts';
+export { type ReadStats, summarizeReads } from './read-stats.ts';
 export {
   ATHENA_USD_PER_TB,
   athenaCostUsd,

@@ -15,14 +15,14 @@ export interface QueryColumn {
 export interface QueryResult {
   columns: QueryColumn[];
   rows: Record<string, unknown>[];
+  /** DuckDB only: the lake objects the query read and the distinct bytes it read of them (query/read-stats.ts). */
+  read?: ReadStats;
   /** Athena only: bytes the query read, as billed. */
   bytesScanned?: number;
   /** Athena only: what the scan cost at $5 per TB (see {@link athenaCostUsd}). */
   costUsd?: number;
   /** Athena only: the QueryExecutionId, for the console and the logs. */
   queryExecutionId?: string;
-  /** DuckDB with `measureReads`: lake objects the view covered and bytes DuckDB read (query/read-stats.ts). */
-  read?: ReadStats & { parquetObjects: number };
 }
 
 /**

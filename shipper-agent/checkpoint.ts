@@ -2,15 +2,18 @@
  * The agent's state file: committed offsets and the write-ahead pending range of every tracked file, as
  * versioned JSON in `<state-dir>/agent-state.json`. Writes go tmp → fsync → rename → fsync(dir), so after
  * a crash (kill -9, power loss) the file holds either the previous state or the new one, never half.
- * A lock file keeps two agents off one state directory.
+ * A lock file keeps two agents off one state directory (state-lock.ts).
  */
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateError } from './errors.ts';
+import type { FailingBatch } from './failing-batches.ts';
+import { isPermanent, offsetProblem, type StoppedFile } from './stopped.ts';
+
+export { acquireLock, isAlive, LOCK_FILE, type StateLock } from './state-lock.ts';
 
 export const STATE_VERSION = 1;
 export const STATE_FILE = 'agent-state.json';
-export const LOCK_FILE = 'agent.lock';
 
 /** A batch recorded before it was sent; after a crash it is sent again, same bytes, same key. */
 export interface PendingRange {
@@ -79,6 +82,10 @@ export interface AgentState {
   totals: StateTotals;
   /** The latest problem (send failures, lost bytes); cleared when sending works again. */
   lastError: { at: string; message: string } | null;
+  /** Files not tailed, each with its reason (stopped.ts). */
+  stopped: StoppedFile[];
+  /** Batches ingest has not taken yet, one per file at most (failing-batches.ts); this run's only. */
+  failing: FailingBatch[];
 }
 
 export function emptyState(): AgentState {
@@ -96,6 +103,8 @@ export function emptyState(): AgentState {
       bytesLost: 0,
     },
     lastError: null,
+    stopped: [],
+    failing: [],
   };
 }
 
@@ -142,9 +151,32 @@ export function parseState(
     };
   }
   if (!Array.isArray(state.files)) return { success: false, error: '"files" is not a list' };
+  // A stop that waits for a person (an invalid entry) holds across restarts; the others are tried again.
+  const stopped = (Array.isArray(state.stopped) ? state.stopped : []).filter(isPermanent);
+  const files: FileEntry[] = [];
   for (const [i, file] of state.files.entries()) {
     const problem = entryProblem(file);
-    if (problem) return { success: false, error: `files[${i}]: ${problem}` };
+    if (!problem) {
+      files.push(file);
+      continue;
+    }
+    const path = (file as { path?: unknown } | null)?.path;
+    // Without a path the entry cannot be tied to a file: the state as a whole is not usable.
+    if (typeof path !== 'string') return { success: false, error: `files[${i}]: ${problem}` };
+    stopped.push({
+      path,
+      reason:
+        `its entry in the state (files[${i}]) is not valid: ${problem}. The agent does not guess where to ` +
+        'resume (from 0 would ship lines twice, from the end could skip some): stop the agent and fix the ' +
+        `entry (now under "stopped") in ${STATE_FILE}, or delete it to read the file from its start again`,
+      since: new Date().toISOString(),
+      entry: null,
+      invalidEntry: file,
+    });
+  }
+  for (const stop of state.stopped ?? []) {
+    // A retried stop gives its entry back, offsets intact.
+    if (!isPermanent(stop) && stop.entry && !entryProblem(stop.entry)) files.push(stop.entry);
   }
   const totals = { ...emptyState().totals, ...(state.totals ?? {}) };
   return {
@@ -153,14 +185,15 @@ export function parseState(
       version: STATE_VERSION,
       updatedAt: String(state.updatedAt ?? ''),
       agent: state.agent ?? null,
-      files: state.files,
+      files,
       totals,
       lastError: state.lastError ?? null,
+      stopped,
+      // Shown by `agent status`; an agent starting clears it (it is this run's).
+      failing: Array.isArray(state.failing) ? state.failing : [],
     },
   };
 }
-
-const NUMBER_FIELDS = ['dev', 'ino', 'fingerprintBytes', 'committed', 'size'] as const;
 
 function entryProblem(file: unknown): string | undefined {
   if (typeof file !== 'object' || file === null) return 'not an object';
@@ -169,15 +202,7 @@ function entryProblem(file: unknown): string | undefined {
   for (const key of ['id', 'path', 'format', 'fingerprint']) {
     if (typeof entry[key] !== 'string') return `"${key}" is not a string`;
   }
-  for (const key of NUMBER_FIELDS) {
-    if (typeof entry[key] !== 'number' || !Number.isFinite(entry[key])) return `"${key}" is not a number`;
-  }
-  const pending = entry.pending as PendingRange | null | undefined;
-  if (pending !== null && pending !== undefined) {
-    if (typeof pending.batchId !== 'string' || !(pending.start <= pending.end))
-      return '"pending" is not a valid range';
-  }
-  return undefined;
+  return offsetProblem(entry);
 }
 
 /** Writes the state atomically and durably: tmp → fsync → rename → fsync(dir). */
@@ -213,61 +238,6 @@ export async function ensureStateDir(stateDir: string): Promise<void> {
         ? ': permission denied; pass a writable --state-dir (or ACCESSLAKE_STATE_DIR)'
         : `: ${(error as Error).message}`;
     throw new StateError(`cannot create the state directory ${stateDir}${hint}`, { cause: error });
-  }
-}
-
-// Locks this process holds, so a pid in a lock file equal to ours (pid 1 in a restarted container) is
-// told apart from a lock we really hold.
-const heldLocks = new Set<string>();
-
-export interface StateLock {
-  release(): Promise<void>;
-}
-
-/**
- * Takes `<state-dir>/agent.lock`. A lock left by a process that no longer runs (kill -9) is taken over;
- * a live one is a clear error: two agents on one state would ship every line twice.
- */
-export async function acquireLock(stateDir: string): Promise<StateLock> {
-  const path = join(stateDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      await writeFile(path, `${process.pid}\n`, { flag: 'wx', mode: 0o640 });
-      heldLocks.add(path);
-      return {
-        async release() {
-          heldLocks.delete(path);
-          await rm(path, { force: true });
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new StateError(`cannot create the lock ${path}: ${(error as Error).message}`, { cause: error });
-      }
-    }
-    const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-    if (
-      Number.isInteger(owner) &&
-      owner > 0 &&
-      isAlive(owner) &&
-      (owner !== process.pid || heldLocks.has(path))
-    ) {
-      throw new StateError(
-        `another agent (pid ${owner}) is using the state directory ${stateDir}: stop it, or give this agent its own --state-dir`,
-      );
-    }
-    await rm(path, { force: true });
-  }
-  throw new StateError(`cannot take the lock ${path}: another agent keeps creating it`);
-}
-
-/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -6,9 +6,9 @@
  */
 import type { Logger } from '../lib/log/index.ts';
 import { type AgentState, recordShipped } from './checkpoint.ts';
-import { BatchTooLargeError } from './errors.ts';
+import { BatchConflictError, BatchTooLargeError } from './errors.ts';
 import type { PreparedBatch } from './picker.ts';
-import { type IngestAnswer, RetriesStopped, type Sender } from './sender.ts';
+import { type IngestAnswer, RetriesStopped, RetryLater, type Sender } from './sender.ts';
 
 export type DeliveryOutcome =
   /** Stored by ingest and recorded in the state (not yet written). */
@@ -18,7 +18,11 @@ export type DeliveryOutcome =
   /** Stopping while ingest cannot be reached: nothing more is sent this run. */
   | { kind: 'undeliverable' }
   /** 413: nothing was stored; the loop splits the range. */
-  | { kind: 'too-large'; error: BatchTooLargeError };
+  | { kind: 'too-large'; error: BatchTooLargeError }
+  /** Not taken yet (5xx, network): the range stays pending and is sent again after `delayMs`. */
+  | { kind: 'retry-later'; reason: string; attempts: number; delayMs: number }
+  /** 409: ingest holds other bytes under this key; the file must be told apart again. */
+  | { kind: 'conflict'; error: BatchConflictError };
 
 export interface DeliveryContext {
   sender: Sender;
@@ -29,6 +33,11 @@ export interface DeliveryContext {
   abort: AbortSignal;
   /** Once aborted, a failed attempt is not retried. */
   noRetry: AbortSignal;
+  /**
+   * Attempts already made for this batch. Each delivery makes one attempt, so a failing batch never
+   * holds up the other files' batches: the loop retries it after the backoff.
+   */
+  attemptsSoFar: number;
 }
 
 /** Sends `batch`; throws the error that must stop the agent (a wrong token, a 4xx, …). */
@@ -45,6 +54,7 @@ export async function deliver(batch: PreparedBatch, ctx: DeliveryContext): Promi
       },
       ctx.abort,
       ctx.noRetry,
+      { firstAttempt: ctx.attemptsSoFar + 1, maxAttempts: 1 },
     );
   } catch (error) {
     if (ctx.abort.aborted) return { kind: 'aborted' };
@@ -56,6 +66,9 @@ export async function deliver(batch: PreparedBatch, ctx: DeliveryContext): Promi
       return { kind: 'undeliverable' };
     }
     if (error instanceof BatchTooLargeError) return { kind: 'too-large', error };
+    if (error instanceof RetryLater)
+      return { kind: 'retry-later', reason: error.reason, attempts: error.attempts, delayMs: error.delayMs };
+    if (error instanceof BatchConflictError) return { kind: 'conflict', error };
     throw error;
   }
   recordShipped(ctx.state, batch.entry, { ...batch, rejected: answer.rejected });

@@ -4,7 +4,7 @@
  * image's `access.log -> /dev/stdout` symlink, a directory, no permission, a compressed rotated log.
  * A missing file is not an error: the agent waits for it.
  */
-import { constants, type Stats } from 'node:fs';
+import { constants, fstatSync, type Stats } from 'node:fs';
 import { type FileHandle, lstat, open, readlink, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -61,8 +61,81 @@ export async function probePath(path: string): Promise<Probe> {
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing', path };
     return { kind: 'unusable', path, error: await describeAccessError(path, error) };
   }
+  const trap = await outputTrap(path, stats);
+  if (trap) return { kind: 'unusable', path, error: trap };
   if (!stats.isFile()) return { kind: 'unusable', path, error: await notRegularError(path, stats) };
   return { kind: 'file', path, stats };
+}
+
+/** Where a process's own output lives: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/<pid>/fd/N. */
+const OUTPUT_PATH = /^\/(dev\/(stdout|stderr|stdin|fd\/\d+|tty\w*|console|pts\/\d+)|proc\/[^/]+\/fd\/\d+)$/;
+const MAX_SYMLINK_HOPS = 40;
+
+/**
+ * The stdout trap: a log path that leads to a process's output rather than to a log file (the official
+ * nginx image links access.log to /dev/stdout). Judged by where the path resolves, whatever the target
+ * is: through /dev/stdout, /dev/stderr, /dev/fd/N or /proc/…/fd/N, to a terminal, or to this agent's
+ * own stdout/stderr (a regular file when its output is redirected to one: tailing it would ship the
+ * agent's own log lines back to itself, forever).
+ */
+export async function outputTrap(path: string, stats: Stats): Promise<FileAccessError | undefined> {
+  const hop = await outputHop(path);
+  const own = ownOutputs().find((o) => o.dev === stats.dev && o.ino === stats.ino);
+  if (!hop && !own) return undefined;
+  const direct = await symlinkTarget(path);
+  const where = !hop
+    ? `${path} is this agent's own ${own!.name}`
+    : direct && resolve(dirname(path), direct) === hop
+      ? `${path} is a symlink to ${hop}`
+      : `${path} leads to ${hop}`;
+  return new FileAccessError(
+    path,
+    'stdout',
+    `${where}, the output of a process, not a log file: nginx writes this log to the process output ` +
+      '(the official nginx Docker image links access.log to /dev/stdout), so there is nothing to tail, ' +
+      "and tailing it could ship the agent's own output in a loop. " +
+      'Fix: make nginx write a real file, e.g. `access_log /var/log/nginx/access.json.log json;` in ' +
+      'nginx.conf, or remove the symlink (`RUN rm /var/log/nginx/access.log` in your Dockerfile), and ' +
+      'share /var/log/nginx with the agent through a volume.',
+  );
+}
+
+/** The first step of the path's symlink chain that is a process's output, or undefined. */
+async function outputHop(path: string): Promise<string | undefined> {
+  let current = resolve(path);
+  for (let hop = 0; hop < MAX_SYMLINK_HOPS; hop++) {
+    if (OUTPUT_PATH.test(current)) return current;
+    let target: string;
+    try {
+      if (!(await lstat(current)).isSymbolicLink()) return undefined;
+      target = await readlink(current);
+    } catch {
+      return undefined;
+    }
+    current = resolve(dirname(current), target);
+  }
+  return undefined;
+}
+
+let outputs: Array<{ name: string; dev: number; ino: number }> | undefined;
+
+/** This process's stdout and stderr, by dev+inode (read once: they do not change while it runs). */
+function ownOutputs(): Array<{ name: string; dev: number; ino: number }> {
+  if (!outputs) {
+    outputs = [];
+    for (const [fd, name] of [
+      [1, 'stdout'],
+      [2, 'stderr'],
+    ] as const) {
+      try {
+        const s = fstatSync(fd);
+        outputs.push({ name, dev: s.dev, ino: s.ino });
+      } catch {
+        // closed: nothing to compare with
+      }
+    }
+  }
+  return outputs;
 }
 
 /** Opens a probed file for reading; errors become {@link FileAccessError}s with the fix. */

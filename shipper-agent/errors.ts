@@ -33,6 +33,20 @@ export class BatchTooLargeError extends AccessLakeError {
 }
 
 /**
+ * ingest answered 409: it already holds a batch under this key with other bytes, so the bytes of the
+ * range changed under the agent (a file truncated and refilled while a batch was pending). Not fatal:
+ * the agent tells the file apart again and goes on under a new batch id.
+ */
+export class BatchConflictError extends AccessLakeError {
+  constructor(
+    readonly batchId: string,
+    detail: string,
+  ) {
+    super(`ingest holds other bytes under batch key ${batchId} (409${detail ? `: ${detail}` : ''})`);
+  }
+}
+
+/**
  * ingest rejected the request itself (400, 404, 415, other 4xx): sending it again cannot succeed, so the
  * agent stops and names the cause. The data stays in the log file and is sent after the fix.
  */

@@ -12,6 +12,7 @@ import { type AgentState, acquireLock, ensureStateDir, loadState, type StateLock
 import { type DeliveryOutcome, deliver } from './delivery.ts';
 import { compilePatterns } from './discovery.ts';
 import type { BatchTooLargeError } from './errors.ts';
+import { FailingBatches } from './failing-batches.ts';
 import { createBatchCollector } from './memory.ts';
 import type { ResolvedAgentOptions } from './options.ts';
 import { BatchPicker, type PreparedBatch } from './picker.ts';
@@ -57,6 +58,9 @@ export class AgentLoop {
   private prepared: PreparedBatch | null = null;
   private inFlight: PreparedBatch | null = null;
   private tooLarge: { batch: PreparedBatch; error: BatchTooLargeError } | null = null;
+  /** A batch whose attempt failed (retry after a backoff) or that ingest holds other bytes for (409). */
+  private unsent: { batch: PreparedBatch; outcome: DeliveryOutcome } | null = null;
+  private failing!: FailingBatches;
   private readonly abort = new AbortController();
   /** Aborted on stop(): a failed attempt is then not retried. */
   private readonly noRetry = new AbortController();
@@ -107,10 +111,21 @@ export class AgentLoop {
       };
       this.tracker = new FileTracker({ ...trackerOptions, rotatedGraceMs: o.rotatedGraceMs }, this.state);
       this.writer = new StateWriter(o.stateDir, this.state, this.tracker, STATUS_SAVE_MS);
-      this.picker = new BatchPicker(this.tracker, deps.gzip, o, deps.logger);
+      this.state.failing = [];
+      this.failing = new FailingBatches(this.state);
+      this.picker = new BatchPicker(this.tracker, deps.gzip, o, deps.logger, (entry, now) =>
+        this.failing.waiting(entry, now),
+      );
       await this.look(Date.now(), true);
+      // Stop at once only when nothing named can be tailed (a typo, the /dev/stdout trap): with other
+      // files working, a broken path is stopped alone and shown in `agent status`.
       const [problem] = this.tracker.startupErrors;
-      if (problem) throw problem;
+      if (
+        problem &&
+        this.patterns.every((p) => !p.glob) &&
+        this.tracker.startupErrors.length === this.patterns.length
+      )
+        throw problem;
       this.watcher = (deps.watch ?? createDirectoryWatcher)((kind) => {
         // Only the first event since the last look moves the next look; the rest wake nothing more.
         if (this.policy.event(kind)) this.wakeup.notify();
@@ -171,12 +186,13 @@ export class AgentLoop {
         const now = Date.now();
         await this.maybeLook(now);
         if (this.tooLarge) this.shrink(this.tooLarge.batch, this.tooLarge.error);
+        if (this.unsent) await this.setAside(this.unsent.batch, this.unsent.outcome);
         if (this.fatal) break;
         const stopping = this.stopRequestedAt !== undefined;
         if (stopping && (this.undeliverable || this.drained(now) || this.pastShutdownDeadline(now))) break;
         this.prepared ??= await this.picker.next(Date.now(), stopping, this.inFlight?.entry);
-        // A 413 or a fatal error may have come in while preparing: deal with it before sending more.
-        if (this.tooLarge || this.fatal) continue;
+        // A 413, a failed attempt or a fatal error may have come in while preparing: deal with it first.
+        if (this.tooLarge || this.unsent || this.fatal) continue;
         if (this.prepared && !this.inFlight) {
           await this.dispatch(this.prepared);
           this.prepared = null;
@@ -211,6 +227,13 @@ export class AgentLoop {
 
   /** Write-ahead, then send: the range and key are durable before the first byte leaves. */
   private async dispatch(batch: PreparedBatch): Promise<void> {
+    const waiting = batch.entry.pending;
+    if (waiting && waiting.batchId !== batch.batchId) {
+      // Read while the file's previous batch was in flight, and that one failed: it goes first (its
+      // range stays pending, so a commit of this one could never skip it). Read again later.
+      this.rewind(batch);
+      return;
+    }
     batch.entry.pending = { batchId: batch.batchId, start: batch.start, end: batch.end, lines: batch.lines };
     await this.save();
     this.inFlight = batch;
@@ -229,6 +252,7 @@ export class AgentLoop {
       maxLineBytes: this.o.maxLineBytes,
       abort: this.abort.signal,
       noRetry: this.noRetry.signal,
+      attemptsSoFar: this.failing.attempts(batch.entry, batch.batchId),
     };
     let outcome: DeliveryOutcome;
     try {
@@ -239,7 +263,10 @@ export class AgentLoop {
     }
     if (outcome.kind === 'undeliverable') this.undeliverable = true;
     else if (outcome.kind === 'too-large') this.tooLarge = { batch, error: outcome.error };
+    else if (outcome.kind === 'retry-later' || outcome.kind === 'conflict') this.unsent = { batch, outcome };
     else if (outcome.kind === 'shipped') {
+      this.failing.clear(batch.entry);
+      this.failing.keepLastError();
       this.collectGarbage(batch.rawBytes);
       await this.save().catch((error: unknown) => this.die(error));
     }
@@ -251,6 +278,46 @@ export class AgentLoop {
     const fatal = this.picker.shrink(batch, error);
     if (fatal) this.die(fatal);
     else if (this.prepared?.entry === batch.entry) this.prepared = null;
+  }
+
+  /**
+   * A batch ingest did not take. 5xx or network: its range stays pending, the file backs off alone
+   * and the batch goes again, same bytes, same key, once the backoff is over. 409: ingest holds other
+   * bytes under this key, so the file changed under the agent: it is told apart again and read under a
+   * new id (new batch keys); the bytes ingest holds stay stored, nothing is dropped unsaid.
+   */
+  private async setAside(batch: PreparedBatch, outcome: DeliveryOutcome): Promise<void> {
+    this.unsent = null;
+    if (this.prepared?.entry === batch.entry) {
+      this.rewind(this.prepared);
+      this.prepared = null;
+    }
+    if (outcome.kind === 'retry-later') {
+      this.failing.failed(batch.entry, batch, outcome, Date.now());
+    } else if (outcome.kind === 'conflict') {
+      this.failing.clear(batch.entry);
+      this.deps.logger.warn(
+        'ingest holds other bytes under this batch key (409): the file changed under the agent; reading it again as a new file',
+        {
+          path: batch.entry.path,
+          batchId: batch.batchId,
+          start: batch.start,
+          end: batch.end,
+          error: outcome.error,
+        },
+      );
+      await this.tracker.reidentify(batch.entry, Date.now());
+    }
+    await this.save().catch((error: unknown) => this.die(error));
+  }
+
+  /** A prepared batch that will not be sent now: its file reads from the batch's start again. */
+  private rewind(batch: PreparedBatch): void {
+    const file = this.tracker.find(batch.entry);
+    if (!file || file.readPos !== batch.end) return;
+    file.readPos = batch.start;
+    file.waitingAtSize = undefined;
+    file.lines?.reset(batch.start);
   }
 
   private pastShutdownDeadline(now: number): boolean {
@@ -270,7 +337,7 @@ export class AgentLoop {
   }
 
   private nextWakeAt(now: number): number {
-    let at = Math.min(this.policy.nextLookAt(), this.writer.dueAt());
+    let at = Math.min(this.policy.nextLookAt(), this.writer.dueAt(), this.failing.nextRetryAt(now));
     if (this.stopRequestedAt !== undefined) at = Math.min(at, now + STOP_TICK_MS);
     // With a batch prepared, the next event that matters is the answer to the one in flight.
     if (!this.prepared) for (const f of this.tracker.files) at = Math.min(at, fileWakeAt(f, now, this.o));
@@ -288,6 +355,7 @@ export class AgentLoop {
   }
 
   private save(): Promise<void> {
+    this.failing.prune(this.tracker.files.map((f) => f.entry));
     return this.writer.save();
   }
 

@@ -38,6 +38,8 @@ export class BatchPicker {
     private readonly gzip: GzipCodec,
     private readonly o: ResolvedAgentOptions,
     private readonly logger: Logger,
+    /** Whether the file's failing batch is still waiting out its backoff. */
+    private readonly backingOff: (entry: FileEntry, now: number) => boolean = () => false,
   ) {
     this.reader = new BatchReader(o.batchBytes);
     this.batchBytes = o.batchBytes;
@@ -48,7 +50,7 @@ export class BatchPicker {
    * `inFlight` is the entry whose pending range is being sent right now.
    */
   async next(now: number, stopping: boolean, inFlight: FileEntry | undefined): Promise<PreparedBatch | null> {
-    const resent = await this.resendPending(inFlight);
+    const resent = await this.resendPending(inFlight, now);
     if (resent) return resent;
     const files = this.tracker.files;
     const policy: BatchPolicy = {
@@ -66,6 +68,8 @@ export class BatchPicker {
     order.sort((a, b) => Number(b.entry.rotated) - Number(a.entry.rotated));
     for (const file of order) {
       if (!file.handle || file.size <= file.readPos) continue;
+      // A file whose batch is pending and not in flight sends that batch again first (after its backoff).
+      if (file.entry.pending && file.entry !== inFlight) continue;
       // A rotated file quiet for the grace period will not grow: its last line is complete as it is.
       const final = file.entry.rotated && now - file.lastGrowthAt >= this.o.rotatedGraceMs;
       if (file.waitingAtSize === file.size && !final) continue;
@@ -75,7 +79,14 @@ export class BatchPicker {
         oldestAt: file.arrivals.oldestSince(file.readPos),
       };
       if (!dueReason(unsent, policy, now, stopping || final)) continue;
-      const batch = await this.reader.read(file.handle, file.readPos, file.size, limits, final);
+      let batch: LineBatch | null;
+      try {
+        batch = await this.reader.read(file.handle, file.readPos, file.size, limits, final);
+      } catch (error) {
+        // A file that fails to read (EIO, a vanished network mount) is stopped alone.
+        await this.tracker.stopFile(file, `cannot read it: ${(error as Error).message}`);
+        continue;
+      }
       if (!batch) {
         file.waitingAtSize = file.size;
         continue;
@@ -88,10 +99,11 @@ export class BatchPicker {
   }
 
   /** A pending range not in flight: the agent stopped before ingest's answer. Same bytes, same key. */
-  private async resendPending(inFlight: FileEntry | undefined): Promise<PreparedBatch | null> {
-    for (const file of this.tracker.files) {
+  private async resendPending(inFlight: FileEntry | undefined, now: number): Promise<PreparedBatch | null> {
+    // A copy: a file that fails to read is stopped, which takes it out of the list.
+    for (const file of [...this.tracker.files]) {
       const pending = file.entry.pending;
-      if (!pending || inFlight === file.entry) continue;
+      if (!pending || inFlight === file.entry || this.backingOff(file.entry, now)) continue;
       try {
         if (!file.handle) throw new RangeGoneError('its content is gone');
         const batch = await this.reader.readRange(
@@ -102,15 +114,21 @@ export class BatchPicker {
         );
         file.readPos = Math.max(file.readPos, pending.end);
         file.lines?.reset(file.readPos);
-        this.logger.info('sending again the batch that was in flight when the agent stopped', {
-          path: file.entry.path,
-          batchId: pending.batchId,
-          start: pending.start,
-          end: pending.end,
-        });
+        this.logger.info(
+          'sending again the batch that was in flight when the agent stopped or ingest did not take it',
+          {
+            path: file.entry.path,
+            batchId: pending.batchId,
+            start: pending.start,
+            end: pending.end,
+          },
+        );
         return await this.compress(file.entry, batch, pending.batchId);
       } catch (error) {
-        if (!(error instanceof RangeGoneError)) throw error;
+        if (!(error instanceof RangeGoneError)) {
+          await this.tracker.stopFile(file, `cannot read its pending batch: ${(error as Error).message}`);
+          continue;
+        }
         this.tracker.lose(
           file.entry,
           pending.end - pending.start,

@@ -6,7 +6,7 @@
  * loop splits the batch), other 4xx ({@link IngestRejectedError}).
  */
 import type { Logger } from '../lib/log/index.ts';
-import { AuthRejectedError, BatchTooLargeError, IngestRejectedError } from './errors.ts';
+import { AuthRejectedError, BatchConflictError, BatchTooLargeError, IngestRejectedError } from './errors.ts';
 import { createNodeTransport, type HttpAnswer, type HttpTransport } from './http-transport.ts';
 
 export interface SenderOptions {
@@ -50,13 +50,29 @@ export interface IngestAnswer {
   objects: string[];
 }
 
+/** How many attempts one `send` makes, and how the first is numbered (retries go on across calls). */
+export interface SendBudget {
+  /** The number of this call's first attempt (1 for a batch never tried). Default 1. */
+  firstAttempt?: number;
+  /**
+   * After this many failed attempts in this call, reject with {@link RetryLater} instead of waiting
+   * out the backoff, so the caller can send other files' batches meanwhile. Default: no limit.
+   */
+  maxAttempts?: number;
+}
+
 export interface Sender {
   /**
    * Resolves once ingest stored the batch; rejects on a non-retryable answer or when `signal` aborts.
    * Once `noRetry` is aborted (the agent is stopping) a failed attempt is not retried: it rejects with
    * {@link RetriesStopped} and the batch stays pending for the next start.
    */
-  send(batch: OutgoingBatch, signal: AbortSignal, noRetry?: AbortSignal): Promise<IngestAnswer>;
+  send(
+    batch: OutgoingBatch,
+    signal: AbortSignal,
+    noRetry?: AbortSignal,
+    budget?: SendBudget,
+  ): Promise<IngestAnswer>;
   /**
    * One empty POST at start-up, so a wrong token stops the agent at once instead of at the first line
    * (an empty batch stores nothing). Throws {@link AuthRejectedError} on 401/403; returns why ingest is
@@ -107,6 +123,8 @@ export function createSender(options: SenderOptions): Sender {
     const status = response.status;
     if (status === 401 || status === 403) throw new AuthRejectedError(status, base, detail);
     if (status === 413) throw new BatchTooLargeError(batch.rawBytes, detail);
+    // Same key, different bytes (docs/wire-protocol.md): the range changed under the agent.
+    if (status === 409) throw new BatchConflictError(batch.batchId, detail);
     if (status === 408 || status === 429 || status >= 500) {
       return {
         retry: true,
@@ -118,8 +136,10 @@ export function createSender(options: SenderOptions): Sender {
   }
 
   return {
-    async send(batch, signal, noRetry) {
-      for (let n = 1; ; n++) {
+    async send(batch, signal, noRetry, budget = {}) {
+      const first = budget.firstAttempt ?? 1;
+      const last = first + (budget.maxAttempts ?? Number.POSITIVE_INFINITY) - 1;
+      for (let n = first; ; n++) {
         const result = await attempt(batch, signal);
         if (!('retry' in result)) {
           if (n > 1) log.info('ingest took the batch after retries', { batchId: batch.batchId, attempts: n });
@@ -144,6 +164,7 @@ export function createSender(options: SenderOptions): Sender {
           log.warn('cannot deliver batch to ingest, retrying; lines wait in the log file', fields);
         else log.debug('retrying batch', fields);
         options.onRetry?.({ attempt: n, delayMs, reason: result.reason });
+        if (n >= last) throw new RetryLater(result.reason, n, delayMs);
         try {
           await sleep(delayMs, noRetry ? AbortSignal.any([signal, noRetry]) : signal);
         } catch (error) {
@@ -179,6 +200,18 @@ export class RetriesStopped extends Error {
   constructor(readonly reason: string) {
     super(`not retrying while stopping (last attempt: ${reason})`);
     this.name = 'RetriesStopped';
+  }
+}
+
+/** The call's attempts are used up: try again after `delayMs` (the backoff and any Retry-After). */
+export class RetryLater extends Error {
+  constructor(
+    readonly reason: string,
+    readonly attempts: number,
+    readonly delayMs: number,
+  ) {
+    super(`ingest did not take the batch after ${attempts} attempts (last: ${reason})`);
+    this.name = 'RetryLater';
   }
 }
 

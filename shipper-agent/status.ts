@@ -15,6 +15,7 @@ import {
   type StateTotals,
 } from './checkpoint.ts';
 import { StateError } from './errors.ts';
+import type { FailingBatch } from './failing-batches.ts';
 
 /** One tracked file as `status` shows it: its state-file entry's figures plus the lag they imply. */
 export type FileStatus = Pick<
@@ -34,6 +35,8 @@ export type FileStatus = Pick<
 > & {
   /** Bytes in the file not yet acknowledged by ingest: `size - committed`. */
   lagBytes: number;
+  /** Its batch ingest has not taken yet: the stuck range, attempts, last error; null when none. */
+  failing: Pick<FailingBatch, 'start' | 'end' | 'attempts' | 'lastError' | 'since' | 'retryAt'> | null;
 };
 
 export interface AgentStatus {
@@ -48,8 +51,16 @@ export interface AgentStatus {
   source: string | null;
   format: string | null;
   files: FileStatus[];
-  totals: StateTotals & { lagBytes: number };
+  totals: StateTotals & {
+    lagBytes: number;
+    /** Files whose batch ingest has not taken yet, and their failed attempts so far. */
+    failingBatches: number;
+    failedAttempts: number;
+    stoppedFiles: number;
+  };
   lastError: { at: string; message: string } | null;
+  /** Files not tailed, each with its reason; the others keep shipping. */
+  stopped: Array<{ path: string; reason: string; since: string }>;
 }
 
 /** Builds a status from a state; `sizes` may give fresher sizes than the state holds (by file id). */
@@ -61,6 +72,7 @@ export function statusFromState(
 ): AgentStatus {
   const files = state.files.map((e): FileStatus => {
     const size = Math.max(e.size, sizes.get(e.id) ?? 0, e.committed);
+    const failing = state.failing.find((f) => f.fileId === e.id);
     return {
       path: e.path,
       id: e.id,
@@ -75,6 +87,16 @@ export function statusFromState(
       linesCut: e.linesCut,
       linesRejected: e.linesRejected,
       lastAckAt: e.lastAckAt,
+      failing: failing
+        ? {
+            start: failing.start,
+            end: failing.end,
+            attempts: failing.attempts,
+            lastError: failing.lastError,
+            since: failing.since,
+            retryAt: failing.retryAt,
+          }
+        : null,
     };
   });
   return {
@@ -88,8 +110,15 @@ export function statusFromState(
     source: state.agent?.source ?? null,
     format: state.agent?.format ?? null,
     files,
-    totals: { ...state.totals, lagBytes: files.reduce((sum, f) => sum + f.lagBytes, 0) },
+    totals: {
+      ...state.totals,
+      lagBytes: files.reduce((sum, f) => sum + f.lagBytes, 0),
+      failingBatches: state.failing.length,
+      failedAttempts: state.failing.reduce((sum, f) => sum + f.attempts, 0),
+      stoppedFiles: state.stopped.length,
+    },
     lastError: state.lastError,
+    stopped: state.stopped.map(({ path, reason, since }) => ({ path, reason, since })),
   };
 }
 
@@ -170,6 +199,14 @@ export function formatStatus(status: AgentStatus, now = Date.now()): string {
     `totals:   ${t.linesShipped} lines in ${t.batchesShipped} batches (${t.bytesShipped} bytes), lag ${t.lagBytes} bytes, ` +
       `${t.linesCut} cut, ${t.linesRejected} rejected by ingest, ${t.bytesLost} bytes lost`,
   );
+  for (const f of status.files) {
+    if (!f.failing) continue;
+    const x = f.failing;
+    lines.push(
+      `failing:  ${f.path} bytes ${x.start}-${x.end}: ${x.attempts} failed attempt(s) since ${x.since}, next at ${x.retryAt}: ${x.lastError}`,
+    );
+  }
+  for (const s of status.stopped) lines.push(`stopped:  ${s.path} (since ${s.since}): ${s.reason}`);
   if (status.lastError) lines.push(`last error (${status.lastError.at}): ${status.lastError.message}`);
   return lines.join('\n');
 }

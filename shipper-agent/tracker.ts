@@ -21,6 +21,7 @@ import {
 import { locateContent } from './locate.ts';
 import { ProblemReporter } from './problems.ts';
 import { readInto } from './reader.ts';
+import { StopList } from './stopped.ts';
 import {
   isFinished,
   newTrackedFile,
@@ -44,6 +45,8 @@ export class FileTracker {
   private unattached: FileEntry[];
   private firstDiscovery = true;
   private readonly problems: ProblemReporter;
+  /** Files not tailed, with their reasons (in the state, so `agent status` shows them). */
+  readonly stops: StopList;
   /** dev:ino of files never to tail: compressed ones, copies of tracked ones. */
   private readonly ignored = new Set<string>();
   private readonly scratch = Buffer.allocUnsafe(64 * 1024);
@@ -54,6 +57,7 @@ export class FileTracker {
   ) {
     this.unattached = [...state.files];
     this.problems = new ProblemReporter(options.logger, state);
+    this.stops = new StopList(state);
   }
 
   /**
@@ -64,15 +68,28 @@ export class FileTracker {
 
   private unusable(path: string, error: FileAccessError): void {
     const literal = this.options.patterns.some((p) => !p.glob && p.pattern === path);
-    // Thrown by start(), which says it once; later (or for a glob's match) it is logged and waited out.
+    // Thrown by start() when no path can be tailed; otherwise this path alone is stopped, said once,
+    // shown in `agent status`, and tried again at every look.
     if (this.firstDiscovery && literal && error.problem !== 'compressed') this.startupErrors.push(error);
-    else
-      this.problems.once(
-        path,
-        error.problem,
-        error.problem === 'compressed' ? 'warn' : 'error',
-        error.message,
-      );
+    if (error.problem !== 'compressed') this.stops.stop(path, error.message, null);
+    this.problems.once(path, error.problem, error.problem === 'compressed' ? 'warn' : 'error', error.message);
+  }
+
+  /**
+   * Stops tailing one file, alone, with `reason` in `agent status`: its entry (offsets, pending range)
+   * is kept in the state and the file is tried again at the next start. The other files keep shipping.
+   */
+  async stopFile(file: TrackedFile, reason: string): Promise<void> {
+    const at = this.files.indexOf(file);
+    if (at === -1) return;
+    this.files.splice(at, 1);
+    await file.handle?.close().catch(() => {});
+    this.stops.stop(file.entry.path, reason, file.entry);
+    this.options.logger.error('stopped tailing one file; the others keep shipping', {
+      path: file.entry.path,
+      reason,
+      committed: file.entry.committed,
+    });
   }
 
   /** Bytes that can never be shipped: counted and said loudly. */
@@ -97,8 +114,13 @@ export class FileTracker {
   async refresh(now: number, discover: boolean, arrivedAt = now): Promise<boolean> {
     if (discover) await this.discover(now);
     let grew = false;
-    for (const file of [...this.files])
-      if (file.handle && (await this.check(file, now, arrivedAt))) grew = true;
+    for (const file of [...this.files]) {
+      try {
+        if (file.handle && (await this.check(file, now, arrivedAt))) grew = true;
+      } catch (error) {
+        await this.stopFile(file, `cannot read it: ${(error as Error).message}`);
+      }
+    }
     this.letGo(now);
     return grew;
   }
@@ -117,6 +139,11 @@ export class FileTracker {
       }
       if (probe.kind === 'unusable') {
         this.unusable(path, probe.error);
+        continue;
+      }
+      const stop = this.stops.covering(path, probe.stats.dev, probe.stats.ino);
+      if (stop) {
+        this.problems.once(path, 'stopped', 'error', `not tailing ${path}: ${stop.reason}`);
         continue;
       }
       const known = this.files.find(
@@ -187,6 +214,7 @@ export class FileTracker {
     }
     const file = this.track(entry, handle, stats, Math.min(now, stats.mtimeMs));
     this.problems.clear(path);
+    this.stops.clear(path);
     this.options.logger.info(resumed ? 'resuming file' : 'tailing file', {
       path,
       offset: entry.committed,
@@ -299,6 +327,26 @@ export class FileTracker {
     }
     const fp = await readFingerprint(file.handle!, stats.size);
     const fresh = newEntry(old.path, old.format, stats, fp, now);
+    restartTrackedFile(file, fresh, stats.size, now, this.options.countLines);
+  }
+
+  /**
+   * The file no longer holds the bytes the agent knew (ingest answered 409 for its pending range):
+   * from now on it is a new file, read from its start under a new id, so new batch keys.
+   */
+  async reidentify(entry: FileEntry, now: number): Promise<void> {
+    entry.pending = null;
+    const file = this.find(entry);
+    if (!file?.handle) return;
+    const stats = await file.handle.stat();
+    const fresh = newEntry(
+      entry.path,
+      entry.format,
+      stats,
+      await readFingerprint(file.handle, stats.size),
+      now,
+    );
+    fresh.rotated = entry.rotated;
     restartTrackedFile(file, fresh, stats.size, now, this.options.countLines);
   }
 

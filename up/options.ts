@@ -14,6 +14,7 @@ export interface UpFlags {
   seed?: string | undefined;
   'batch-age'?: string | undefined;
   'compact-every'?: string | undefined;
+  'dashboard-port'?: string | undefined;
 }
 
 export interface UpOptions {
@@ -35,6 +36,8 @@ export interface UpOptions {
   batchAgeMs: number;
   /** Compact the lake's closed hours at start and then this often; 0 = never. */
   compactEveryMs: number;
+  /** The dashboard's port on 127.0.0.1; undefined with `--dashboard-port off`. */
+  dashboardPort: number | undefined;
 }
 
 export const UP_DEFAULTS = {
@@ -44,6 +47,7 @@ export const UP_DEFAULTS = {
   intervalMs: 5000,
   batchAgeMs: 1000,
   compactEveryMs: 300_000,
+  dashboardPort: 8090,
 } as const;
 
 export function resolveUpOptions(flags: UpFlags, cwd = process.cwd()): UpOptions {
@@ -79,5 +83,14 @@ export function resolveUpOptions(flags: UpFlags, cwd = process.cwd()): UpOptions
           ? 0
           : UP_DEFAULTS.compactEveryMs
         : parseDurationMs(flags['compact-every'], '--compact-every'),
+    dashboardPort:
+      flags['dashboard-port'] === 'off'
+        ? undefined
+        : parseInteger(
+            flags['dashboard-port'] ?? String(UP_DEFAULTS.dashboardPort),
+            '--dashboard-port',
+            1,
+            65535,
+          ),
   };
 }

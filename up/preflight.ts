@@ -8,24 +8,28 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ConfigError } from '../lib/errors/index.ts';
 
-export async function checkPortFree(port: number): Promise<void> {
+/** `flag` names the option to change in the message (`--port`, `--dashboard-port`). */
+export async function checkPortFree(port: number, flag = '--port'): Promise<void> {
   const error = await tryListen(port);
   if (!error) return;
   if (error.code === 'EADDRINUSE') {
     const free = await findFreePort(port + 1, port + 20);
-    const suggestion = free === undefined ? 'pass --port with another port' : `pass --port ${free}`;
+    const suggestion = free === undefined ? `pass ${flag} with another port` : `pass ${flag} ${free}`;
     throw new ConfigError(`port ${port} on 127.0.0.1 is in use: stop what listens there or ${suggestion}`, {
       cause: error,
     });
   }
   if (error.code === 'EACCES')
     throw new ConfigError(
-      `no permission to listen on 127.0.0.1:${port}: pass --port 8080 or another port above 1023`,
+      `no permission to listen on 127.0.0.1:${port}: pass ${flag} with a port above 1023`,
       { cause: error },
     );
-  throw new ConfigError(`cannot listen on 127.0.0.1:${port} (${error.code}): pass --port with another port`, {
-    cause: error,
-  });
+  throw new ConfigError(
+    `cannot listen on 127.0.0.1:${port} (${error.code}): pass ${flag} with another port`,
+    {
+      cause: error,
+    },
+  );
 }
 
 export async function checkLakeWritable(lake: string, label: string): Promise<void> {

@@ -105,7 +105,7 @@ export async function waitForHealthy(part: Part, url: string, timeoutMs = 20_000
     }
     if (Date.now() > deadline)
       throw new PartFailedError(
-        `ingest did not answer ${url}/healthz within ${timeoutMs / 1000} s (output in ${part.logFile})`,
+        `${part.name} did not answer ${url}/healthz within ${timeoutMs / 1000} s (output in ${part.logFile})`,
       );
     await new Promise((r) => setTimeout(r, 150));
   }

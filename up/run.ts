@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from '../lib/errors/index.ts';
 import { createDuckDbEngine } from '../query/engines/duckdb.ts';
 import type { QueryEngine } from '../query/types.ts';
 import { compactUpLake } from './compaction.ts';
@@ -40,6 +41,11 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
   if (options.file) await checkLogReadable(options.file, options.fileLabel ?? options.file);
   await checkLakeWritable(options.lake, options.lakeLabel);
   await checkPortFree(options.port);
+  if (options.dashboardPort !== undefined) {
+    if (options.dashboardPort === options.port)
+      throw new ConfigError('--dashboard-port: the ingest already uses this port (--port); pick another');
+    await checkPortFree(options.dashboardPort, '--dashboard-port');
+  }
 
   const dir = runDir(options.lake);
   await mkdir(join(dir, 'agent'), { recursive: true });
@@ -66,6 +72,27 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
       },
     );
     parts.push(ingest);
+    // The dashboard boots (DuckDB, its page bundle) while ingest does; nothing waits for it, and if it
+    // dies the run stops with its last line like any other part.
+    let dashboardUrl: string | undefined;
+    if (options.dashboardPort !== undefined) {
+      parts.push(
+        startPart(
+          'dashboard',
+          [
+            'dashboard',
+            '--lake',
+            options.lake,
+            '--host',
+            '127.0.0.1',
+            '--port',
+            String(options.dashboardPort),
+          ],
+          { logFile: join(dir, 'dashboard.log') },
+        ),
+      );
+      dashboardUrl = `http://127.0.0.1:${options.dashboardPort}`;
+    }
     await waitForHealthy(ingest, url);
 
     let gen: Part | undefined;
@@ -106,8 +133,10 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
     );
     parts.push(agent);
 
+    const dashboardLine = dashboardUrl ? `\n${' '.repeat(8)}dashboard ${dashboardUrl}` : '';
+
     print(
-      `accesslake up: ingest ${url} → lake ${options.lakeLabel} · ${options.file ? `tailing ${options.file}` : `generating ~${options.rate} req/s into ${log}`} · summary every ${options.intervalMs / 1000} s${options.durationMs ? ` · stops after ${options.durationMs / 1000} s` : ' · Ctrl-C stops'}`,
+      `accesslake up: ingest ${url} → lake ${options.lakeLabel} · ${options.file ? `tailing ${options.file}` : `generating ~${options.rate} req/s into ${log}`} · summary every ${options.intervalMs / 1000} s${dashboardUrl ? ` · dashboard ${dashboardUrl}` : ''}${options.durationMs ? ` · stops after ${options.durationMs / 1000} s` : ' · Ctrl-C stops'}`,
     );
 
     engine = await createDuckDbEngine({ lake: options.lake });
@@ -148,7 +177,7 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
       // The run's end: the final account below replaces this tick's summary.
       if (Date.now() >= end) break;
       const { agent: a, lake } = await summarize();
-      print(formatSummary(Date.now() - startedAt, a, lake));
+      print(`${formatSummary(Date.now() - startedAt, a, lake)}${dashboardLine}`);
       await compactIfDue();
     }
 

@@ -28,7 +28,8 @@ Runs SQL over the lake: DuckDB over the local folder (default), or Athena over S
   --lake DIR       DuckDB: the lake folder (env ACCESSLAKE_LAKE, default ./lake)
 Athena: --workgroup (env ACCESSLAKE_ATHENA_WORKGROUP, default accesslake), --database (env
   ACCESSLAKE_GLUE_DATABASE, default accesslake), --region (env AWS_REGION), --endpoint URL.
-  Bytes scanned and cost ($5/TB) go to stderr.`;
+What the query read goes to stderr: DuckDB, the objects and bytes it read from the lake; Athena, the
+bytes scanned and their cost ($5/TB).`;
 
 export const run: CommandRunner = async (argv, env) => {
   const { values, positionals } = parseFlags(
@@ -103,6 +104,12 @@ export const run: CommandRunner = async (argv, env) => {
         : {},
     );
     process.stdout.write(formatResult(result, output));
+    if (result.read !== undefined) {
+      // stderr, so `--output csv > file` stays clean; the dashboard shows the same measure.
+      console.error(
+        `read ${result.read.objects} object${result.read.objects === 1 ? '' : 's'}, ${formatBytes(result.read.bytes)} from the lake`,
+      );
+    }
     if (result.bytesScanned !== undefined) {
       // stderr, so `--output csv > file` stays clean.
       console.error(

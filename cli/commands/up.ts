@@ -3,14 +3,15 @@ import { parseFlags } from '../args.ts';
 import type { CommandRunner } from '../main.ts';
 
 const HELP = `usage: accesslake up [--port 8080] [--lake ./lake] [--rate 20] [--file PATH [--format json|combined|main|'<log_format>']]
-                     [--duration D] [--interval 5s] [--seed N] [--batch-age 1s] [--compact-every 5m]
+                     [--duration D] [--interval 5s] [--seed N] [--batch-age 1s] [--dashboard-port 8090|off] [--compact-every 5m]
 
 Runs the whole pipeline on 127.0.0.1 with no AWS account: ingest writing the lake into --lake, a
 generator writing a realistic nginx access log (or --file: tail a real one), and the agent shipping it
-every --batch-age. Every --interval it prints lines shipped and lag (from the agent's status), requests
+every --batch-age, and the dashboard page (accesslake dashboard) over the lake. Every --interval it prints lines shipped and lag (from the agent's status), requests
 by status class, p95 latency and top paths (DuckDB over the lake). Ctrl-C stops everything cleanly.
 
   --port P      ingest's port on 127.0.0.1 (default 8080)
+  --dashboard-port P  the dashboard's port on 127.0.0.1 (default 8090), or off
   --lake DIR    the lake folder (default ./lake); run files go to DIR/.up/
   --rate R      generated requests per second (default 20)
   --file PATH   tail this nginx access log instead of generating traffic
@@ -32,6 +33,7 @@ export const run: CommandRunner = async (argv) => {
     seed: { type: 'string' },
     'batch-age': { type: 'string' },
     'compact-every': { type: 'string' },
+    'dashboard-port': { type: 'string' },
   });
   if (values.help) {
     console.log(HELP);

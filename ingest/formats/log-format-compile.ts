@@ -6,13 +6,12 @@
  * upstream lists are cut by what their values may contain (log-format-vars.ts).
  */
 import { fail, ok, type Result } from '../records/canonical.ts';
-import { positionalName } from '../records/extra.ts';
 import type { FieldMap } from '../records/normalize.ts';
-import { splitAwsLine } from './aws-tokens.ts';
 import { LogFormatSyntaxError } from './errors.ts';
+import { appendFields } from './log-format-appended.ts';
 import { type EscapeMode, type LogFormatSource, parseLogFormatSpec } from './log-format-spec.ts';
 import {
-  LIST_SEPARATORS,
+  listEndConflict,
   listItemOf,
   NOT_BLANK,
   type Shape,
@@ -251,56 +250,20 @@ function plan(pieces: Piece[], literals: string[], source: LogFormatSource): Ste
   return steps;
 }
 
-/**
- * An unquoted list ends where the format's next literal starts; the scanner tells the two apart by the
- * first character after a separator. Rejected, because a line could not be split: a literal that starts
- * with a separator followed by an entry character or by the next variable (`$upstream_addr, $host`,
- * `$upstream_addr, x=`), or one that is the start of a separator followed by a free-text variable
- * (`$upstream_addr $remote_user`, where the value `: a` would read as one more entry).
- */
+/** Rejects an unquoted list whose following text could read as one more entry (log-format-vars.ts). */
 function checkListEnd(
   list: Piece,
   next: string,
   following: Piece | undefined,
   source: LogFormatSource,
 ): void {
-  const item = listItemOf(list.variable)!;
-  for (const separator of LIST_SEPARATORS) {
-    const ambiguous = next.startsWith(separator)
-      ? next.length === separator.length || item.accepts(next.charCodeAt(separator.length))
-      : separator.startsWith(next) && following !== undefined && isFreeText(following.variable);
-    if (ambiguous) {
-      throw new LogFormatSyntaxError(
-        `$${list.variable} is a list nginx joins with ${JSON.stringify(separator)}, and the text after it (${JSON.stringify(next)}${following && next.length <= separator.length ? ` then $${following.variable}` : ''}) can read as one more entry, so a line cannot be split there: quote the list or put another separator after it`,
-        source.columnOf(list.at),
-      );
-    }
-  }
-}
-
-/** A variable whose characters the compiler does not know (a header, a cookie, `$remote_user`). */
-function isFreeText(variable: string): boolean {
-  return shapeOf(variable) === undefined && listItemOf(variable) === undefined;
-}
-
-/**
- * The blank-separated fields after a named layout (`"-"`, `"2.75"`, `rt=0.1`) → `field_1`, `field_2`, …
- * (the extra policy's positional names), unescaped like the format's values.
- */
-function appendFields(
-  fields: FieldMap,
-  line: string,
-  from: number,
-  name: string,
-  decode: ((value: string) => string) | null,
-): Result<FieldMap> {
-  const split = splitAwsLine(line, `${name} appended`, { from });
-  if (!split.success) return split;
-  for (let i = 0; i < split.data.length; i++) {
-    const value = split.data[i]!;
-    fields[positionalName(i + 1)] = decode !== null && value.includes('\\') ? decode(value) : value;
-  }
-  return ok(fields);
+  const separator = listEndConflict(list.variable, next, following?.variable);
+  if (separator === null) return;
+  const then = following && next.length <= separator.length ? ` then $${following.variable}` : '';
+  throw new LogFormatSyntaxError(
+    `$${list.variable} is a list nginx joins with ${JSON.stringify(separator)}, and the text after it (${JSON.stringify(next)}${then}) can read as one more entry, so a line cannot be split there: quote the list or put another separator after it`,
+    source.columnOf(list.at),
+  );
 }
 
 /** `$uri$is_args$args` (or `$document_uri…`), the idiom nginx's docs use to log the path with its query. */

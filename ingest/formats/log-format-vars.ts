@@ -123,6 +123,33 @@ export function scanList(line: string, pos: number, item: Shape): number {
   }
 }
 
+/**
+ * An unquoted list ends where the format's next literal starts; the scanner tells the two apart by the
+ * first character after a separator. The separator a line could not be split at, or null: a literal that
+ * starts with a separator followed by an entry character or by the next variable (`$upstream_addr, $host`,
+ * `$upstream_addr, x=`), or one that is the start of a separator followed by a free-text variable
+ * (`$upstream_addr $remote_user`, where the value `: a` would read as one more entry).
+ */
+export function listEndConflict(
+  variable: string,
+  next: string,
+  following: string | undefined,
+): string | null {
+  const item = LIST_ITEMS.get(variable)!;
+  for (const separator of LIST_SEPARATORS) {
+    const ambiguous = next.startsWith(separator)
+      ? next.length === separator.length || item.accepts(next.charCodeAt(separator.length))
+      : separator.startsWith(next) && following !== undefined && isFreeText(following);
+    if (ambiguous) return separator;
+  }
+  return null;
+}
+
+/** A variable whose characters are not known (a header, a cookie, `$remote_user`). */
+function isFreeText(variable: string): boolean {
+  return shapeOf(variable) === undefined && !LIST_ITEMS.has(variable);
+}
+
 /** The end of a value of `shape` starting at `pos`, or -1 when it cannot hold the text there. */
 export function scanShape(line: string, pos: number, shape: Shape): number {
   // nginx writes "-" for an empty value whatever the variable.

@@ -5,15 +5,13 @@
  * macros, so the SQL written for Athena runs here unchanged. The view is rebuilt before each query over
  * the files of the hours it asks for (`options.hours`), or of every hour.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/layout.ts';
 import { DEFAULT_PREFIXES } from '../../ingest/lake/layout.ts';
 import { CANONICAL_COLUMNS } from '../../ingest/records/canonical.ts';
-import { bytesReadFromProfile, rawGlobBytes } from '../read-stats.ts';
+import { enableReadStats, measureReads } from '../read-stats.ts';
 import {
   type QueryColumn,
   type QueryEngine,
@@ -32,8 +30,6 @@ export interface DuckDbEngineOptions {
   dataPrefix?: string;
   /** The view's name. Default `access_logs`, the Glue table's name, so the SQL is the same. */
   table?: string;
-  /** Profile each query and report the objects and bytes it read in `result.read`. Default false. */
-  measureReads?: boolean;
 }
 
 const PARTITION_COLUMNS = ['year', 'month', 'day', 'hour'] as const;
@@ -65,6 +61,7 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
   // Athena runs in UTC; so must the macros' timestamp arithmetic and formatting.
   await connection.run("SET TimeZone = 'UTC'");
   for (const macro of TRINO_MACROS) await connection.run(macro);
+  await enableReadStats(connection);
 
   const refreshView = async (hours: QueryOptions['hours']) => {
     const files = await lakeFilesFor(root, hours, prefixes);
@@ -83,9 +80,8 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
       const run = queue.then(async () => {
         if (closed) throw new QueryError('duckdb', 'the DuckDB engine is closed');
         // Only a query that names the view needs it rebuilt over the lake's files as they are now.
-        const files = sql.includes(table) ? await refreshView(queryOptions?.hours) : undefined;
-        if (!options.measureReads) return runQuery(connection, sql);
-        return measured(connection, sql, files);
+        if (sql.includes(table)) await refreshView(queryOptions?.hours);
+        return runQuery(connection, sql);
       });
       queue = run.catch(() => {});
       return run;
@@ -100,33 +96,11 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
   };
 }
 
-/** Runs `sql` with DuckDB's JSON profiler on, and adds what it read (query/read-stats.ts). */
-async function measured(connection: DuckDBConnection, sql: string, files: LakeFiles | undefined) {
-  const dir = await mkdtemp(join(tmpdir(), 'accesslake-profile-'));
-  const output = join(dir, 'profile.json');
-  try {
-    // DuckDB keeps file bytes it has read in memory for later queries: off, so each query counts its own.
-    await connection.run('SET enable_external_file_cache = false');
-    await connection.run("PRAGMA enable_profiling = 'json'");
-    await connection.run(`PRAGMA profiling_output = ${quote(output)}`);
-    await connection.run(`SET custom_profiling_settings = '{"TOTAL_BYTES_READ": "true"}'`);
-    const result = await runQuery(connection, sql);
-    await connection.run('PRAGMA disable_profiling');
-    const bytes =
-      bytesReadFromProfile(await readFile(output, 'utf8')) + (files ? await rawGlobBytes(files.rawGlobs) : 0);
-    return {
-      ...result,
-      read: { objects: files?.objects ?? 0, bytes, parquetObjects: files?.parquet.length ?? 0 },
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 async function runQuery(connection: DuckDBConnection, sql: string): Promise<QueryResult> {
   let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;
+  let read: QueryResult['read'];
   try {
-    reader = await connection.runAndReadAll(sql);
+    ({ result: reader, read } = await measureReads(connection, () => connection.runAndReadAll(sql)));
   } catch (error) {
     throw new QueryError('duckdb', 'DuckDB could not run the query', { cause: error });
   }
@@ -140,7 +114,7 @@ async function runQuery(connection: DuckDBConnection, sql: string): Promise<Quer
     });
     return row;
   });
-  return { columns, rows };
+  return { columns, rows, read };
 }
 
 function viewSql(files: LakeFiles): string {

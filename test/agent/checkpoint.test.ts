@@ -8,6 +8,7 @@ import {
   type FileEntry,
   LOCK_FILE,
   loadState,
+  parseState,
   recordShipped,
   STATE_FILE,
   saveState,
@@ -67,11 +68,75 @@ describe('state file', () => {
     await expect(loadState(dir)).rejects.toThrow(/written by a newer agent/);
   });
 
-  test('an entry with a broken field is refused with its index', async ({ dir }) => {
+  test('an entry with a broken field stops that file alone, the entry kept as it was', async ({ dir }) => {
     const state = emptyState();
-    state.files.push({ ...entry(), committed: 'x' as unknown as number });
+    state.files.push(
+      { ...entry(), committed: 'x' as unknown as number },
+      entry({ id: 'file-2', path: '/b.log' }),
+    );
     await writeFile(join(dir, STATE_FILE), JSON.stringify(state));
-    await expect(loadState(dir)).rejects.toThrow(/files\[0\]: "committed" is not a number/);
+    const loaded = await loadState(dir);
+    expect(loaded.files.map((f) => f.path)).toEqual(['/b.log']);
+    expect(loaded.stopped).toEqual([
+      expect.objectContaining({
+        path: '/var/log/nginx/access.log',
+        reason: expect.stringMatching(/files\[0\]\) is not valid: "committed" is "x", not a whole number/),
+        invalidEntry: expect.objectContaining({ committed: 'x' }),
+      }),
+    ]);
+  });
+
+  test('an entry that names no file makes the whole state invalid, with its index', async ({ dir }) => {
+    const state = emptyState();
+    state.files.push({ ...entry(), path: 7 as unknown as string });
+    await writeFile(join(dir, STATE_FILE), JSON.stringify(state));
+    await expect(loadState(dir)).rejects.toThrow(/files\[0\]: "path" is not a string/);
+  });
+
+  test.each([
+    ['committed: -5000', { committed: -5000 }, /"committed" is -5000, not a whole number ≥ 0/],
+    ['committed: 1e12', { committed: 1e12 }, /"committed" is 1000000000000, beyond the file's size 300/],
+    ['committed: 12.5', { committed: 12.5 }, /"committed" is 12.5, not a whole number/],
+    ['committed: null (NaN in JSON)', { committed: null }, /"committed" is null/],
+    ['size: "300"', { size: '300' }, /"size" is "300"/],
+    [
+      'pending before committed',
+      { pending: { batchId: 'k', start: 50, end: 200, lines: 2 } },
+      /"pending" range 50-200 is not within committed 100 and size 300/,
+    ],
+    [
+      'pending beyond the size',
+      { pending: { batchId: 'k', start: 100, end: 400, lines: 2 } },
+      /"pending" range 100-400/,
+    ],
+    [
+      'pending end before start',
+      { pending: { batchId: 'k', start: 200, end: 150, lines: 2 } },
+      /"pending" range 200-150/,
+    ],
+  ])('offsets that do not fit are reported and that file is stopped: %s', async (_, change, reason) => {
+    const state = emptyState();
+    state.files.push({ ...entry(), ...(change as Partial<FileEntry>) });
+    const parsed = parseState(JSON.stringify(state));
+    expect(parsed.success).toBe(true);
+    if (!parsed.success) return;
+    expect(parsed.data.files).toEqual([]);
+    expect(parsed.data.stopped).toHaveLength(1);
+    expect(parsed.data.stopped[0]!.reason).toMatch(reason);
+    expect(parsed.data.stopped[0]!.reason).toMatch(/does not guess where to resume/);
+  });
+
+  test('an invalid entry stays stopped across a save and a load, until someone fixes it', async ({ dir }) => {
+    const state = emptyState();
+    state.files.push({ ...entry(), committed: -5000 });
+    await writeFile(join(dir, STATE_FILE), JSON.stringify(state));
+    const loaded = await loadState(dir);
+    await saveState(dir, loaded);
+    const again = await loadState(dir);
+    expect(again.files).toEqual([]);
+    expect(again.stopped).toEqual([
+      expect.objectContaining({ invalidEntry: expect.objectContaining({ committed: -5000 }) }),
+    ]);
   });
 
   test('recordShipped advances the offset, clears the pending range and adds up the counters', () => {
@@ -113,8 +178,24 @@ describe('state lock', () => {
     });
     await writeFile(join(dir, LOCK_FILE), `${dead.stdout}\n`);
     const lock = await acquireLock(dir);
-    expect((await readFile(join(dir, LOCK_FILE), 'utf8')).trim()).toBe(String(process.pid));
+    expect((await readFile(join(dir, LOCK_FILE), 'utf8')).split('\n')[0]).toBe(String(process.pid));
     await lock.release();
+  });
+
+  test('a takeover gate left by a contender killed half-way does not lock the folder for good', async ({
+    dir,
+  }) => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    }).stdout;
+    // A stale lock, and the gate a contender (also dead now) had taken to remove it.
+    await writeFile(join(dir, LOCK_FILE), `${dead}\nstale-nonce\n`);
+    await writeFile(join(dir, `${LOCK_FILE}.gone-stale-nonce`), `${dead}\ngate-nonce\n`);
+    const lock = await acquireLock(dir);
+    expect((await readFile(join(dir, LOCK_FILE), 'utf8')).split('\n')[0]).toBe(String(process.pid));
+    expect(await readdir(dir)).toEqual([LOCK_FILE]);
+    await lock.release();
+    expect(await readdir(dir)).toEqual([]);
   });
 
   test('a lock naming this very pid that this process does not hold is stale (pid 1 in a restarted container)', async ({

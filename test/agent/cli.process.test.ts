@@ -2,7 +2,9 @@
  * The agent CLI as people meet it: bad input ends in one clear line and a non-zero exit, `agent status`
  * reads the state of a running agent, an unreachable ingest is said and waited out.
  */
-import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
@@ -45,6 +47,58 @@ describe('agent CLI', () => {
     expect(agent.output()).toMatch(
       /accesslake agent: .*access\.log is a symlink to \/dev\/stdout.*RUN rm \/var\/log\/nginx\/access\.log/,
     );
+  });
+
+  test.each([
+    [
+      'a symlink to /dev/stdout',
+      '/dev/stdout',
+      /access\.log is a symlink to \/dev\/stdout, the output of a process/,
+    ],
+    ['a symlink to /dev/stderr', '/dev/stderr', /access\.log is a symlink to \/dev\/stderr/],
+    ['a symlink to /proc/self/fd/1', '/proc/self/fd/1', /access\.log is a symlink to \/proc\/self\/fd\/1/],
+    ['a symlink to a symlink to /dev/stdout', 'chain', /access\.log leads to \/dev\/stdout/],
+    ["the agent's own output file, named directly", 'own', /agent\.out is this agent's own stdout/],
+  ])('the stdout trap is caught when the output is a regular file: %s', async (_, target, message) => {
+    const dir = await mkdtemp(join(tmpdir(), 'agent-trap-'));
+    try {
+      const out = join(dir, 'agent.out');
+      await writeFile(out, '');
+      let log = join(dir, 'access.log');
+      if (target === 'own') log = out;
+      else if (target === 'chain') {
+        await symlink('/dev/stdout', join(dir, 'out-link'));
+        await symlink(join(dir, 'out-link'), log);
+      } else await symlink(target, log);
+      // stdout and stderr go to a regular file, as under `agent > agent.out 2>&1` or a service manager.
+      const fd = openSync(out, 'a');
+      const child = spawn(
+        process.execPath,
+        [
+          bundle,
+          '--file',
+          log,
+          '--endpoint',
+          ingest.url,
+          '--token',
+          TOKEN,
+          '--state-dir',
+          join(dir, 'state'),
+        ],
+        { stdio: ['ignore', fd, fd], detached: true },
+      );
+      closeSync(fd);
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 20_000);
+      const code = await exited;
+      clearTimeout(timer);
+      const output = await readFile(out, 'utf8');
+      expect(code, output).toBe(1);
+      expect(output).toMatch(message);
+      expect(output).toMatch(/RUN rm \/var\/log\/nginx\/access\.log/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('a wrong token stops the agent with an error instead of retrying forever', async ({ dir }) => {

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { createRandom } from '../../gen/random.ts';
 import { buildAgentBundle } from '../../shipper-agent/build.ts';
 import { test, waitFor } from './fixtures.ts';
 import {
@@ -64,9 +65,15 @@ describe('agent under kill -9', () => {
     // At least 20 kills at random moments. Whether one lands while a batch is in flight is chance (the
     // window is short with a fast local ingest), so keep killing, up to 45 rounds, until the resend path
     // has been exercised at least once; the assertion below still requires it.
+    // The kill moments are counted from the agent's own "agent started" line, not from the spawn: on a
+    // loaded machine Node's start-up alone can outlast a fixed delay, and no kill would land mid-batch.
+    const seed = Number(process.env.CRASH_SEED ?? Date.now() % 2 ** 31);
+    console.log(`agent kill -9 schedule: seed ${seed} (replay with CRASH_SEED=${seed})`);
+    const random = createRandom(seed);
     for (let round = 0; round < 45; round++) {
       const agent = startAgentProcess(args, bundle);
-      await new Promise((r) => setTimeout(r, 120 + Math.random() * 500));
+      await waitFor(() => agent.output().includes('agent started'), 20_000, `agent start, round ${round}`);
+      await new Promise((r) => setTimeout(r, random.int(0, 400)));
       await agent.kill9();
       output += agent.output();
       if (round >= 19 && output.includes(RESEND_MESSAGE)) break;
@@ -75,7 +82,8 @@ describe('agent under kill -9', () => {
     const last = startAgentProcess(args, bundle);
     await waitFor(() => last.output().includes('agent started'), 10_000, 'the last agent to start');
     try {
-      await waitShipped(stateDir, log);
+      // Up to 12,000 lines can be waiting in 4 KiB batches: a bound for a loaded machine, not a timing.
+      await waitShipped(stateDir, log, 150_000);
     } catch (error) {
       console.error(last.output().slice(-5000));
       throw error;
@@ -93,5 +101,5 @@ describe('agent under kill -9', () => {
     expect(lake).toEqual(written);
     // Some kills landed with a batch in flight: the next run sent that range again under its key.
     expect(output).toContain(RESEND_MESSAGE);
-  });
+  }, 300_000);
 });

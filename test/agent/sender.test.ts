@@ -3,11 +3,18 @@ import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/log/index.ts';
-import { AuthRejectedError, BatchTooLargeError, IngestRejectedError } from '../../shipper-agent/errors.ts';
+import {
+  AuthRejectedError,
+  BatchConflictError,
+  BatchTooLargeError,
+  IngestRejectedError,
+  isFatal,
+} from '../../shipper-agent/errors.ts';
 import {
   createSender,
   parseRetryAfter,
   RetriesStopped,
+  RetryLater,
   type SenderOptions,
 } from '../../shipper-agent/sender.ts';
 
@@ -106,6 +113,41 @@ describe('sender', () => {
     await expect(sender().send(batch, new AbortController().signal)).rejects.toBeInstanceOf(
       BatchTooLargeError,
     );
+  });
+
+  it('with an attempt budget, gives the batch back after it (RetryLater) with the delay to wait', async () => {
+    let calls = 0;
+    server.use(
+      http.post(`${ENDPOINT}/v1/batches`, () => {
+        calls++;
+        return HttpResponse.json({ error: 'busy' }, { status: 503, headers: { 'Retry-After': '2' } });
+      }),
+    );
+    const retries: Array<{ attempt: number }> = [];
+    const error = await sender({ onRetry: (r) => retries.push(r) })
+      .send(batch, new AbortController().signal, undefined, { firstAttempt: 4, maxAttempts: 1 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetryLater);
+    expect(error).toMatchObject({ attempts: 4, reason: 'ingest answered 503: busy' });
+    expect((error as RetryLater).delayMs).toBeGreaterThanOrEqual(2000);
+    expect(calls).toBe(1);
+    expect(retries).toEqual([expect.objectContaining({ attempt: 4 })]);
+  });
+
+  it('turns 409 (same key, other bytes) into BatchConflictError, not a fatal rejection', async () => {
+    server.use(
+      http.post(`${ENDPOINT}/v1/batches`, () =>
+        HttpResponse.json({ error: 'batch key stored with other content' }, { status: 409 }),
+      ),
+    );
+    const error = await sender()
+      .send(batch, new AbortController().signal)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BatchConflictError);
+    expect((error as Error).message).toMatch(
+      /other bytes under batch key batch-key-00000001 \(409: batch key stored/,
+    );
+    expect(isFatal(error)).toBe(false);
   });
 
   it('names the cause of 400, 415 and 404', async () => {

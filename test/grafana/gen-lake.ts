@@ -12,8 +12,17 @@ import { createStorage } from '../../ingest/storage/index.ts';
 
 const TOKEN = 'gen-lake-token';
 
-export async function writeGenLake(options: { start: number; count: number; rate: number; seed?: number }) {
-  const dir = await mkdtemp(join(tmpdir(), 'accesslake-genlake-'));
+export async function writeGenLake(options: {
+  start: number;
+  count: number;
+  rate: number;
+  seed?: number;
+  /** Add to this lake instead of a new temporary one. */
+  dir?: string;
+  /** Makes the batches' Idempotency-Keys unique when adding to a lake more than once. */
+  batchPrefix?: string;
+}) {
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'accesslake-genlake-')));
   const app = createIngestApp({ tokens: [TOKEN], storage: await createStorage(dir) });
   const generator = createGenerator({ seed: options.seed ?? 9, rate: options.rate, start: options.start });
   const format = compileLogFormat('json', KNOWN_VARIABLES);
@@ -28,7 +37,7 @@ export async function writeGenLake(options: { start: number; count: number; rate
       headers: {
         Authorization: `Bearer ${TOKEN}`,
         'Content-Encoding': 'gzip',
-        'Idempotency-Key': `gen-lake-${sent}`,
+        'Idempotency-Key': `${options.batchPrefix ?? 'gen-lake'}-${sent}`,
         'X-Source': 'web-1',
         'X-Log-Format': 'json',
       },

@@ -62,6 +62,9 @@ describe('accesslake up (real processes)', () => {
       lake,
       '--port',
       String(port),
+      // The dashboard is checked in the Ctrl-C run; here the pipeline has the machine to itself.
+      '--dashboard-port',
+      'off',
       '--duration',
       '6s',
       '--interval',
@@ -75,6 +78,7 @@ describe('accesslake up (real processes)', () => {
     expect(result.status).toBe(0);
     const out = result.stdout;
     expect(out).toMatch(new RegExp(`^accesslake up: ingest http://127\\.0\\.0\\.1:${port} → lake `));
+    expect(out).not.toContain('dashboard');
     // Live summaries while running: shipped lines and lag, status classes, p95, top paths.
     expect(out).toMatch(/\[00:0[2-6]\] shipped [\d,]+ lines · lag [\d.]+ (B|KiB) · /);
     expect(out).toMatch(/ 2xx [\d,]+ · 3xx [\d,]+ · 4xx [\d,]+ · 5xx [\d,]+ · p95 \d+ ms · p50 \d+ ms/);
@@ -90,9 +94,23 @@ describe('accesslake up (real processes)', () => {
   it('stops everything cleanly on Ctrl-C (SIGINT), shipping what was written', async () => {
     const lake = join(dir, 'sigint-lake');
     const port = await freePort();
+    const dashboardPort = await freePort();
     const child: ChildProcess = spawn(
       process.execPath,
-      [BIN, 'up', '--lake', lake, '--port', String(port), '--interval', '1s', '--rate', '30'],
+      [
+        BIN,
+        'up',
+        '--lake',
+        lake,
+        '--port',
+        String(port),
+        '--dashboard-port',
+        String(dashboardPort),
+        '--interval',
+        '1s',
+        '--rate',
+        '30',
+      ],
       {
         cwd: dir,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -114,6 +132,15 @@ describe('accesslake up (real processes)', () => {
           throw new Error(`no summary: ${stdout}${stderr}`);
         await new Promise((r) => setTimeout(r, 200));
       }
+      // The dashboard runs beside the pipeline, over the same lake, and sees its records.
+      // It boots beside ingest without holding the run up, so give it a bounded while to answer.
+      let state: string | undefined;
+      for (const until = Date.now() + 30_000; state !== 'ready' && Date.now() < until; ) {
+        const config = await fetch(`http://127.0.0.1:${dashboardPort}/api/config`).catch(() => undefined);
+        state = config?.ok ? ((await config.json()) as { state: string }).state : undefined;
+        if (state !== 'ready') await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(state).toBe('ready');
       child.kill('SIGINT');
       expect(await exited).toBe(0);
     } finally {
@@ -121,6 +148,10 @@ describe('accesslake up (real processes)', () => {
     }
     expect(stderr).toBe('');
     expect(stdout).toContain('accesslake up: stopping (generator, agent, ingest)…');
+    // The dashboard's address, at the start and with every live summary.
+    const dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
+    expect(stdout.split('\n')[0]).toContain(` · dashboard ${dashboardUrl}`);
+    expect(stdout).toMatch(new RegExp(` top .*\n {8}dashboard ${dashboardUrl.replaceAll('.', '\\.')}\n`));
     const { generated, shipped, inLake } = finalAccount(stdout);
     expect(shipped).toBe(generated);
     expect(inLake).toBe(generated);
@@ -177,12 +208,48 @@ describe('accesslake up: bad input, one line each', () => {
     const server: Server = createServer();
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     try {
-      const result = up(['--port', String(port), '--lake', join(dir, 'busy-lake'), '--duration', '3s']);
+      const result = up([
+        '--port',
+        String(port),
+        '--lake',
+        join(dir, 'busy-lake'),
+        '--duration',
+        '3s',
+        '--dashboard-port',
+        'off',
+      ]);
       expect(result.status).toBe(1);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toMatch(
         new RegExp(
           `^accesslake up: port ${port} on 127\\.0\\.0\\.1 is in use: stop what listens there or pass --port \\d+`,
+        ),
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('names a busy dashboard port and the flag that moves it', async () => {
+    const dashboardPort = await freePort();
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(dashboardPort, '127.0.0.1', resolve));
+    try {
+      const result = up([
+        '--port',
+        String(await freePort()),
+        '--dashboard-port',
+        String(dashboardPort),
+        '--lake',
+        join(dir, 'busy-dashboard-lake'),
+        '--duration',
+        '3s',
+      ]);
+      expect(result.status).toBe(1);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^accesslake up: port ${dashboardPort} on 127\\.0\\.0\\.1 is in use: stop what listens there or pass --dashboard-port \\d+`,
         ),
       );
     } finally {
@@ -197,7 +264,7 @@ describe('accesslake up: bad input, one line each', () => {
     chmodSync(join(cwd, 'lake'), 0o555);
     // Root writes anywhere; run as nobody then, so the permission check is real.
     const uid = process.getuid?.() === 0 ? 65534 : undefined;
-    const result = up(['--duration', '3s', '--port', String(await freePort())], {
+    const result = up(['--duration', '3s', '--port', String(await freePort()), '--dashboard-port', 'off'], {
       cwd,
       ...(uid === undefined ? {} : { uid }),
     });
@@ -212,7 +279,9 @@ describe('accesslake up: bad input, one line each', () => {
     const cwd = join(dir, 'blocked');
     mkdirSync(cwd, { recursive: true });
     writeFileSync(join(cwd, 'lake'), 'not a folder');
-    const result = up(['--duration', '3s', '--port', String(await freePort())], { cwd });
+    const result = up(['--duration', '3s', '--port', String(await freePort()), '--dashboard-port', 'off'], {
+      cwd,
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(
       /^accesslake up: the lake folder \.\/lake is not writable \(a file is in the way\)/,
@@ -227,6 +296,8 @@ describe('accesslake up: bad input, one line each', () => {
       join(dir, 'file-lake'),
       '--port',
       String(await freePort()),
+      '--dashboard-port',
+      'off',
     ]);
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);

@@ -3,6 +3,7 @@
  * as production configs do it:
  * - `rename`: access.log → access.log.1 (older ones shift up), then `postrotate kill -USR1 <master pid>`
  *   makes nginx reopen a fresh access.log. Lines written between the two land in the renamed file.
+ * - `create`: as `rename`, but logrotate creates the new, empty access.log itself before the USR1.
  * - `copytruncate`: copies access.log to access.log.1, then truncates access.log in place. Lines nginx
  *   writes between the copy and the truncate are in neither file: logrotate's documented window.
  */
@@ -10,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export type RotationMode = 'rename' | 'copytruncate';
+export type RotationMode = 'rename' | 'create' | 'copytruncate';
 
 export interface RotateOptions {
   logFile: string;
@@ -22,10 +23,11 @@ export interface RotateOptions {
 
 export async function rotateWithLogrotate(options: RotateOptions): Promise<void> {
   const conf = join(options.dir, `logrotate-${options.mode}.conf`);
+  const reopen = `  postrotate\n    kill -USR1 ${options.nginxPid}\n  endscript\n`;
   const body =
-    options.mode === 'rename'
-      ? `  postrotate\n    kill -USR1 ${options.nginxPid}\n  endscript\n`
-      : '  copytruncate\n';
+    options.mode === 'copytruncate'
+      ? '  copytruncate\n'
+      : `${options.mode === 'create' ? '  create\n' : ''}${reopen}`;
   // nocompress: the agent must be able to finish a rotated file; delaycompress setups compress a file
   // only one rotation later, which this test's two renames would reach.
   await writeFile(
