@@ -1,7 +1,8 @@
 /**
- * Bundles the ingest Lambda (`functions/ingest.ts`) with esbuild into one ESM file and zips it:
- * `dist/lambda/ingest/index.mjs` and `dist/lambda/ingest.zip`, which the CDK stack deploys as is.
- * DuckDB and the CLI are never imported by the handler; the build fails if either sneaks in.
+ * Bundles the Lambdas with esbuild, each into one ESM file and a zip: the ingest (`functions/ingest.ts`
+ * → `dist/lambda/ingest/index.mjs`, `dist/lambda/ingest.zip`) and the scheduled report
+ * (`functions/report.ts` → `dist/lambda/report.zip`), which the CDK stack deploys as they are. DuckDB
+ * and the CLI are never imported by a handler; the build fails if either sneaks in.
  *
  *   npm run build:lambda            # prints the bundle and zip sizes
  */
@@ -24,6 +25,17 @@ export interface LambdaBundle {
   inputs: string[];
 }
 
+/**
+ * The newest Node runtime Lambda offers (nodejs24.x, on the Lambda runtimes page,
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) and the esbuild target matching it.
+ * test/runtimes runs the bundle's tests on Node 24 too (docs/deploy.md says how).
+ */
+export const LAMBDA_NODE_RUNTIME = 'nodejs24.x';
+export const LAMBDA_NODE_TARGET = 'node24';
+
+/** The Lambdas `npm run build:lambda` builds: zip name → entry. */
+export const LAMBDA_ENTRIES = { ingest: 'functions/ingest.ts', report: 'functions/report.ts' } as const;
+
 /** Modules that must never reach the Lambda zip: the native DuckDB engine and the CLI. */
 const FORBIDDEN_INPUTS = [/node_modules\/@duckdb\//, /^cli\//, /node_modules\/tsx\//];
 
@@ -41,8 +53,9 @@ export async function buildLambdaBundle(
     outfile: join(dir, 'index.mjs'),
     bundle: true,
     platform: 'node',
-    // Lambda's nodejs22.x runtime; the handler uses top-level await, which needs ESM (.mjs).
-    target: 'node22',
+    // Lambda's nodejs24.x runtime (LAMBDA_NODE_RUNTIME); the handler uses top-level await, which
+    // needs ESM (.mjs).
+    target: LAMBDA_NODE_TARGET,
     format: 'esm',
     mainFields: ['module', 'main'],
     minify: true,
@@ -69,9 +82,11 @@ export async function buildLambdaBundle(
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const bundle = await buildLambdaBundle();
   const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
-  console.log(
-    `lambda ingest: ${bundle.dir}/index.mjs ${kib(bundle.bundleBytes)}, ${bundle.zipPath} ${kib(bundle.zipBytes)} (${bundle.inputs.length} modules)`,
-  );
+  for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
+    const bundle = await buildLambdaBundle({ name, entry });
+    console.log(
+      `lambda ${name}: ${bundle.dir}/index.mjs ${kib(bundle.bundleBytes)}, ${bundle.zipPath} ${kib(bundle.zipBytes)} (${bundle.inputs.length} modules)`,
+    );
+  }
 }

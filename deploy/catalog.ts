@@ -129,6 +129,9 @@ export class Catalog extends Construct {
       }),
     });
     crawler.addResourceDependency(database);
+    // Glue validates the target with the crawler's role at creation: the role's policy (its
+    // DefaultPolicy, a child of the role) must exist first, not only the role.
+    crawler.node.addDependency(this.crawlerRole);
   }
 }
 

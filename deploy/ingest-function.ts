@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { lambdaRuntime } from './lambda-runtime.ts';
 import type { DeploySettings } from './settings.ts';
 
 export interface IngestFunctionProps {
@@ -110,7 +111,7 @@ export class IngestFunction extends Construct {
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'accesslake ingest (POST /v1/batches)',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambdaRuntime(),
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(settings.lambdaCode),

@@ -13,9 +13,18 @@
  * | `resultsExpireDays` | 7 | lifecycle expiry of `athena-results/` |
  * | `lambdaMemoryMb` | 1024 | ingest Lambda memory (CPU scales with it) |
  * | `lambdaCode` | `dist/lambda/ingest.zip` | the zip `npm run build:lambda` writes |
+ * | `reportsBytesScannedCutoff` | 100 GiB | the reports workgroup's per-query cost guard |
+ * | `reportPeriod` | `weekly` | what the scheduled report covers: `weekly`, `monthly`, `quarterly` |
+ * | `reportSchedule` | `cron(0 6 ? * MON *)` | EventBridge schedule of the report Lambda (UTC) |
+ * | `reportCode` | `dist/lambda/report.zip` | the report zip `npm run build:lambda` writes |
  */
 import { join } from 'node:path';
-import { DEFAULT_BYTES_SCANNED_CUTOFF, GLUE_DEFAULTS, MIN_BYTES_SCANNED_CUTOFF } from '../glue/defaults.ts';
+import {
+  DEFAULT_BYTES_SCANNED_CUTOFF,
+  DEFAULT_REPORTS_BYTES_SCANNED_CUTOFF,
+  GLUE_DEFAULTS,
+  MIN_BYTES_SCANNED_CUTOFF,
+} from '../glue/defaults.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { REPO_ROOT } from './build-lambda.ts';
 
@@ -30,8 +39,14 @@ export interface DeploySettings {
   resultsExpireDays: number;
   lambdaMemoryMb: number;
   lambdaCode: string;
+  reportsBytesScannedCutoff: number;
+  reportPeriod: 'weekly' | 'monthly' | 'quarterly';
+  reportSchedule: string;
+  reportCode: string;
   names: typeof GLUE_DEFAULTS;
 }
+
+const REPORT_PERIODS = ['weekly', 'monthly', 'quarterly'] as const;
 
 export type ContextReader = (key: string) => unknown;
 
@@ -66,6 +81,18 @@ export function readDeploySettings(context: ContextReader): DeploySettings {
   if (bucketName !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucketName)) {
     throw new ConfigError(`context bucketName=${JSON.stringify(bucketName)} is not a valid S3 bucket name`);
   }
+  const reportPeriod = text('reportPeriod') ?? 'weekly';
+  if (!(REPORT_PERIODS as readonly string[]).includes(reportPeriod)) {
+    throw new ConfigError(
+      `context reportPeriod=${JSON.stringify(reportPeriod)}: use ${REPORT_PERIODS.join(', ')}`,
+    );
+  }
+  const reportSchedule = text('reportSchedule') ?? 'cron(0 6 ? * MON *)';
+  if (!/^(cron|rate)\(.+\)$/.test(reportSchedule)) {
+    throw new ConfigError(
+      `context reportSchedule=${JSON.stringify(reportSchedule)}: expected an EventBridge cron(...) or rate(...) expression`,
+    );
+  }
   return {
     catalog,
     bucketName,
@@ -80,6 +107,15 @@ export function readDeploySettings(context: ContextReader): DeploySettings {
     resultsExpireDays: int('resultsExpireDays', 7, 1, 3650),
     lambdaMemoryMb: int('lambdaMemoryMb', 1024, 256, 10240),
     lambdaCode: text('lambdaCode') ?? join(REPO_ROOT, 'dist', 'lambda', 'ingest.zip'),
+    reportsBytesScannedCutoff: int(
+      'reportsBytesScannedCutoff',
+      DEFAULT_REPORTS_BYTES_SCANNED_CUTOFF,
+      MIN_BYTES_SCANNED_CUTOFF,
+      2 ** 52,
+    ),
+    reportPeriod: reportPeriod as DeploySettings['reportPeriod'],
+    reportSchedule,
+    reportCode: text('reportCode') ?? join(REPO_ROOT, 'dist', 'lambda', 'report.zip'),
     names: GLUE_DEFAULTS,
   };
 }

@@ -1,14 +1,17 @@
 /**
  * The whole AWS side of accesslake in one stack: the lake bucket (encrypted, private, TLS only, with
  * lifecycle rules on rejects and query results), the ingest Lambda with its Function URL and token
- * secret, the Glue database with a crawler or a projection table, and the Athena workgroup.
+ * secret, the Glue database with a crawler or a projection table, the Athena workgroups (queries, and
+ * reports with their own cutoff), and the scheduled report Lambda.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { REPORTS_RESULTS_FOLDER } from '../glue/provision/options.ts';
 import { Catalog } from './catalog.ts';
 import { IngestFunction } from './ingest-function.ts';
+import { ReportFunction } from './report-function.ts';
 import type { DeploySettings } from './settings.ts';
 
 export interface AccessLakeStackProps extends StackProps {
@@ -19,6 +22,7 @@ export class AccessLakeStack extends Stack {
   readonly bucket: s3.Bucket;
   readonly ingest: IngestFunction;
   readonly catalog: Catalog;
+  readonly report: ReportFunction;
 
   constructor(scope: Construct, id: string, props: AccessLakeStackProps) {
     super(scope, id, props);
@@ -64,23 +68,43 @@ export class AccessLakeStack extends Stack {
         : {}),
     });
 
-    new athena.CfnWorkGroup(this, 'WorkGroup', {
-      name: names.workgroup,
-      description: 'accesslake queries: engine v3, results in the lake bucket, per-query scan cutoff',
-      state: 'ENABLED',
-      recursiveDeleteOption: true,
-      workGroupConfiguration: {
-        // Enforced: clients cannot point results elsewhere or lift the cutoff.
-        enforceWorkGroupConfiguration: true,
-        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
-        bytesScannedCutoffPerQuery: settings.bytesScannedCutoff,
-        publishCloudWatchMetricsEnabled: true,
-        resultConfiguration: {
-          outputLocation: `s3://${this.bucket.bucketName}/${names.resultsPrefix}/`,
-          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+    const workGroup = (id: string, name: string, description: string, cutoff: number, results: string) =>
+      new athena.CfnWorkGroup(this, id, {
+        name,
+        description,
+        state: 'ENABLED',
+        recursiveDeleteOption: true,
+        workGroupConfiguration: {
+          // Enforced: clients cannot point results elsewhere or lift the cutoff. A report's CTAS
+          // therefore names no location and lands in <results>/tables/<query-id>/.
+          enforceWorkGroupConfiguration: true,
+          engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+          bytesScannedCutoffPerQuery: cutoff,
+          publishCloudWatchMetricsEnabled: true,
+          resultConfiguration: {
+            outputLocation: `s3://${this.bucket.bucketName}/${results}/`,
+            encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+          },
         },
-      },
-    });
+      });
+    workGroup(
+      'WorkGroup',
+      names.workgroup,
+      'accesslake queries: engine v3, results in the lake bucket, per-query scan cutoff',
+      settings.bytesScannedCutoff,
+      names.resultsPrefix,
+    );
+    const reportsWorkGroup = workGroup(
+      'ReportsWorkGroup',
+      names.reportsWorkgroup,
+      'accesslake reports: CTAS into its results folder, a scan cutoff of its own',
+      settings.reportsBytesScannedCutoff,
+      `${names.resultsPrefix}/${REPORTS_RESULTS_FOLDER}`,
+    );
+
+    this.report = new ReportFunction(this, 'Report', { bucket: this.bucket, settings });
+    // The first scheduled run needs the workgroup it runs in.
+    this.report.rule.node.addDependency(reportsWorkGroup);
 
     new CfnOutput(this, 'IngestUrl', {
       value: this.ingest.url.url,
@@ -93,5 +117,6 @@ export class AccessLakeStack extends Stack {
       description: 'prints the agent --token',
     });
     new CfnOutput(this, 'AthenaWorkGroup', { value: names.workgroup });
+    new CfnOutput(this, 'AthenaReportsWorkGroup', { value: names.reportsWorkgroup });
   }
 }

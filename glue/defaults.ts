@@ -4,6 +4,8 @@ export const GLUE_DEFAULTS = {
   table: 'access_logs',
   crawler: 'accesslake-access-logs',
   workgroup: 'accesslake',
+  /** Reports run here: its own, larger scan cutoff (a quarter's scan outgrows the query cutoff). */
+  reportsWorkgroup: 'accesslake-reports',
   dataPrefix: 'access_logs',
   rejectsPrefix: 'rejects',
   /** Batch claims (ingest/lake/batch-claim.ts): read and created by the ingest, outside the crawled path. */
@@ -15,3 +17,8 @@ export const GLUE_DEFAULTS = {
 export const DEFAULT_BYTES_SCANNED_CUTOFF = 10 * 1024 ** 3;
 /** Athena's floor for BytesScannedCutoffPerQuery (API_WorkGroupConfiguration: minimum 10000000). */
 export const MIN_BYTES_SCANNED_CUTOFF = 10_000_000;
+/**
+ * The reports workgroup's cutoff: 100 GiB (about $0.49 at $5/TB), room for a quarterly report over a
+ * busy lake while still stopping a runaway query.
+ */
+export const DEFAULT_REPORTS_BYTES_SCANNED_CUTOFF = 100 * 1024 ** 3;

@@ -1,10 +1,12 @@
 /**
- * Least-privilege IAM documents for the three principals accesslake involves: the crawler's role, the
- * ingest (partition registration), and whoever runs queries. Resources are scoped to the lake's bucket
+ * Least-privilege IAM documents for the principals accesslake involves: the crawler's role, the ingest
+ * (partition registration), whoever runs queries, Grafana's Athena data source, and reports (the CLI or
+ * the report Lambda, whose role in the CDK stack is this very document: deploy/report-function.ts). Resources are scoped to the lake's bucket
  * prefix, the Glue database and table, and the workgroup. `account` is the AWS account id (Glue's
  * CatalogId); `*` when unknown.
  */
-import { keyPrefix, type ProvisionOptions } from './provision/options.ts';
+import { REPORTS_PREFIX } from '../reports/output/layout.ts';
+import { keyPrefix, type ProvisionOptions, REPORTS_RESULTS_FOLDER } from './provision/options.ts';
 
 type Statement = {
   Sid: string;
@@ -95,7 +97,7 @@ export function registrarPolicy(o: ProvisionOptions, account = '*'): PolicyDocum
   );
 }
 
-/** `accesslake query --engine athena`, Grafana, reports: run queries in the workgroup only. */
+/** `accesslake query --engine athena`: run queries in the workgroup only (Grafana and reports: below). */
 export function queryPolicy(o: ProvisionOptions, account = '*'): PolicyDocument {
   const results = keyPrefix(o, o.resultsPrefix);
   return doc(
@@ -141,6 +143,131 @@ export function queryPolicy(o: ProvisionOptions, account = '*'): PolicyDocument 
       Sid: 'ListLakeAndResults',
       Effect: 'Allow',
       Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+      Resource: `arn:aws:s3:::${o.bucket}`,
+    },
+  );
+}
+
+/** Athena's account-level catalog reads: the `AwsDataCatalog` data catalog (the Glue catalog). */
+const dataCatalogArn = (o: ProvisionOptions, account: string) =>
+  `arn:aws:athena:${o.region}:${account}:datacatalog/AwsDataCatalog`;
+
+/**
+ * Grafana's Athena data source: the query policy plus what its editor calls to fill its pickers
+ * (https://grafana.com/docs/plugins/grafana-athena-datasource/latest/configure/, "IAM policies"):
+ * `ListDataCatalogs` and `ListWorkGroups` (account-wide: neither takes a resource), `ListDatabases`,
+ * `ListTableMetadata`, `GetTableMetadata` on the Glue data catalog, `BatchGetQueryExecution` for its
+ * polling, and Glue's plural reads behind them.
+ */
+export function grafanaPolicy(o: ProvisionOptions, account = '*'): PolicyDocument {
+  const query = queryPolicy(o, account);
+  const [runQueries, readCatalog, ...rest] = query.Statement as [Statement, Statement, ...Statement[]];
+  return doc(
+    { ...runQueries, Action: [...runQueries.Action, 'athena:BatchGetQueryExecution'] },
+    { ...readCatalog, Action: [...readCatalog.Action, 'glue:GetDatabases', 'glue:GetTables'] },
+    ...rest,
+    {
+      Sid: 'BrowseTheDataCatalog',
+      Effect: 'Allow',
+      Action: ['athena:ListDatabases', 'athena:ListTableMetadata', 'athena:GetTableMetadata'],
+      Resource: dataCatalogArn(o, account),
+    },
+    {
+      Sid: 'ListCatalogsAndWorkgroups',
+      Effect: 'Allow',
+      // IAM service authorization reference: these two list actions support no resource type.
+      Action: ['athena:ListDataCatalogs', 'athena:ListWorkGroups'],
+      Resource: '*',
+    },
+  );
+}
+
+/**
+ * `accesslake report --engine athena` and the report Lambda: queries in the reports workgroup only; the
+ * CTAS creates and the cleanup drops `accesslake_report_*` tables (Glue CreateTable/DeleteTable, on
+ * the catalog, the database and the table: "Specifying AWS Glue resource ARNs"); Athena writes the
+ * table into the workgroup's results folder with the caller's permissions, where the report reads and
+ * deletes it; the report itself goes under `<prefix>/reports/`.
+ */
+export function reportPolicy(o: ProvisionOptions, account = '*'): PolicyDocument {
+  const base = `arn:aws:glue:${o.region}:${account}`;
+  const results = `${keyPrefix(o, o.resultsPrefix)}/${REPORTS_RESULTS_FOLDER}`;
+  return doc(
+    {
+      Sid: 'RunQueriesInTheReportsWorkgroup',
+      Effect: 'Allow',
+      Action: [
+        'athena:StartQueryExecution',
+        'athena:GetQueryExecution',
+        'athena:GetQueryResults',
+        'athena:StopQueryExecution',
+        'athena:GetWorkGroup',
+      ],
+      Resource: `arn:aws:athena:${o.region}:${account}:workgroup/${o.reportsWorkgroup}`,
+    },
+    {
+      Sid: 'ReadTheCatalog',
+      Effect: 'Allow',
+      Action: [
+        'glue:GetDatabase',
+        'glue:GetTable',
+        'glue:GetPartition',
+        'glue:GetPartitions',
+        'glue:BatchGetPartition',
+      ],
+      Resource: [
+        `${base}:catalog`,
+        `${base}:database/${o.database}`,
+        `${base}:table/${o.database}/${o.table}`,
+      ],
+    },
+    {
+      Sid: 'CreateAndDropTheReportTable',
+      Effect: 'Allow',
+      Action: ['glue:GetTable', 'glue:CreateTable', 'glue:DeleteTable'],
+      Resource: [
+        `${base}:catalog`,
+        `${base}:database/${o.database}`,
+        `${base}:table/${o.database}/accesslake_report_*`,
+      ],
+    },
+    {
+      Sid: 'ReadLakeData',
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.dataPrefix)}/*`,
+    },
+    {
+      Sid: 'WriteReadDeleteReportTables',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+      Resource: `arn:aws:s3:::${o.bucket}/${results}/*`,
+    },
+    {
+      Sid: 'PublishReports',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      Resource: `arn:aws:s3:::${o.bucket}/${keyPrefix(o, REPORTS_PREFIX)}/*`,
+    },
+    {
+      Sid: 'ListLakeResultsAndReports',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: `arn:aws:s3:::${o.bucket}`,
+      Condition: {
+        StringLike: {
+          's3:prefix': [
+            `${keyPrefix(o, o.dataPrefix)}/*`,
+            `${results}/*`,
+            `${keyPrefix(o, REPORTS_PREFIX)}/*`,
+          ],
+        },
+      },
+    },
+    {
+      Sid: 'FindTheBucket',
+      Effect: 'Allow',
+      Action: ['s3:GetBucketLocation'],
       Resource: `arn:aws:s3:::${o.bucket}`,
     },
   );

@@ -10,7 +10,14 @@ import { dataLocation, type ProvisionOptions } from './provision/options.ts';
 
 export const PARTITION_KEYS = ['year', 'month', 'day', 'hour'] as const;
 
-export const SERDE = 'org.openx.data.jsonserde.JsonSerDe';
+/**
+ * The Hive JSON SerDe: Athena's JSON SerDe page recommends it over OpenX, whose results "can be
+ * non-deterministic" (https://docs.aws.amazon.com/athena/latest/ug/openx-json-serde.html). Both refuse
+ * duplicate keys in a map (https://docs.aws.amazon.com/athena/latest/ug/hive-json-serde.html); the
+ * `extra` key policy (lower-case `[a-z0-9_]`, collisions renamed, docs/record.md) keeps `extra` free of
+ * them. docs/aws.md, "JSON SerDe", says why this one.
+ */
+export const SERDE = 'org.apache.hive.hcatalog.data.JsonSerDe';
 export const INPUT_FORMAT = 'org.apache.hadoop.mapred.TextInputFormat'; // reads .gz by its extension
 export const OUTPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat';
 
@@ -41,7 +48,10 @@ export function projectionParametersAt(location: string): Record<string, string>
     'projection.hour.type': 'integer',
     'projection.hour.range': '0,23',
     'projection.hour.digits': '2',
-    'storage.location.template': `${location}year=\${year}/month=\${month}/day=\${day}/hour=\${hour}`,
+    // Ends with `/`, as Athena's projection docs write every template: the location is a folder, and a
+    // bare key prefix would also take in any sibling whose name starts the same
+    // (https://docs.aws.amazon.com/athena/latest/ug/partition-projection-setting-up.html).
+    'storage.location.template': `${location}year=\${year}/month=\${month}/day=\${day}/hour=\${hour}/`,
   };
 }
 

@@ -2,6 +2,7 @@
  * The report's settings, resolved once at the entry point (CLI or Lambda) from flags and environment,
  * failing early with a message that names the flag or variable. docs/reports.md has the full table.
  */
+import { GLUE_DEFAULTS } from '../glue/defaults.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { parseDurationMs, parseInteger } from '../lib/units/index.ts';
 import { type EmailConfig, resolveEmailConfig } from './email/config.ts';
@@ -36,8 +37,6 @@ export interface ReportConfig {
   lake: string;
   /** Where reports go: a folder or `s3://bucket/prefix`. */
   out: string;
-  /** Athena: where CTAS writes before publishing, when `out` is not S3. */
-  staging?: string;
   top: number;
   /** Present when the report is mailed. */
   email?: EmailConfig;
@@ -74,7 +73,12 @@ export function resolveReportConfig(
 
   const lake = flags.lake ?? env.ACCESSLAKE_LAKE ?? './lake';
   const out = flags.out ?? env.REPORT_OUT ?? defaultOut(engine, lake, env);
-  const staging = flags.staging ?? env.REPORT_STAGING;
+  if ((flags.staging ?? env.REPORT_STAGING) !== undefined) {
+    // Athena now writes the CTAS output to the workgroup's results location (docs/reports.md).
+    throw new ConfigError(
+      `${flags.staging !== undefined ? '--staging' : 'REPORT_STAGING'} is no longer used: Athena writes the report table to its workgroup's results location, and --out may be a local folder; remove it`,
+    );
+  }
   const top = parseInteger(flags.top ?? env.REPORT_TOP ?? '10', flags.top ? '--top' : 'REPORT_TOP', 1, 1000);
   const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const athenaEndpoint = flags.endpoint ?? env.ACCESSLAKE_ATHENA_ENDPOINT;
@@ -85,12 +89,11 @@ export function resolveReportConfig(
     engine,
     lake,
     out,
-    ...(staging ? { staging } : {}),
     top,
     ...(email ? { email } : {}),
     linkExpiresSeconds: parseLinkExpiry(flags['link-expires'] ?? env.REPORT_LINK_EXPIRES ?? '7d'),
     athena: {
-      workgroup: flags.workgroup ?? env.ACCESSLAKE_ATHENA_WORKGROUP ?? 'accesslake',
+      workgroup: flags.workgroup ?? env.ACCESSLAKE_ATHENA_WORKGROUP ?? GLUE_DEFAULTS.reportsWorkgroup,
       database: flags.database ?? env.ACCESSLAKE_GLUE_DATABASE ?? 'accesslake',
       region,
       ...(athenaEndpoint ? { endpoint: athenaEndpoint } : {}),

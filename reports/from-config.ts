@@ -8,13 +8,19 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createStorage } from '../ingest/storage/index.ts';
 import type { Logger } from '../lib/log/index.ts';
-import { createAthenaEngine, createDuckDbEngine, type QueryEngine } from '../query/index.ts';
+// Not query/index.ts: it brings the native DuckDB engine, which the report Lambda's bundle must not
+// contain (deploy/build-lambda.ts refuses it). DuckDB comes in through `deps.openDuckDb`.
+import { createAthenaEngine } from '../query/engines/athena.ts';
+import type { QueryEngine } from '../query/types.ts';
 import type { ReportConfig } from './config.ts';
 import { createMailer } from './email/send.ts';
+import { s3ObjectsVia } from './engines/s3-objects.ts';
 import { createLinkMaker } from './output/links.ts';
 import { type ReportOutcome, runReport } from './run-report.ts';
 
 export interface ReportDeps {
+  /** Opens the DuckDB engine over a lake folder; the CLI passes it, the (Athena-only) Lambda does not. */
+  openDuckDb?: (lake: string) => Promise<QueryEngine>;
   s3Client?: S3Client;
   athenaClient?: AthenaClient;
   logger?: Logger;
@@ -34,9 +40,8 @@ export async function runReportFromConfig(
   };
   const storageOptions = () => ({ s3: { client: s3Client() } });
   const output = await createStorage(config.out, config.out.startsWith('s3://') ? storageOptions() : {});
-  const staging = config.staging
-    ? await createStorage(config.staging, config.staging.startsWith('s3://') ? storageOptions() : {})
-    : undefined;
+  // The CTAS output lands in the workgroup's results location, wherever that is: opened on demand.
+  const objects = s3ObjectsVia((root) => createStorage(root, storageOptions()));
   const links = createLinkMaker(output.url, {
     client: s3Client,
     expiresInSeconds: config.linkExpiresSeconds,
@@ -45,7 +50,7 @@ export async function runReportFromConfig(
 
   const engine: QueryEngine =
     config.engine === 'duckdb'
-      ? await createDuckDbEngine({ lake: config.lake })
+      ? await openDuckDb(deps, config.lake)
       : createAthenaEngine({
           workgroup: config.athena.workgroup,
           database: config.athena.database,
@@ -60,7 +65,7 @@ export async function runReportFromConfig(
       output,
       links,
       top: config.top,
-      athena: { database: config.athena.database, ...(staging ? { staging } : {}) },
+      athena: { database: config.athena.database, objects },
       ...(mailer ? { mailer } : {}),
       ...(deps.logger ? { logger: deps.logger } : {}),
     });
@@ -70,4 +75,9 @@ export async function runReportFromConfig(
     // A client we made is ours to close; one passed in belongs to the caller (the Lambda keeps it warm).
     if (s3 && !deps.s3Client) s3.destroy();
   }
+}
+
+function openDuckDb(deps: ReportDeps, lake: string): Promise<QueryEngine> {
+  if (!deps.openDuckDb) throw new TypeError('runReportFromConfig: engine duckdb needs deps.openDuckDb');
+  return deps.openDuckDb(lake);
 }

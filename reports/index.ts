@@ -7,7 +7,7 @@
  *
  * @example
  * const config = resolveReportConfig({ period: 'weekly', email: true }, process.env);
- * const outcome = await runReportFromConfig(config);
+ * const outcome = await runReportFromConfig(config, { openDuckDb: (lake) => createDuckDbEngine({ lake }) });
  * console.log(outcome.keys.markdown);
  */
 export { type ReportConfig, type ReportFlags, resolveReportConfig } from './config.ts';

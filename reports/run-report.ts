@@ -6,13 +6,14 @@
 import type { ObjectStorage } from '../ingest/storage/index.ts';
 import { describeError } from '../lib/errors/index.ts';
 import { type Logger, silentLogger } from '../lib/log/index.ts';
-import type { QueryEngine } from '../query/index.ts';
+import type { QueryEngine } from '../query/types.ts';
 import type { Mailer } from './email/send.ts';
 import { produceWithAthena } from './engines/athena.ts';
 import { produceWithDuckDb } from './engines/duckdb.ts';
+import type { S3Objects } from './engines/s3-objects.ts';
 import { ReportEmailError, ReportOutputError } from './errors.ts';
 import { buildReport, type Report, toReportRows } from './model.ts';
-import { reportKeys, stagingPrefix } from './output/layout.ts';
+import { reportKeys } from './output/layout.ts';
 import type { LinkMaker } from './output/links.ts';
 import { checkWritable, deleteAll, publishFiles } from './output/publish.ts';
 import { headline, type ReportLinks, renderHtml, renderMarkdown, reportTitle } from './output/summary.ts';
@@ -28,11 +29,11 @@ export interface RunReportOptions {
   links: LinkMaker;
   /** Rows per ranked section. Default 10. */
   top?: number;
-  /** Athena: the Glue database, and where CTAS may write (default: the output, which must be S3). */
-  athena?: { database: string; staging?: ObjectStorage };
+  /** Athena: the Glue database, and access to the files its CTAS writes in the workgroup's results. */
+  athena?: { database: string; objects: S3Objects };
   /** Mails the summary when given. */
   mailer?: Mailer;
-  /** Default: a fresh id. Names the staging folder and Athena's temporary table. */
+  /** Default: a fresh id. Names Athena's temporary table and the write check. */
   runId?: string;
   logger?: Logger;
 }
@@ -64,14 +65,10 @@ export async function runReport(options: RunReportOptions): Promise<ReportOutcom
   const runId = options.runId ?? newRunId();
 
   await checkWritable(output, runId);
-  const staging = engine.name === 'athena' ? (options.athena?.staging ?? output) : undefined;
-  if (staging) {
-    if (!staging.url.startsWith('s3://')) {
-      throw new ReportOutputError(
-        `with --engine athena the report is written by Athena to S3, and ${staging.url} is not S3: give --out s3://bucket/prefix, or --staging s3://bucket/prefix to keep --out local`,
-      );
-    }
-    if (staging !== output) await checkWritable(staging, runId);
+  if (engine.name === 'athena' && !options.athena) {
+    throw new ReportOutputError(
+      'with --engine athena the report needs the Glue database and S3 access to the workgroup’s results',
+    );
   }
   await options.mailer?.verify();
 
@@ -87,9 +84,8 @@ export async function runReport(options: RunReportOptions): Promise<ReportOutcom
     engine.name === 'duckdb'
       ? await produceWithDuckDb(engine, select)
       : await produceWithAthena(engine, select, {
-          database: options.athena?.database ?? 'accesslake',
-          staging: staging!,
-          stagingPrefix: stagingPrefix(runId),
+          database: options.athena!.database,
+          objects: options.athena!.objects,
           runId,
           logger,
         });

@@ -8,21 +8,26 @@ import {
 import { awsErrorCode, toAwsError } from '../../glue/aws-errors.ts';
 import type { ProvisionOptions } from '../../glue/provision/options.ts';
 import { diff, type ProvisionStep } from '../../glue/provision/step.ts';
-import { desiredWorkGroup } from '../workgroup.ts';
+import { desiredWorkGroup, type WorkGroupRole } from '../workgroup.ts';
 
 /** Athena answers a missing workgroup with InvalidRequestException and this wording (API_GetWorkGroup). */
 const NOT_FOUND = /not found|does not exist/i;
 
-export function workgroupStep(o: ProvisionOptions, athena: AthenaClient): ProvisionStep {
-  const resource = `workgroup/${o.workgroup}`;
-  const desired = desiredWorkGroup(o);
+export function workgroupStep(
+  o: ProvisionOptions,
+  athena: AthenaClient,
+  role: WorkGroupRole = 'queries',
+): ProvisionStep {
+  const desired = desiredWorkGroup(o, role);
+  const name = desired.Name ?? o.workgroup;
+  const resource = `workgroup/${name}`;
   return {
     kind: 'Athena workgroup',
-    name: o.workgroup,
+    name,
     async inspect() {
       let workgroup: WorkGroup | undefined;
       try {
-        workgroup = (await athena.send(new GetWorkGroupCommand({ WorkGroup: o.workgroup }))).WorkGroup;
+        workgroup = (await athena.send(new GetWorkGroupCommand({ WorkGroup: name }))).WorkGroup;
       } catch (error) {
         if (awsErrorCode(error) === 'InvalidRequestException' && NOT_FOUND.test((error as Error).message)) {
           return { state: 'missing' };
@@ -69,7 +74,7 @@ export function workgroupStep(o: ProvisionOptions, athena: AthenaClient): Provis
       try {
         await athena.send(
           new UpdateWorkGroupCommand({
-            WorkGroup: o.workgroup,
+            WorkGroup: name,
             State: 'ENABLED',
             ConfigurationUpdates: {
               ResultConfigurationUpdates: { OutputLocation: want.ResultConfiguration?.OutputLocation },

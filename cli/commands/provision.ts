@@ -1,30 +1,43 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
-import { crawlerPolicy, crawlerTrustPolicy, queryPolicy, registrarPolicy } from '../../glue/iam-policy.ts';
+import {
+  crawlerPolicy,
+  crawlerTrustPolicy,
+  grafanaPolicy,
+  queryPolicy,
+  registrarPolicy,
+  reportPolicy,
+} from '../../glue/iam-policy.ts';
 import { projectionTableDdl } from '../../glue/projection-table.ts';
 import { provision, resolveProvisionOptions, type StepReport } from '../../glue/provision/index.ts';
+import { ConfigError } from '../../lib/errors/index.ts';
 import { parseFlags } from '../args.ts';
 import type { CommandRunner } from '../main.ts';
 
 const HELP = `usage: accesslake provision --storage s3://bucket/prefix [--region R] [--endpoint URL]
          [--table crawler|projection] [--crawler-role ARN] [--crawler-schedule hourly|15m|"cron(…)"]
          [--crawler-name accesslake-access-logs] [--database accesslake] [--workgroup accesslake]
-         [--bytes-scanned-cutoff 10GiB] [--create-bucket] [--dry-run] [--apply-changes]
-         [--print-policy] [--print-ddl]
+         [--bytes-scanned-cutoff 10GiB] [--reports-workgroup accesslake-reports]
+         [--reports-bytes-scanned-cutoff 100GiB] [--create-bucket] [--dry-run] [--apply-changes]
+         [--print-policy [--policy crawler|registrar|query|grafana|report]] [--print-ddl]
 
 Makes the AWS side of the lake; run it again at any time: what exists and matches is left alone.
   S3 bucket (must exist, or --create-bucket) · Glue database · Glue crawler on a schedule over
   <prefix>/access_logs/ (or, with --table projection, the table with partition projection and no
   crawler) · Athena workgroup (engine v3, results in <prefix>/athena-results/, enforced settings, a
-  per-query scan cutoff) · the named queries.
+  per-query scan cutoff) · the reports workgroup (results in <prefix>/athena-results/reports/, its own
+  cutoff) · the named queries.
   --dry-run         show what would be created or changed, change nothing
   --apply-changes   update resources that differ from the wanted settings (without it they are shown
                     with their differences and left as they are, and the exit code is 1)
-  --print-policy    print least-privilege IAM policies (crawler role, ingest, queries) and exit
+  --print-policy    print the least-privilege IAM policies (crawler role, ingest registrar, queries,
+                    Grafana, reports) and exit; with --policy NAME only that document, as it goes
+                    into aws iam put-role-policy --policy-document
   --print-ddl       print the partition-projection table as Athena DDL and exit
 Environment: ACCESSLAKE_STORAGE, AWS_REGION, ACCESSLAKE_AWS_ENDPOINT, ACCESSLAKE_GLUE_DATABASE,
-  ACCESSLAKE_GLUE_CRAWLER, ACCESSLAKE_CRAWLER_ROLE, ACCESSLAKE_ATHENA_WORKGROUP. See docs/aws.md.`;
+  ACCESSLAKE_GLUE_CRAWLER, ACCESSLAKE_CRAWLER_ROLE, ACCESSLAKE_ATHENA_WORKGROUP,
+  ACCESSLAKE_REPORTS_WORKGROUP. See docs/aws.md.`;
 
 const SIGN: Record<StepReport['outcome'], string> = {
   created: '+',
@@ -48,10 +61,13 @@ export const run: CommandRunner = async (argv, env) => {
     'crawler-schedule': { type: 'string' },
     workgroup: { type: 'string' },
     'bytes-scanned-cutoff': { type: 'string' },
+    'reports-workgroup': { type: 'string' },
+    'reports-bytes-scanned-cutoff': { type: 'string' },
     'create-bucket': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     'apply-changes': { type: 'boolean' },
     'print-policy': { type: 'boolean' },
+    policy: { type: 'string' },
     'print-ddl': { type: 'boolean' },
   });
   if (values.help) {
@@ -63,8 +79,31 @@ export const run: CommandRunner = async (argv, env) => {
     console.log(projectionTableDdl(o));
     return 0;
   }
+  if (values.policy !== undefined && !values['print-policy']) {
+    throw new ConfigError(
+      '--policy goes with --print-policy: accesslake provision --print-policy --policy report',
+    );
+  }
   if (values['print-policy']) {
-    console.log(JSON.stringify(policies(o, undefined), null, 2));
+    const all = policies(o, undefined);
+    if (values.policy === undefined) {
+      console.log(JSON.stringify(all, null, 2));
+      return 0;
+    }
+    const documents: Record<string, unknown> = {
+      crawler: all.crawlerRolePolicy,
+      registrar: all.ingestRegistrarPolicy,
+      query: all.queryPolicy,
+      grafana: all.grafanaPolicy,
+      report: all.reportPolicy,
+    };
+    const document = documents[values.policy];
+    if (!document) {
+      throw new ConfigError(
+        `--policy: ${JSON.stringify(values.policy)} is not one of ${Object.keys(documents).join(', ')}`,
+      );
+    }
+    console.log(JSON.stringify(document, null, 2));
     return 0;
   }
 
@@ -135,5 +174,7 @@ function policies(o: ReturnType<typeof resolveProvisionOptions>, account: string
     crawlerRolePolicy: crawlerPolicy(o, account),
     ingestRegistrarPolicy: registrarPolicy(o, account),
     queryPolicy: queryPolicy(o, account),
+    grafanaPolicy: grafanaPolicy(o, account),
+    reportPolicy: reportPolicy(o, account),
   };
 }

@@ -1,5 +1,5 @@
 import { createLogger } from '../../lib/log/index.ts';
-import { formatBytes } from '../../query/index.ts';
+import { createDuckDbEngine, formatBytes } from '../../query/index.ts';
 import { resolveReportConfig } from '../../reports/config.ts';
 import { runReportFromConfig } from '../../reports/from-config.ts';
 import { headline } from '../../reports/output/summary.ts';
@@ -26,9 +26,9 @@ file and one CSV.gz plus a Markdown and HTML summary, under <out>/reports/ (see 
   --top         rows per ranked section (env REPORT_TOP, default 10)
   --link-expires  lifetime of presigned S3 links, at most 7d (env REPORT_LINK_EXPIRES, default 7d)
 DuckDB: --lake DIR (env ACCESSLAKE_LAKE, default ./lake).
-Athena: --workgroup (env ACCESSLAKE_ATHENA_WORKGROUP, default accesslake), --database (env
-  ACCESSLAKE_GLUE_DATABASE, default accesslake), --region (env AWS_REGION), --endpoint URL,
-  --s3-endpoint URL (env ACCESSLAKE_S3_ENDPOINT), --staging s3://… when --out is a local folder.`;
+Athena: --workgroup (env ACCESSLAKE_ATHENA_WORKGROUP, default accesslake-reports, the reports
+  workgroup provision makes), --database (env ACCESSLAKE_GLUE_DATABASE, default accesslake), --region
+  (env AWS_REGION), --endpoint URL, --s3-endpoint URL (env ACCESSLAKE_S3_ENDPOINT). --out may be local.`;
 
 export const run: CommandRunner = async (argv, env) => {
   const { values } = parseFlags(argv, {
@@ -56,7 +56,10 @@ export const run: CommandRunner = async (argv, env) => {
   }
   const config = resolveReportConfig(values, env);
   const logger = createLogger({ level: 'warn', fields: { component: 'report' } });
-  const outcome = await runReportFromConfig(config, { logger });
+  const outcome = await runReportFromConfig(config, {
+    logger,
+    openDuckDb: (lake) => createDuckDbEngine({ lake }),
+  });
 
   console.log(
     `${outcome.report.period.kind} report ${outcome.report.period.label}: ${headline(outcome.report)}`,

@@ -50,7 +50,11 @@ export function provisionSteps(
 ) {
   const steps: ProvisionStep[] = [bucketStep(o, clients.s3), databaseStep(o, clients.glue, onCatalogId)];
   steps.push(o.tableMode === 'crawler' ? crawlerStep(o, clients.glue) : projectionTableStep(o, clients.glue));
-  steps.push(workgroupStep(o, clients.athena), ...namedQuerySteps(o, clients.athena));
+  steps.push(
+    workgroupStep(o, clients.athena),
+    workgroupStep(o, clients.athena, 'reports'),
+    ...namedQuerySteps(o, clients.athena),
+  );
   return steps;
 }
 

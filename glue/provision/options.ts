@@ -5,7 +5,12 @@
 import { parseStorageUrl } from '../../ingest/storage/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { parseBytes } from '../../lib/units/index.ts';
-import { DEFAULT_BYTES_SCANNED_CUTOFF, GLUE_DEFAULTS, MIN_BYTES_SCANNED_CUTOFF } from '../defaults.ts';
+import {
+  DEFAULT_BYTES_SCANNED_CUTOFF,
+  DEFAULT_REPORTS_BYTES_SCANNED_CUTOFF,
+  GLUE_DEFAULTS,
+  MIN_BYTES_SCANNED_CUTOFF,
+} from '../defaults.ts';
 import { DEFAULT_CRAWLER_SCHEDULE, parseCrawlerSchedule } from '../schedule.ts';
 
 export type TableMode = 'crawler' | 'projection';
@@ -29,6 +34,9 @@ export interface ProvisionOptions {
   crawlerSchedule: string;
   workgroup: string;
   bytesScannedCutoff: number;
+  /** The workgroup reports run in, with its own cutoff (athena/workgroup.ts). */
+  reportsWorkgroup: string;
+  reportsBytesScannedCutoff: number;
   createBucket: boolean;
 }
 
@@ -43,6 +51,8 @@ export interface ProvisionFlags {
   'crawler-schedule'?: string | undefined;
   workgroup?: string | undefined;
   'bytes-scanned-cutoff'?: string | undefined;
+  'reports-workgroup'?: string | undefined;
+  'reports-bytes-scanned-cutoff'?: string | undefined;
   'create-bucket'?: boolean | undefined;
 }
 
@@ -66,15 +76,15 @@ export function resolveProvisionOptions(
   if (tableMode !== 'crawler' && tableMode !== 'projection') {
     throw new ConfigError(`--table: ${JSON.stringify(tableMode)} is not crawler or projection`);
   }
-  const cutoff =
-    flags['bytes-scanned-cutoff'] === undefined
-      ? DEFAULT_BYTES_SCANNED_CUTOFF
-      : parseBytes(flags['bytes-scanned-cutoff'], '--bytes-scanned-cutoff');
-  if (cutoff < MIN_BYTES_SCANNED_CUTOFF) {
-    throw new ConfigError(
-      `--bytes-scanned-cutoff: Athena's minimum is 10 MB (10000000 bytes), got ${cutoff}`,
-    );
-  }
+  const cutoffFlag = (flag: 'bytes-scanned-cutoff' | 'reports-bytes-scanned-cutoff', fallback: number) => {
+    const raw = flags[flag];
+    const cutoff = raw === undefined ? fallback : parseBytes(raw, `--${flag}`);
+    if (cutoff < MIN_BYTES_SCANNED_CUTOFF) {
+      throw new ConfigError(`--${flag}: Athena's minimum is 10 MB (10000000 bytes), got ${cutoff}`);
+    }
+    return cutoff;
+  };
+  const cutoff = cutoffFlag('bytes-scanned-cutoff', DEFAULT_BYTES_SCANNED_CUTOFF);
   const name = (value: string, flag: string) => {
     // Glue and Athena names: lower-case letters, digits, '_' and '-' (Glue lower-cases anything else).
     if (!/^[a-z0-9_-]{1,128}$/.test(value)) {
@@ -109,6 +119,14 @@ export function resolveProvisionOptions(
       '--workgroup',
     ),
     bytesScannedCutoff: cutoff,
+    reportsWorkgroup: name(
+      flags['reports-workgroup'] ?? env.ACCESSLAKE_REPORTS_WORKGROUP ?? GLUE_DEFAULTS.reportsWorkgroup,
+      '--reports-workgroup',
+    ),
+    reportsBytesScannedCutoff: cutoffFlag(
+      'reports-bytes-scanned-cutoff',
+      DEFAULT_REPORTS_BYTES_SCANNED_CUTOFF,
+    ),
     createBucket: flags['create-bucket'] ?? false,
   };
 }
@@ -119,4 +137,8 @@ export function s3Root(o: Pick<ProvisionOptions, 'bucket' | 'prefix'>): string {
 }
 export const dataLocation = (o: ProvisionOptions) => `${s3Root(o)}${o.dataPrefix}/`;
 export const resultsLocation = (o: ProvisionOptions) => `${s3Root(o)}${o.resultsPrefix}/`;
+/** The reports workgroup's results, a folder of the results prefix (so its lifecycle rule covers it). */
+export const REPORTS_RESULTS_FOLDER = 'reports';
+export const reportsResultsLocation = (o: ProvisionOptions) =>
+  `${resultsLocation(o)}${REPORTS_RESULTS_FOLDER}/`;
 export const keyPrefix = (o: ProvisionOptions, sub: string) => `${o.prefix ? `${o.prefix}/` : ''}${sub}`;

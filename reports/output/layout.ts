@@ -7,7 +7,6 @@
  *   reports/parquet/kind=weekly/period=2025-W02/accesslake-weekly-2025-W02.parquet
  *   reports/csv/kind=weekly/period=2025-W02/accesslake-weekly-2025-W02.csv.gz
  *   reports/summary/kind=weekly/period=2025-W02/summary.md  (and summary.html)
- *   reports/staging/<runId>/…   (work in progress; removed when the run ends)
  */
 import type { ReportPeriod } from '../period/resolve-period.ts';
 
@@ -46,9 +45,4 @@ export function reportKeys(period: ReportPeriod): ReportKeys {
     markdown: `${folder('summary')}/summary.md`,
     html: `${folder('summary')}/summary.html`,
   };
-}
-
-/** The staging folder of one run, where engines write before the report is published. */
-export function stagingPrefix(runId: string): string {
-  return `${REPORTS_PREFIX}/staging/${runId}/`;
 }

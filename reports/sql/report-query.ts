@@ -5,6 +5,7 @@
  * figures together, where a UNION of sections would scan the data once per section (Trino inlines CTEs).
  * Window functions then rank each dimension and keep the top N.
  */
+import { hourRangePredicate } from '../../query/partition-predicate.ts';
 import type { ReportPeriod } from '../period/resolve-period.ts';
 
 /** Dimensions of the report table, in the order the sections appear. */
@@ -81,7 +82,8 @@ export function buildReportSelect(period: ReportPeriod, options: ReportQueryOpti
     bytes_sent,
     request_time
   FROM ${table}
-  WHERE concat(year, month, day, hour) BETWEEN ${lit(period.fromHour)} AND ${lit(period.toHour)}
+  -- The named queries' partition predicate (query/partition-predicate.ts): year range, then exact hours.
+  WHERE ${hourRangePredicate(period.fromHour, period.toHour, '    ')}
     AND ts >= ${lit(period.fromTs)} AND ts < ${lit(period.toTs)}
 ),
 grouped AS (

@@ -3,61 +3,20 @@
  * statement in the template: no wildcard actions, no managed policies, every resource scoped to the
  * lake bucket and its prefixes or to one named secret, log group, Glue object or crawler.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLambdaBundle } from '../../deploy/build-lambda.ts';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
 import { readDeploySettings } from '../../deploy/settings.ts';
-import { AccessLakeStack } from '../../deploy/stack.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
+import { list, logicalIds, render, synthesizeStacks } from './synth.ts';
 
-let workDir: string;
-let zipPath: string;
-const templates: Record<'crawler' | 'projection', Record<string, unknown>> = { crawler: {}, projection: {} };
-const asserts: Partial<Record<'crawler' | 'projection', Template>> = {};
-
-beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'accesslake-deploy-'));
-  zipPath = (await buildLambdaBundle({ outDir: join(workDir, 'lambda') })).zipPath;
-  for (const catalog of ['crawler', 'projection'] as const) {
-    const context: Record<string, string> = { catalog, lambdaCode: zipPath };
-    const app = new App({ outdir: join(workDir, `cdk.out-${catalog}`) });
-    const stack = new AccessLakeStack(app, `AccessLake-${catalog}`, {
-      settings: readDeploySettings((key) => context[key]),
-    });
-    asserts[catalog] = Template.fromStack(stack);
-    templates[catalog] = asserts[catalog].toJSON();
-  }
-}, 60_000);
-
-afterAll(async () => {
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-});
-
-type Json = unknown;
-/** Renders CloudFormation intrinsics to text: {Ref: X} → ${X}, GetAtt → ${X.Attr}, Join → concatenation. */
-function render(value: Json): string {
-  if (typeof value === 'string') return value;
-  const v = value as Record<string, Json>;
-  if ('Ref' in v) return `\${${String(v.Ref)}}`;
-  if ('Fn::GetAtt' in v) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
-  if ('Fn::Join' in v) {
-    const [sep, parts] = v['Fn::Join'] as [string, Json[]];
-    return parts.map(render).join(sep);
-  }
-  throw new Error(`cannot render ${JSON.stringify(value)}`);
-}
-const list = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+const { templates, asserts } = synthesizeStacks();
 
 interface Statement {
   where: string;
   Effect: string;
   Action?: string | string[];
   NotAction?: unknown;
-  Resource?: Json | Json[];
+  Resource?: unknown;
   NotResource?: unknown;
   Condition?: Record<string, Record<string, unknown>>;
 }
@@ -89,42 +48,86 @@ function statementsOf(template: Record<string, unknown>): Statement[] {
 const GLUE = (rest: string) => `arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:${rest}`;
 
 /** Every action the stack may grant, with the only resources it may be granted on. */
-function allowedGrants(bucket: string, secret: string, logGroup: string): Record<string, RegExp[]> {
+function allowedGrants(bucket: string, secret: string, logGroups: string[]): Record<string, RegExp[]> {
   const lake = `\\$\\{${bucket}\\.Arn\\}`;
   const glue = (rest: string) => new RegExp(`^${GLUE(rest).replace(/[${}]/g, '\\$&')}$`);
   const glueTable = [glue('catalog'), glue('database/accesslake'), glue('table/accesslake/access_logs')];
   const crawlerLogs = [
     /^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:\/aws-glue\/crawlers(:\*)?$/,
   ];
-  return {
+  const ownLogs = logGroups.map((id) => new RegExp(`^\\$\\{${id}\\.Arn\\}$`));
+  // The report role's policy is glue/iam-policy.ts's, built with the bucket's name: `arn:aws:s3:::${Lake}`.
+  const named = (rest: string) => new RegExp(`^arn:aws:s3:::\\$\\{${bucket}\\}${rest}$`);
+  const reportGlue = (rest: string) =>
+    new RegExp(`^arn:aws:glue:\\$\\{AWS::Region\\}:\\$\\{AWS::AccountId\\}:${rest}$`);
+  const reportDb = [reportGlue('catalog'), reportGlue('database/accesslake')];
+  const reportTables = reportGlue('table/accesslake/accesslake_report_\\*');
+  const reportRead = [...reportDb, reportGlue('table/accesslake/access_logs')];
+  const grants: Record<string, RegExp[]> = {
     's3:PutObject': [
       new RegExp(`^${lake}/access_logs/\\*$`),
       new RegExp(`^${lake}/rejects/\\*$`),
       new RegExp(`^${lake}/batches/\\*$`),
+      named('/athena-results/reports/\\*'),
+      named('/reports/\\*'),
     ],
-    's3:GetObject': [new RegExp(`^${lake}/access_logs/\\*$`), new RegExp(`^${lake}/batches/\\*$`)],
-    's3:DeleteObject': [new RegExp(`^${lake}/access_logs/\\*$`)],
-    's3:ListBucket': [new RegExp(`^${lake}$`)],
+    's3:GetObject': [
+      new RegExp(`^${lake}/access_logs/\\*$`),
+      new RegExp(`^${lake}/batches/\\*$`),
+      named('/access_logs/\\*'),
+      named('/athena-results/reports/\\*'),
+      named('/reports/\\*'),
+    ],
+    's3:DeleteObject': [
+      new RegExp(`^${lake}/access_logs/\\*$`),
+      named('/athena-results/reports/\\*'),
+      named('/reports/\\*'),
+    ],
+    's3:AbortMultipartUpload': [named('/athena-results/reports/\\*')],
+    's3:ListBucket': [new RegExp(`^${lake}$`), named('')],
+    's3:GetBucketLocation': [named('')],
     'secretsmanager:GetSecretValue': [new RegExp(`^\\$\\{${secret}\\}$`)],
-    'logs:CreateLogStream': [new RegExp(`^\\$\\{${logGroup}\\.Arn\\}$`), ...crawlerLogs],
-    'logs:PutLogEvents': [new RegExp(`^\\$\\{${logGroup}\\.Arn\\}$`), ...crawlerLogs],
+    'logs:CreateLogStream': [...ownLogs, ...crawlerLogs],
+    'logs:PutLogEvents': [...ownLogs, ...crawlerLogs],
     'logs:CreateLogGroup': crawlerLogs,
     'glue:StartCrawler': [glue('crawler/accesslake-access-logs')],
-    ...Object.fromEntries(
-      [
-        'glue:BatchCreatePartition',
-        'glue:GetTable',
-        'glue:GetDatabase',
-        'glue:CreateTable',
-        'glue:UpdateTable',
-        'glue:GetPartition',
-        'glue:GetPartitions',
-        'glue:BatchGetPartition',
-        'glue:UpdatePartition',
-        'glue:BatchUpdatePartition',
-      ].map((a) => [a, glueTable]),
-    ),
+    'glue:DeleteTable': [...reportDb, reportTables],
   };
+  for (const a of [
+    'athena:StartQueryExecution',
+    'athena:GetQueryExecution',
+    'athena:GetQueryResults',
+    'athena:StopQueryExecution',
+    'athena:GetWorkGroup',
+  ]) {
+    grants[a] = [/^arn:aws:athena:\$\{AWS::Region\}:\$\{AWS::AccountId\}:workgroup\/accesslake-reports$/];
+  }
+  for (const a of [
+    'glue:BatchCreatePartition',
+    'glue:GetTable',
+    'glue:GetDatabase',
+    'glue:CreateTable',
+    'glue:UpdateTable',
+    'glue:GetPartition',
+    'glue:GetPartitions',
+    'glue:BatchGetPartition',
+    'glue:UpdatePartition',
+    'glue:BatchUpdatePartition',
+  ]) {
+    grants[a] = [...glueTable];
+  }
+  for (const a of [
+    'glue:GetDatabase',
+    'glue:GetTable',
+    'glue:GetPartition',
+    'glue:GetPartitions',
+    'glue:BatchGetPartition',
+  ]) {
+    grants[a]!.push(...reportRead);
+  }
+  grants['glue:GetTable']!.push(reportTables);
+  grants['glue:CreateTable']!.push(...reportDb, reportTables);
+  return grants;
 }
 
 function logicalId(template: Record<string, unknown>, type: string): string {
@@ -141,7 +144,7 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
     const grants = allowedGrants(
       logicalId(template, 'AWS::S3::Bucket'),
       logicalId(template, 'AWS::SecretsManager::Secret'),
-      logicalId(template, 'AWS::Logs::LogGroup'),
+      logicalIds(template, 'AWS::Logs::LogGroup'),
     );
     const statements = statementsOf(template);
     expect(statements.length).toBeGreaterThan(3);
@@ -171,7 +174,7 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
           ).toBe(true);
         }
       }
-      if (actions.includes('s3:ListBucket')) {
+      if (actions.includes('s3:ListBucket') && !s.where.startsWith('ReportRole')) {
         expect(s.Condition).toEqual({
           StringLike: { 's3:prefix': ['access_logs/*', 'access_logs/', 'access_logs'] },
         });
@@ -241,10 +244,10 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
     });
   });
 
-  it('deploys the ingest zip on Node 22 behind a public Function URL, token from Secrets Manager', () => {
+  it('deploys the ingest zip on Node 24 behind a public Function URL, token from Secrets Manager', () => {
     const t = asserts[catalog]!;
     t.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       Code: { S3Key: Match.stringLikeRegexp('\\.zip$') },
       LoggingConfig: { LogFormat: 'Text', LogGroup: Match.anyValue() },
@@ -263,9 +266,9 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
     // The token is generated by Secrets Manager: it is nowhere in the template.
     expect(JSON.stringify(templates[catalog])).not.toMatch(/ACCESSLAKE_TOKENS"/);
     // A public URL needs exactly these two resource permissions, and nothing broader.
-    const permissions = Object.values(t.findResources('AWS::Lambda::Permission')).map(
-      (p) => (p as { Properties: Record<string, unknown> }).Properties,
-    );
+    const permissions = Object.values(t.findResources('AWS::Lambda::Permission'))
+      .map((p) => (p as { Properties: Record<string, unknown> }).Properties)
+      .filter((p) => JSON.stringify(p.FunctionName).includes('Ingest'));
     expect(permissions).toEqual([
       expect.objectContaining({
         Action: 'lambda:InvokeFunctionUrl',
@@ -349,13 +352,13 @@ describe('catalog modes', () => {
                 's3://',
                 { Ref: Match.anyValue() },
                 // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection placeholders
-                '/access_logs/year=${year}/month=${month}/day=${day}/hour=${hour}',
+                '/access_logs/year=${year}/month=${month}/day=${day}/hour=${hour}/',
               ],
             ],
           },
         }),
         StorageDescriptor: Match.objectLike({
-          SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+          SerdeInfo: { SerializationLibrary: 'org.apache.hive.hcatalog.data.JsonSerDe' },
           Columns: Match.arrayWith([
             { Name: 'ts', Type: 'string' },
             { Name: 'status', Type: 'int' },

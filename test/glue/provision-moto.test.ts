@@ -33,7 +33,7 @@ import {
 
 const ROLE = 'arn:aws:iam::123456789012:role/accesslake-crawler';
 // Athena's own ${…} template syntax, escaped in a JS template.
-const LOCATION_TEMPLATE = `s3://lake-bucket/lake/access_logs/year=\${year}/month=\${month}/day=\${day}/hour=\${hour}`;
+const LOCATION_TEMPLATE = `s3://lake-bucket/lake/access_logs/year=\${year}/month=\${month}/day=\${day}/hour=\${hour}/`;
 let moto: MotoServer;
 let glue: GlueClient;
 let athena: AthenaClient;
@@ -78,10 +78,10 @@ async function setTransition(model: string, transition: object) {
 describe('provision on moto_server', () => {
   it('creates everything once; the second run changes nothing and says so', async () => {
     const first = await provision(options(), clients());
-    expect(first.reports.map((r) => r.outcome)).toEqual(Array(12).fill('created'));
+    expect(first.reports.map((r) => r.outcome)).toEqual(Array(13).fill('created'));
 
     const second = await provision(options(), clients());
-    expect(second.reports.map((r) => r.outcome)).toEqual(Array(12).fill('unchanged'));
+    expect(second.reports.map((r) => r.outcome)).toEqual(Array(13).fill('unchanged'));
     expect(second.nothingToDo).toBe(true);
     expect(second.incomplete).toBe(false);
   });
@@ -115,6 +115,14 @@ describe('provision on moto_server', () => {
       EnforceWorkGroupConfiguration: true,
       BytesScannedCutoffPerQuery: 2 * 1024 ** 3,
       EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+    });
+    // Reports run in a workgroup of their own: enforced too (so their CTAS names no location), with
+    // results in a folder of the results prefix and a cutoff of their own for long periods.
+    const { WorkGroup: r } = await athena.send(new GetWorkGroupCommand({ WorkGroup: 'accesslake-reports' }));
+    expect(r?.Configuration).toMatchObject({
+      ResultConfiguration: { OutputLocation: 's3://lake-bucket/lake/athena-results/reports/' },
+      EnforceWorkGroupConfiguration: true,
+      BytesScannedCutoffPerQuery: 100 * 1024 ** 3,
     });
   });
 
@@ -162,7 +170,7 @@ describe('provision on moto_server', () => {
 
   it('changes nothing in a dry run', async () => {
     const dry = await provision(options(), clients(), { dryRun: true });
-    expect(dry.reports.map((r) => r.outcome)).toEqual(Array(12).fill('would create'));
+    expect(dry.reports.map((r) => r.outcome)).toEqual(Array(13).fill('would create'));
     await expect(glue.send(new GetDatabaseCommand({ Name: 'accesslake' }))).rejects.toMatchObject({
       name: 'EntityNotFoundException',
     });
@@ -182,6 +190,10 @@ describe('provision on moto_server', () => {
       'projection.hour.digits': '2',
       'storage.location.template': LOCATION_TEMPLATE,
     });
+    // The Hive JSON SerDe (docs/aws.md, "JSON SerDe"), not OpenX.
+    expect(t?.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(
+      'org.apache.hive.hcatalog.data.JsonSerDe',
+    );
     expect(t?.PartitionKeys?.map((k) => k.Name)).toEqual(['year', 'month', 'day', 'hour']);
     expect(t?.StorageDescriptor?.Columns?.map((c) => c.Name)).toContain('upstream_response_time');
     await expect(glue.send(new GetCrawlerCommand({ Name: 'accesslake-access-logs' }))).rejects.toMatchObject({
@@ -296,7 +308,7 @@ describe('accesslake provision (CLI) on moto_server', () => {
       expect(out.join('\n')).toContain('+ Glue table (projection) accesslake.access_logs: created');
       out.length = 0;
       expect(await main(argv, { AWS_REGION: MOTO_REGION })).toBe(0);
-      expect(out.at(-1)).toBe('\nnothing to change: all 12 resources are already as wanted');
+      expect(out.at(-1)).toBe('\nnothing to change: all 13 resources are already as wanted');
       out.length = 0;
       expect(await main([...argv, '--bytes-scanned-cutoff', '1GiB'], { AWS_REGION: MOTO_REGION })).toBe(1);
       expect(out.join('\n')).toContain('BytesScannedCutoffPerQuery: 10737418240 → 1073741824');

@@ -4,7 +4,7 @@
  * denied, races, updates moto lacks: UpdateCrawler, UpdateWorkGroup, UpdateNamedQuery).
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { GlueClient } from '@aws-sdk/client-glue';
+import { CreateTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
@@ -20,11 +20,25 @@ const ROLE = 'arn:aws:iam::123456789012:role/accesslake-crawler';
 
 let state: {
   databases: Map<string, object>;
+  tables: Map<string, Record<string, unknown>>;
   crawlers: Map<string, Record<string, unknown>>;
   workgroups: Map<string, Record<string, unknown>>;
   namedQueries: Map<string, Record<string, unknown>>;
 };
 const calls: string[] = [];
+/**
+ * Rules the AWS docs state that Glue does not enforce at CreateTable (so moto cannot either): the mock
+ * flags each breach here, and tests assert none. Athena's projection docs write every
+ * `storage.location.template` as a folder, ending in `/`
+ * (https://docs.aws.amazon.com/athena/latest/ug/partition-projection-setting-up.html).
+ */
+const flagged: string[] = [];
+function flagTableInput(input: { Name?: string; Parameters?: Record<string, string> }) {
+  const template = input.Parameters?.['storage.location.template'];
+  if (template !== undefined && !template.endsWith('/')) {
+    flagged.push(`table ${input.Name}: storage.location.template ${template} does not end with "/"`);
+  }
+}
 const inputs = new Map<string, Record<string, unknown>>();
 const glue = (name: string, resolve: (input: Record<string, unknown>) => unknown) =>
   awsOperation(GLUE, `AWSGlue.${name}`, (input) => {
@@ -51,6 +65,19 @@ const server = setupServer(
     if (state.databases.has(input.Name))
       throw new AwsFault('AlreadyExistsException', 'Database already exists.');
     state.databases.set(input.Name, { ...input, CatalogId: '123456789012' });
+    return {};
+  }),
+  glue('GetTable', (i) => {
+    const t = state.tables.get(`${i.DatabaseName}.${i.Name}`);
+    if (!t) throw new AwsFault('EntityNotFoundException', `Table ${i.Name} not found.`);
+    return { Table: t };
+  }),
+  glue('CreateTable', (i) => {
+    const input = i.TableInput as { Name: string; Parameters?: Record<string, string> };
+    const key = `${i.DatabaseName}.${input.Name}`;
+    if (state.tables.has(key)) throw new AwsFault('AlreadyExistsException', 'Table already exists.');
+    flagTableInput(input);
+    state.tables.set(key, { ...input, DatabaseName: i.DatabaseName });
     return {};
   }),
   glue('GetCrawler', (i) => {
@@ -98,8 +125,15 @@ const server = setupServer(
 );
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 beforeEach(() => {
-  state = { databases: new Map(), crawlers: new Map(), workgroups: new Map(), namedQueries: new Map() };
+  state = {
+    databases: new Map(),
+    tables: new Map(),
+    crawlers: new Map(),
+    workgroups: new Map(),
+    namedQueries: new Map(),
+  };
   calls.length = 0;
+  flagged.length = 0;
   inputs.clear();
 });
 afterEach(() => server.resetHandlers());
@@ -155,6 +189,29 @@ describe('provision against the AWS APIs (msw)', () => {
     expect(second.reports.every((r) => r.outcome === 'unchanged')).toBe(true);
     expect(second.accountId).toBe('123456789012');
     expect(calls.filter((c) => /Create|Update/.test(c))).toEqual([]);
+  });
+
+  it('creates a projection table the docs’ rules accept: template ending in "/", Hive JSON SerDe', async () => {
+    const result = await provision(options({ table: 'projection' }), clients());
+    expect(outcomes(result)[2]).toBe('Glue table (projection) accesslake.access_logs: created');
+    expect(flagged).toEqual([]);
+    const table = state.tables.get('accesslake.access_logs') as {
+      StorageDescriptor: { SerdeInfo: { SerializationLibrary: string } };
+    };
+    expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe(
+      'org.apache.hive.hcatalog.data.JsonSerDe',
+    );
+    // The mock does flag a template without the slash, so the empty list above means something.
+    await clients().glue.send(
+      new CreateTableCommand({
+        DatabaseName: 'accesslake',
+        TableInput: {
+          Name: 'other',
+          Parameters: { 'storage.location.template': 's3://b/p/data' },
+        },
+      }),
+    );
+    expect(flagged).toEqual(['table other: storage.location.template s3://b/p/data does not end with "/"']);
   });
 
   it('treats a database created by someone else between look and create as done', async () => {

@@ -2,8 +2,8 @@
  * The Athena report against a real moto_server: Athena's API (StartQueryExecution, polling,
  * GetQueryResults with results seeded through moto's API, since moto runs no SQL) and S3 for staging,
  * the published report and the presigned links, which are fetched over HTTP like a mail reader would.
- * moto writes no CTAS output, so the test plays that part of Athena by placing the Parquet file in the
- * run's staging folder.
+ * moto writes no CTAS output, so the test plays that part of Athena by placing the Parquet file where an
+ * enforced workgroup writes it (`<results>/tables/<query-id>/`) and seeding the `"$path"` listing.
  */
 import { gunzipSync } from 'node:zlib';
 import { AthenaClient, GetQueryExecutionCommand, ListQueryExecutionsCommand } from '@aws-sdk/client-athena';
@@ -11,6 +11,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createStorage, type ObjectStorage } from '../../ingest/storage/index.ts';
 import { createAthenaEngine } from '../../query/index.ts';
+import { s3ObjectsVia } from '../../reports/engines/s3-objects.ts';
 import { createReportHandler } from '../../reports/lambda-handler.ts';
 import { createLinkMaker } from '../../reports/output/links.ts';
 import { resolvePeriod } from '../../reports/period/resolve-period.ts';
@@ -51,7 +52,8 @@ afterAll(async () => {
 
 describe('Athena report (moto_server)', () => {
   it('runs the queries on Athena, publishes to S3, and its presigned links download the files', async () => {
-    // moto hands out seeded results in order of StartQueryExecution: the CTAS, then the read-back.
+    const file = `s3://${BUCKET}/acme/athena-results/reports/tables/q-moto-1/20250115_090000_00000_moto1`;
+    // moto hands out seeded results in order of StartQueryExecution: CTAS, read-back, file listing.
     const seeded = await fetch(`${moto.endpoint}/moto-api/static/athena/query-results`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -60,11 +62,15 @@ describe('Athena report (moto_server)', () => {
         results: [
           { rows: [], column_info: [] },
           { rows: athenaRows(), column_info: COLUMN_INFO },
+          {
+            rows: [{ Data: [{ VarCharValue: 'file' }] }, { Data: [{ VarCharValue: file }] }],
+            column_info: [{ Name: 'file', Type: 'varchar' }],
+          },
         ],
       }),
     });
     expect(seeded.status).toBe(201);
-    await storage.put(`reports/staging/${RUN_ID}/parquet/20250115_090000_00000_moto1`, parquet);
+    await storage.put('athena-results/reports/tables/q-moto-1/20250115_090000_00000_moto1', parquet);
 
     const engine = createAthenaEngine({ workgroup: 'primary', client: athena, pollIntervalMs: 10 });
     const outcome = await runReport({
@@ -72,7 +78,10 @@ describe('Athena report (moto_server)', () => {
       engine,
       output: storage,
       links: createLinkMaker(storage.url, { client: () => s3 }),
-      athena: { database: 'accesslake' },
+      athena: {
+        database: 'accesslake',
+        objects: s3ObjectsVia((root) => createStorage(root, { s3: { client: s3 } })),
+      },
       runId: RUN_ID,
     });
 
@@ -86,7 +95,7 @@ describe('Athena report (moto_server)', () => {
           (await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }))).QueryExecution!,
       ),
     );
-    expect(executed).toHaveLength(3);
+    expect(executed).toHaveLength(4);
     const firstLines = executed.map((e) => e.Query?.split('\n')[0]);
     expect(firstLines).toEqual(
       expect.arrayContaining([
@@ -98,9 +107,10 @@ describe('Athena report (moto_server)', () => {
       firstLines.some((line) => line?.startsWith(`SELECT * FROM accesslake.accesslake_report_${RUN_ID}`)),
     ).toBe(true);
     const ctas = executed.find((e) => e.Query?.startsWith('CREATE TABLE'))?.Query ?? '';
-    expect(ctas).toContain(`external_location = 's3://${BUCKET}/acme/reports/staging/${RUN_ID}/parquet/'`);
+    expect(ctas).not.toContain('external_location');
 
-    // Published under the bucket prefix; staging emptied.
+    // Published under the bucket prefix; the report table's file deleted.
+    expect(await storage.list('athena-results/')).toEqual([]);
     expect(await storage.list('reports/')).toEqual(
       [...outcome.keys.parquet, outcome.keys.csv, outcome.keys.markdown, outcome.keys.html].sort(),
     );
@@ -139,10 +149,10 @@ describe('Athena report (moto_server)', () => {
         ACCESSLAKE_S3_ENDPOINT: moto.endpoint,
         AWS_REGION: MOTO_REGION,
       });
-      // moto's CTAS writes no file, so this run must fail the way a real empty CTAS output would:
-      // clearly, with the table dropped and nothing left in the bucket.
+      // moto's CTAS writes no file (its "$path" listing is empty), so this run must fail the way a
+      // real empty CTAS output would: clearly, with the table dropped and nothing left in the bucket.
       await expect(handler({ time: '2025-02-03T06:00:00Z' })).rejects.toThrow(
-        /Athena reported success but wrote no Parquet file under s3:\/\/accesslake-reports\/lambda\/reports\/staging\//,
+        /Athena reported success but the report table accesslake\.accesslake_report_\w+ has no file/,
       );
     } finally {
       vi.unstubAllEnvs();
@@ -155,7 +165,8 @@ describe('Athena report (moto_server)', () => {
           (await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }))).QueryExecution!.Query!,
       ),
     );
-    const ctas = queries.find((q) => q.includes("external_location = 's3://accesslake-reports/lambda/"));
+    const ctas = queries.find((q) => q.startsWith('CREATE TABLE') && q.includes("'monthly' AS period_kind"));
+    expect(ctas).not.toContain('external_location');
     // The previous full month before 2025-02-03 is January.
     expect(ctas).toContain("BETWEEN '2025010100' AND '2025013123'");
     expect(ctas).toContain("'monthly' AS period_kind");

@@ -1,8 +1,12 @@
 /**
  * The Athena path against msw: the CTAS/SELECT/DROP statements the report generates, polling until each
- * query ends, Athena's Parquet picked up from the staging folder, and cleanup after a failure. Athena is
- * played by a small stateful fake; S3 by a memory storage that says it is `s3://` (msw would only
- * re-implement S3 here; the moto suite runs the same flow against a real S3 API).
+ * query ends, Athena's Parquet found through the table's `"$path"` and read from the workgroup's results
+ * location, and cleanup after a failure. Athena is played by a small stateful fake that enforces what
+ * moto skips: the workgroup enforces its configuration, so a CTAS naming `external_location` fails
+ * ("Considerations and limitations for CTAS queries",
+ * https://docs.aws.amazon.com/athena/latest/ug/considerations-ctas.html) and a CTAS without one is
+ * written to `<results location>/tables/<query-id>/`. S3 is played by memory storages that say they are
+ * `s3://` (msw would only re-implement S3 here; the moto suite runs the same flow against a real S3 API).
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -10,6 +14,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStorage, type ObjectStorage } from '../../ingest/storage/index.ts';
 import { createAthenaEngine, QueryError } from '../../query/index.ts';
+import { s3ObjectsVia } from '../../reports/engines/s3-objects.ts';
 import { ReportOutputError } from '../../reports/errors.ts';
 import { createLinkMaker } from '../../reports/output/links.ts';
 import { resolvePeriod } from '../../reports/period/resolve-period.ts';
@@ -20,6 +25,12 @@ import { readCsvGz } from './helpers/files.ts';
 
 const ENDPOINT = 'http://athena.report.test';
 const BUCKET_URL = 's3://reports-bucket/team/';
+/** The enforced workgroup's results location, in a bucket of its own to prove the report follows it. */
+const RESULTS_BUCKET = 'results-bucket';
+const RESULTS_URL = `s3://${RESULTS_BUCKET}/athena-results/reports/`;
+/** Athena's answer to a CTAS that names a location in an enforced workgroup (the rule, in our words). */
+const ENFORCED_LOCATION_ERROR =
+  'external_location cannot be set: the workgroup enforces its query results location';
 const RUN_ID = 'rtest0001';
 const TABLE = `accesslake.accesslake_report_${RUN_ID}`;
 const PERIOD = resolvePeriod({ period: 'weekly', now: new Date('2025-01-15T09:00:00Z') });
@@ -37,6 +48,8 @@ function s3LikeStorage(): ObjectStorage {
 
 let parquet: Uint8Array;
 let storage: ObjectStorage;
+/** The results bucket, keys relative to `s3://results-bucket/`. */
+let results: ObjectStorage;
 let executions: Execution[];
 let getExecutionCalls: number;
 /** How many files the fake CTAS writes; a failing CTAS writes none. */
@@ -52,22 +65,19 @@ const fakeAthena = [
       throw new AwsFault('InvalidRequestException', 'WorkGroup is not found');
     const sql = String(input.QueryString);
     const execution: Execution = { sql, polls: 0 };
+    executions.push(execution);
+    const id = `q${executions.length}`;
     if (sql.startsWith('CREATE TABLE')) {
-      if (failCtasWith) execution.fail = failCtasWith;
+      if (/\bexternal_location\b/.test(sql)) execution.fail = ENFORCED_LOCATION_ERROR;
+      else if (failCtasWith) execution.fail = failCtasWith;
       else {
-        // Athena writes the CTAS result under external_location, with file names of its own.
-        const location = /external_location = '([^']+)'/.exec(sql)?.[1];
-        if (!location?.startsWith(BUCKET_URL))
-          throw new AwsFault('InvalidRequestException', `bad location ${location}`);
+        // An enforced workgroup writes the table to <results>/tables/<query-id>/, names of its own.
+        const folder = `${RESULTS_URL}tables/${id}/`.slice(`s3://${RESULTS_BUCKET}/`.length);
         for (let i = 0; i < ctasFiles; i++) {
-          await storage.put(
-            `${location.slice(BUCKET_URL.length)}20250115_090000_0000${i}_abcde_${i}`,
-            parquet,
-          );
+          await results.put(`${folder}20250115_090000_0000${i}_abcde_bucket-0000${i}`, parquet);
         }
       }
     }
-    executions.push(execution);
     return { QueryExecutionId: `q${executions.length}` };
   }),
   op('GetQueryExecution', (input) => {
@@ -82,7 +92,9 @@ const fakeAthena = [
         : execution.polls === 2
           ? 'RUNNING'
           : execution.fail
-            ? 'FAILED'
+            ? execution.fail.startsWith('Query cancelled')
+              ? 'CANCELLED'
+              : 'FAILED'
             : 'SUCCEEDED';
     return {
       QueryExecution: {
@@ -90,7 +102,9 @@ const fakeAthena = [
         StatementType: ddl && !execution.sql.startsWith('CREATE TABLE') ? 'DDL' : 'DML',
         Status: {
           State: state,
-          ...(state === 'FAILED' ? { AthenaError: { ErrorMessage: execution.fail } } : {}),
+          ...(state === 'FAILED' || state === 'CANCELLED'
+            ? { AthenaError: { ErrorMessage: execution.fail } }
+            : {}),
         },
         Statistics: {
           DataScannedInBytes: execution.sql.startsWith('CREATE TABLE')
@@ -102,8 +116,20 @@ const fakeAthena = [
       },
     };
   }),
-  op('GetQueryResults', (input) => {
+  op('GetQueryResults', async (input) => {
     const execution = executions[Number(String(input.QueryExecutionId).slice(1)) - 1];
+    if (execution?.sql.startsWith('SELECT DISTINCT "$path"')) {
+      const files = (await results.list('')).map((key) => `s3://${RESULTS_BUCKET}/${key}`);
+      return {
+        ResultSet: {
+          ResultSetMetadata: { ColumnInfo: [{ Name: 'file', Type: 'varchar' }] },
+          Rows: [
+            { Data: [{ VarCharValue: 'file' }] },
+            ...files.map((f) => ({ Data: [{ VarCharValue: f }] })),
+          ],
+        },
+      };
+    }
     if (execution?.sql.startsWith('SELECT')) {
       return { ResultSet: { ResultSetMetadata: { ColumnInfo: COLUMN_INFO }, Rows: athenaRows() } };
     }
@@ -123,6 +149,7 @@ afterAll(() => server.close());
 
 function setup(options: { files?: number; failCtas?: string } = {}) {
   storage = s3LikeStorage();
+  results = { ...createMemoryStorage(), url: `s3://${RESULTS_BUCKET}/` };
   executions = [];
   getExecutionCalls = 0;
   ctasFiles = options.files ?? 1;
@@ -146,7 +173,13 @@ function setup(options: { files?: number; failCtas?: string } = {}) {
         engine,
         output: storage,
         links: createLinkMaker(BUCKET_URL, { client: () => s3, expiresInSeconds: 3 * 86400 }),
-        athena: { database: 'accesslake' },
+        athena: {
+          database: 'accesslake',
+          objects: s3ObjectsVia(async (root) => {
+            expect(root).toBe(`s3://${RESULTS_BUCKET}`);
+            return results;
+          }),
+        },
         runId: RUN_ID,
         top: 5,
       }),
@@ -160,16 +193,22 @@ describe('Athena report (msw)', () => {
     expect(executions.map((e) => e.sql.split('\n')[0])).toEqual([
       `CREATE TABLE ${TABLE}`,
       `SELECT * FROM ${TABLE} ORDER BY CASE dimension WHEN 'total' THEN 0 WHEN 'day' THEN 1 WHEN 'status_class' THEN 2 WHEN 'path' THEN 3 WHEN 'client' THEN 4 WHEN 'user_agent' THEN 5 END, CASE WHEN dimension IN ('day', 'status_class') THEN key ELSE '' END, rank_requests`,
+      `SELECT DISTINCT "$path" AS file FROM ${TABLE} ORDER BY 1`,
       `DROP TABLE IF EXISTS ${TABLE}`,
     ]);
+    expect(executions.map((e) => e.fail)).toEqual([undefined, undefined, undefined, undefined]);
     const ctas = executions[0]!.sql;
     expect(ctas).toContain("format = 'PARQUET'");
     expect(ctas).toContain("write_compression = 'SNAPPY'");
-    expect(ctas).toContain(`external_location = '${BUCKET_URL}reports/staging/${RUN_ID}/parquet/'`);
+    // The workgroup enforces its results location: a CTAS naming its own location would fail.
+    expect(ctas).not.toContain('external_location');
     expect(ctas).toContain("bucketed_by = ARRAY['dimension']");
     expect(ctas).toContain('bucket_count = 1');
     // The partition predicate limits the scan to the week's hours; the ts range trims to the instant.
-    expect(ctas).toContain("WHERE concat(year, month, day, hour) BETWEEN '2025010600' AND '2025011223'");
+    // The named queries' pruning: a plain year range (projection enumerates from it), then the hours.
+    expect(ctas).toContain(
+      "WHERE year BETWEEN '2025' AND '2025'\n    AND concat(year, month, day, hour) BETWEEN '2025010600' AND '2025011223'",
+    );
     expect(ctas).toContain("AND ts >= '2025-01-06T00:00:00.000Z' AND ts < '2025-01-13T00:00:00.000Z'");
     expect(ctas).toContain(
       'GROUP BY GROUPING SETS ((), (local_day), (status_class), (path_only), (remote_addr), (agent))',
@@ -183,8 +222,8 @@ describe('Athena report (msw)', () => {
   it('polls each query through QUEUED and RUNNING until it ends', async () => {
     const { run } = setup();
     await run();
-    expect(executions.map((e) => e.polls)).toEqual([3, 3, 3]);
-    expect(getExecutionCalls).toBe(9);
+    expect(executions.map((e) => e.polls)).toEqual([3, 3, 3, 3]);
+    expect(getExecutionCalls).toBe(12);
   });
 
   it('publishes Athena’s Parquet as is, the rows as CSV.gz, and a summary with presigned links', async () => {
@@ -201,9 +240,9 @@ describe('Athena report (msw)', () => {
     expect(csv.rows[0]).toMatchObject({ dimension: 'total', requests: '1000', error_rate: '0.03', key: '' });
 
     expect(outcome.report.sections.errorHotSpots.map((r) => r.key)).toEqual(['/broken', '/api/items']);
-    expect(outcome.bytesScanned).toBe(3 * 1024 ** 3 + 4096);
-    // 3 GiB at $5/TB plus the 10 MB minimum of the read-back query.
-    expect(outcome.costUsd).toBeCloseTo((3 / 1024) * 5 + (10 / 1024 ** 2) * 5, 9);
+    expect(outcome.bytesScanned).toBe(3 * 1024 ** 3 + 2 * 4096);
+    // 3 GiB at $5/TB plus the 10 MB minimum of the read-back and of the file listing.
+    expect(outcome.costUsd).toBeCloseTo((3 / 1024) * 5 + 2 * (10 / 1024 ** 2) * 5, 9);
 
     const link = new URL(outcome.links.csv);
     expect(link.host).toBe('reports-bucket.s3.eu-west-1.amazonaws.com');
@@ -214,8 +253,8 @@ describe('Athena report (msw)', () => {
     expect(markdown).toContain(outcome.links.csv);
     expect(markdown).toContain('Download links are presigned and expire in 3 days.');
 
-    // The staging folder is empty again and nothing else was left.
-    expect(await storage.list('reports/staging/')).toEqual([]);
+    // The report table's files are deleted with the table, and nothing else was left.
+    expect(await results.list('')).toEqual([]);
     expect(await storage.list('')).toEqual(
       [...outcome.keys.parquet, outcome.keys.csv, outcome.keys.markdown, outcome.keys.html].sort(),
     );
@@ -243,20 +282,32 @@ describe('Athena report (msw)', () => {
     expect(await storage.list('')).toEqual([]);
   });
 
-  it('refuses a local output without S3 staging before sending any query', async () => {
+  it('says which cutoff to raise when Athena cancels the CTAS at the workgroup’s scan limit', async () => {
+    const { run } = setup({ failCtas: 'Query cancelled! -- Bytes scanned limit was exceeded' });
+    const result = run();
+    await expect(result).rejects.toThrow(ReportOutputError);
+    await expect(result).rejects.toThrow(/CANCELLED: .*--reports-bytes-scanned-cutoff/);
+    expect(executions.at(-1)?.sql).toBe(`DROP TABLE IF EXISTS ${TABLE}`);
+  });
+
+  it('publishes to a local --out: Athena writes to its own results location, not to the output', async () => {
     const { engine } = setup();
     const local = createMemoryStorage();
-    const result = runReport({
+    const outcome = await runReport({
       period: PERIOD,
       engine,
       output: local,
       links: createLinkMaker(local.url),
+      athena: { database: 'accesslake', objects: s3ObjectsVia(async () => results) },
       runId: RUN_ID,
     });
-    await expect(result).rejects.toThrow(ReportOutputError);
-    await expect(result).rejects.toThrow(
-      /give --out s3:\/\/bucket\/prefix, or --staging s3:\/\/bucket\/prefix/,
-    );
-    expect(executions).toEqual([]);
+    expect(await local.get(outcome.keys.parquet[0]!)).toEqual(parquet);
+    expect(await results.list('')).toEqual([]);
+  });
+
+  it('the fake refuses what Athena refuses: a CTAS naming external_location in an enforced workgroup', async () => {
+    const { engine } = setup();
+    const ctas = `CREATE TABLE accesslake.t WITH (format = 'PARQUET', external_location = '${BUCKET_URL}x/') AS SELECT 1 AS a`;
+    await expect(engine.query(ctas)).rejects.toThrow(ENFORCED_LOCATION_ERROR);
   });
 });

@@ -24,6 +24,8 @@ import {
   writeLake,
 } from './helpers/traffic.ts';
 
+const openDuckDb = (lake: string) => createDuckDbEngine({ lake });
+
 const TOP = 3;
 let dir: string;
 let lake: string;
@@ -74,7 +76,7 @@ describe('DuckDB report over a lake written by the real ingest', () => {
       { period: 'weekly', 'as-of': '2025-01-15', lake, top: String(TOP) },
       {},
     );
-    const outcome = await runReportFromConfig(config);
+    const outcome = await runReportFromConfig(config, { openDuckDb });
     const { sections, period } = outcome.report;
 
     expect(period).toMatchObject({ label: '2025-W02', start: '2025-01-06', end: '2025-01-12' });
@@ -125,7 +127,7 @@ describe('DuckDB report over a lake written by the real ingest', () => {
       { period: 'weekly', 'as-of': '2025-01-15', lake, top: String(TOP) },
       {},
     );
-    const outcome = await runReportFromConfig(config);
+    const outcome = await runReportFromConfig(config, { openDuckDb });
     const root = join(lake, 'reports');
 
     expect(outcome.keys.parquet).toEqual([
@@ -176,7 +178,7 @@ describe('DuckDB report over a lake written by the real ingest', () => {
       { period: 'weekly', 'as-of': '2025-01-15', tz: 'America/New_York', lake, top: String(TOP) },
       {},
     );
-    const outcome = await runReportFromConfig(config);
+    const outcome = await runReportFromConfig(config, { openDuckDb });
     // New York is UTC-5 in January: its Monday 00:00 is 05:00Z.
     expect(outcome.report.period).toMatchObject({
       fromTs: '2025-01-06T05:00:00.000Z',
@@ -196,7 +198,7 @@ describe('DuckDB report over a lake written by the real ingest', () => {
 
   it('reports "no data" for an empty period instead of failing', async () => {
     const config = resolveReportConfig({ from: '2024-06-01', to: '2024-06-07', lake }, {});
-    const outcome = await runReportFromConfig(config);
+    const outcome = await runReportFromConfig(config, { openDuckDb });
     expect(outcome.report.empty).toBe(true);
     expect(outcome.report.sections.total.requests).toBe(0);
     expect(outcome.markdown).toContain('**No data:** no request was logged in this period.');

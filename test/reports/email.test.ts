@@ -24,6 +24,8 @@ import { runReport } from '../../reports/run-report.ts';
 import { freePort } from '../helpers/moto.ts';
 import { generateRecords, inRange, writeLake } from './helpers/traffic.ts';
 
+const openDuckDb = (lake: string) => createDuckDbEngine({ lake });
+
 interface Received {
   mail: ParsedMail;
   from: string;
@@ -112,7 +114,7 @@ describe('report mail', () => {
     const server = await sink({ user: 'mailer', password: 's3cret pass' });
     const env = mailEnv(server.port, { SMTP_USER: 'mailer', SMTP_PASSWORD: 's3cret pass' });
     const config = resolveReportConfig({ period: 'weekly', 'as-of': '2025-01-15', lake, email: true }, env);
-    const outcome = await runReportFromConfig(config);
+    const outcome = await runReportFromConfig(config, { openDuckDb });
 
     expect(server.received).toHaveLength(1);
     const [{ mail, from, to, user }] = server.received as [Received];

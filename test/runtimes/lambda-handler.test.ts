@@ -105,6 +105,27 @@ describe('Lambda handler', () => {
     expect(new TextDecoder().decode(answer.body)).toMatch(/does not start with 1f 8b/);
   });
 
+  it('answers 413 to a Function URL body over the stack’s 4 MiB cap, before storing anything', async () => {
+    // deploy/ingest-function.ts sets ACCESSLAKE_MAX_BODY_BYTES=4MiB: 4 MiB as base64 is 5.6 MB, under
+    // Lambda's 6 MB payload limit, so the function's own 413 is the one the agent meets.
+    const { handler, lines } = await makeHandler({
+      ACCESSLAKE_TOKENS: TOKEN,
+      ACCESSLAKE_MAX_BODY_BYTES: '4MiB',
+    });
+    const over = new Uint8Array(4 * 1024 * 1024 + 1);
+    over.set(GZIPPED); // starts like gzip; the cap is checked on the compressed bytes, before gunzip
+    const event = batchEvent('function-url', over);
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(6 * 1024 * 1024);
+    const answer = fromLambdaResult(await handler(event, {}));
+    expect(answer.status).toBe(413);
+    expect(new TextDecoder().decode(answer.body)).toMatch(/4194304|4 ?MiB|too large/i);
+    expect(lines.some((l) => l.includes('"accepted"'))).toBe(false);
+    // The same container still takes a batch under the cap.
+    const at = await handler(batchEvent('function-url', GZIPPED), {});
+    expect(at.statusCode).toBe(200);
+  });
+
   it('reads the token secret once per container, not per request', async () => {
     const secret = fakeSecrets(` ${TOKEN} ,older-token-0001\n`);
     const { handler } = await makeHandler(
