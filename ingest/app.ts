@@ -113,7 +113,10 @@ export function createIngestApp(options: IngestOptions) {
     const parser = resolveLineParser(format);
     const source = request.headers.get('X-Source') ?? 'unknown';
     if (!SOURCE_PATTERN.test(source)) {
-      throw new HttpError(400, 'X-Source must be 1–128 printable ASCII characters without spaces');
+      throw new HttpError(
+        400,
+        'X-Source must be 1–128 characters from "!" to "~" (printable ASCII without the space)',
+      );
     }
 
     const raw = await readCappedBody(request.body, limits.maxBodyBytes, bodyTimeoutMs);
@@ -155,7 +158,8 @@ export function createIngestApp(options: IngestOptions) {
         ),
       );
     } catch (error) {
-      if (error instanceof StorageError) {
+      // A key storage refused is this request's fault: storage is healthy, readiness stays as it is.
+      if (error instanceof StorageError && !error.refusedKey) {
         const kind = error.throttled ? 'throttled' : 'failed';
         metrics.storageErrors.inc({ kind });
         readiness.storageFailed(kind);
@@ -193,6 +197,14 @@ export function createIngestApp(options: IngestOptions) {
       metrics.batches.inc({ status: String(error.status) });
       if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
       return c.json({ error: error.message }, error.status as 400);
+    }
+    if (error instanceof StorageError && error.refusedKey) {
+      metrics.batches.inc({ status: '400' });
+      logger.error('storage refused a batch object name', { error });
+      return c.json(
+        { error: "the lake refused this batch's object name (too long for the storage): nothing was stored" },
+        400,
+      );
     }
     if (error instanceof StorageError) {
       const status = error.throttled ? 503 : 500;
