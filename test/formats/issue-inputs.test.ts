@@ -87,6 +87,31 @@ describe('issue 15, failure 2: blanks inside the request line', () => {
   });
 });
 
+describe('blanks at the ends of the request line and tabs (tester fault 4)', () => {
+  const line = (request: string) =>
+    `203.0.113.91 - - [14/Jun/2016:15:58:13 -0400] "${request}" 404 151 "-" "curl/7.43.0"`;
+  it.each([
+    ['GET /x HTTP/1.1 ', 'GET', '/x', 'HTTP/1.1'],
+    ['GET /x HTTP/1.1   ', 'GET', '/x', 'HTTP/1.1'],
+    [' GET /x HTTP/1.1', 'GET', '/x', 'HTTP/1.1'],
+    ['  GET  /x  HTTP/1.1  ', 'GET', '/x', 'HTTP/1.1'],
+    ['GET /x\t HTTP/1.1', 'GET', '/x\t', 'HTTP/1.1'],
+    ['GET\t/x\tHTTP/1.1', null, null, null],
+    ['\tGET /x HTTP/1.1\t', 'GET', '/x', 'HTTP/1.1'],
+    ['GET /a b HTTP/1.1 \t ', 'GET', '/a b', 'HTTP/1.1'],
+    ['GET /old ', 'GET', '/old', null],
+  ])('%j', (request, method, path, protocol) => {
+    expect(record('combined', line(request))).toMatchObject({ method, path, protocol });
+  });
+  it('json: the same request line with blanks around it', () => {
+    const r = record(
+      'json',
+      '{"time_iso8601":"2023-07-07T09:54:24+00:00","remote_addr":"203.0.113.9","request":"\\tGET /x HTTP/1.1 ","status":200,"body_bytes_sent":1}',
+    );
+    expect(r).toMatchObject({ method: 'GET', path: '/x', protocol: 'HTTP/1.1' });
+  });
+});
+
 describe('issue 15, failure 3: two fields for one canonical field', () => {
   it('json: body_bytes_sent wins, bytes_sent is kept in extra', () => {
     const r = record(
