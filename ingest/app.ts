@@ -13,11 +13,12 @@ import { createTokenVerifier } from './auth/bearer-tokens.ts';
 import { createKeyedLock } from './batch/keyed-lock.ts';
 import { readBatchBody } from './batch/parse-lines.ts';
 import { createDecompressedBudget, type Reservation } from './body/decompressed-budget.ts';
-import { decodeBody, readCappedBody } from './body/read-body.ts';
+import { assertLineCount, decodeBody, readCappedBody } from './body/read-body.ts';
 import { resolveLineParser } from './formats/index.ts';
 import { createReadinessTracker } from './health/readiness.ts';
 import { HourlyJsonLines } from './lake/hourly-json-lines.ts';
 import { BATCH_ID_PATTERN, DEFAULT_PREFIXES } from './lake/layout.ts';
+import { RejectsJsonLines } from './lake/rejects-json-lines.ts';
 import { type WrittenBatch, writeBatch } from './lake/write-batch.ts';
 import { createIngestMetrics } from './metrics/registry.ts';
 import {
@@ -128,6 +129,7 @@ export function createIngestApp(options: IngestOptions) {
       retryAfterSeconds: RETRY_AFTER_SECONDS,
     });
     metrics.bytesDecompressed.inc({}, body.byteLength);
+    assertLineCount(body, limits.maxLines);
 
     const bodyDigest = await sha256(body);
     const batchId = request.headers.get('Idempotency-Key') ?? hex(bodyDigest.subarray(0, 16));
@@ -139,7 +141,12 @@ export function createIngestApp(options: IngestOptions) {
 
     // The lines' own size is close to their JSONL for JSON formats; text formats grow the buffer once.
     const accepted = new HourlyJsonLines(body.byteLength);
-    const rejected = readBatchBody(body, parser, source, accepted);
+    // Rejects are written as they come, gzipped in bounded chunks: junk lines cost no more than records.
+    const rejected = new RejectsJsonLines(
+      { batch_id: batchId, source, format: parser.name, received_at: new Date().toISOString() },
+      gzip,
+    );
+    await readBatchBody(body, parser, source, accepted, rejected);
     // The content is the bytes and how they are read: the same bytes as another format store other records.
     const digest = `sha256:${hex(await sha256(encoder.encode(`${parser.name}\n${hex(bodyDigest)}`)))}`;
     let written: WrittenBatch;
@@ -172,7 +179,7 @@ export function createIngestApp(options: IngestOptions) {
     }
     // Counted only now: a batch that failed part-way is retried and must not be counted twice.
     metrics.recordsAccepted.inc({}, accepted.count);
-    metrics.recordsRejected.inc({}, rejected.length);
+    metrics.recordsRejected.inc({}, rejected.count);
     metrics.bytesOut.inc({}, written.bytesWritten);
 
     if (options.partitionRegistrar && written.partitions.length > 0) {
@@ -181,14 +188,14 @@ export function createIngestApp(options: IngestOptions) {
         logger.warn('partition registration failed; the next crawl will find the data', { error, batchId });
       });
     }
-    if (rejected.length > 0) {
+    if (rejected.count > 0) {
       logger.info('batch had rejected lines', {
         batchId,
-        rejected: rejected.length,
-        firstReason: rejected[0]!.reason,
+        rejected: rejected.count,
+        firstReason: rejected.firstReason,
       });
     }
-    return { batchId, accepted: accepted.count, rejected: rejected.length, objects: written.objects };
+    return { batchId, accepted: accepted.count, rejected: rejected.count, objects: written.objects };
   }
 
   // The one place errors become responses.
