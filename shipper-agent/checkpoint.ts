@@ -38,6 +38,11 @@ export interface FileEntry {
   firstSeen: string;
   /** Everything before this offset is acknowledged by ingest. */
   committed: number;
+  /**
+   * Checksum of the bytes just before `committed` (identity.ts `checksumAt`): a file holds this entry's
+   * content only if it has them. Null in a state written before it existed (the fingerprint alone then).
+   */
+  checksum: string | null;
   /** The file's size when last seen: `size - committed` is the lag. */
   size: number;
   pending: PendingRange | null;
@@ -78,6 +83,16 @@ export interface AgentState {
   updatedAt: string;
   agent: AgentInfo | null;
   files: FileEntry[];
+  /**
+   * Files let go after being read to their end (rotated away, or copies), kept while they still exist
+   * next to a tailed path: a rotated sibling matching one is known content, never read as new.
+   */
+  retired: FileEntry[];
+  /**
+   * When the agent last listed the tailed paths and their rotated siblings. A sibling that matches no
+   * entry is read (as bytes never shipped) only when it appeared or changed after this; null: never.
+   */
+  scannedAt: string | null;
   /** Totals since the state directory was created, including files already let go. */
   totals: StateTotals;
   /** The latest problem (send failures, lost bytes); cleared when sending works again. */
@@ -94,6 +109,8 @@ export function emptyState(): AgentState {
     updatedAt: new Date().toISOString(),
     agent: null,
     files: [],
+    retired: [],
+    scannedAt: null,
     totals: {
       linesShipped: 0,
       bytesShipped: 0,
@@ -178,6 +195,11 @@ export function parseState(
     // A retried stop gives its entry back, offsets intact.
     if (!isPermanent(stop) && stop.entry && !entryProblem(stop.entry)) files.push(stop.entry);
   }
+  const retired = Array.isArray(state.retired) ? state.retired : [];
+  for (const [i, file] of retired.entries()) {
+    const problem = entryProblem(file);
+    if (problem) return { success: false, error: `retired[${i}]: ${problem}` };
+  }
   const totals = { ...emptyState().totals, ...(state.totals ?? {}) };
   return {
     success: true,
@@ -186,6 +208,8 @@ export function parseState(
       updatedAt: String(state.updatedAt ?? ''),
       agent: state.agent ?? null,
       files,
+      retired,
+      scannedAt: typeof state.scannedAt === 'string' ? state.scannedAt : null,
       totals,
       lastError: state.lastError ?? null,
       stopped,
@@ -199,6 +223,8 @@ function entryProblem(file: unknown): string | undefined {
   if (typeof file !== 'object' || file === null) return 'not an object';
   const entry = file as Record<string, unknown>;
   if (entry.format === undefined) entry.format = 'json';
+  if (entry.checksum === undefined) entry.checksum = null;
+  if (entry.checksum !== null && typeof entry.checksum !== 'string') return '"checksum" is not a string';
   for (const key of ['id', 'path', 'format', 'fingerprint']) {
     if (typeof entry[key] !== 'string') return `"${key}" is not a string`;
   }
@@ -249,12 +275,15 @@ export interface Shipped {
   cutLines: number;
   /** Lines ingest stored under rejects/. */
   rejected: number;
+  /** Checksum of the bytes just before `end`, taken when they were read. */
+  checksum: string;
 }
 
 /** Commits an acknowledged batch: the offset advances, the pending range clears, counters add up. */
 export function recordShipped(state: AgentState, entry: FileEntry, shipped: Shipped): void {
   const bytes = shipped.end - shipped.start;
   entry.committed = shipped.end;
+  entry.checksum = shipped.checksum;
   entry.pending = null;
   entry.lastAckAt = new Date().toISOString();
   for (const counters of [entry, state.totals]) {

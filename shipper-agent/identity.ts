@@ -6,6 +6,10 @@
  *
  * The fingerprint covers the first {@link FINGERPRINT_BYTES} bytes, or fewer while the file is shorter;
  * `fingerprintBytes` says how many, and a later, longer fingerprint of the same file extends it.
+ *
+ * An identical header cannot fool it: a checksum of the {@link CHECKSUM_BYTES} bytes just before an
+ * offset the agent has read to (`checksumAt`) tells a file refilled with the same first lines from the
+ * one it read, and tells a copy holding the read content from one that merely starts alike.
  */
 import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
@@ -26,12 +30,15 @@ export interface FileIdentity extends Fingerprint {
   ino: number;
 }
 
-/** Reads up to `length` bytes from offset 0; fewer when the file is shorter. */
-async function readHead(handle: FileHandle, length: number): Promise<Buffer> {
+/** Bytes hashed into a content checksum: the last two or three lines before an offset. */
+export const CHECKSUM_BYTES = 256;
+
+/** Reads up to `length` bytes from `position`; fewer when the file is shorter. */
+async function readHead(handle: FileHandle, length: number, position = 0): Promise<Buffer> {
   const buffer = Buffer.alloc(length);
   let filled = 0;
   while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
@@ -59,6 +66,33 @@ export async function fingerprintMatches(handle: FileHandle, expected: Fingerpri
 }
 
 /**
+ * sha256 (32 hex characters) of the bytes [max(0, end - CHECKSUM_BYTES), end): what the file holds just
+ * before `end`. Undefined when the file is shorter than `end`: it does not hold that content.
+ */
+export async function checksumAt(handle: FileHandle, end: number): Promise<string | undefined> {
+  const length = Math.min(end, CHECKSUM_BYTES);
+  const bytes = await readHead(handle, length, end - length);
+  return bytes.length === length ? hash(bytes) : undefined;
+}
+
+/**
+ * Whether the open file holds the content a state entry describes up to `end` (its committed offset):
+ * the same first bytes, at least `end` bytes, and (when the entry has one) the same checksum before
+ * `end`. Sizes are from `size` (an fstat the caller made).
+ */
+export async function holdsContent(
+  handle: FileHandle,
+  size: number,
+  expected: Fingerprint & { checksum: string | null },
+  end: number,
+): Promise<boolean> {
+  if (size < end || size < expected.fingerprintBytes) return false;
+  if (!(await fingerprintMatches(handle, expected))) return false;
+  if (expected.checksum === null) return true;
+  return (await checksumAt(handle, end)) === expected.checksum;
+}
+
+/**
  * The id a file's state entry keeps for life. It includes the time the agent first saw the file, so two
  * files that share dev+inode and first bytes (an inode reused for a file with an identical first line, or
  * two empty files) still get different ids and so different batch keys: one can never overwrite the
@@ -82,6 +116,9 @@ export function batchKey(fileId: string, start: number, end: number): string {
   return createHash('sha256').update(`${fileId}:${start}:${end}`).digest('base64url').slice(0, 32);
 }
 
+/** The checksum before offset 0: of no bytes. */
+export const EMPTY_CHECKSUM = hash(new Uint8Array(0));
+
 /** Whether a state entry was fingerprinted over the same bytes with the same result. */
 export function sameFingerprint(entry: Fingerprint, fp: Fingerprint): boolean {
   return entry.fingerprintBytes === fp.fingerprintBytes && entry.fingerprint === fp.fingerprint;
@@ -103,6 +140,7 @@ export function newEntry(
     ...identity,
     firstSeen: new Date(now).toISOString(),
     committed: 0,
+    checksum: EMPTY_CHECKSUM,
     size: stats.size,
     pending: null,
     rotated: false,

@@ -1,14 +1,16 @@
 /**
  * Finds where a known file's content lives now, among the files next to the path it was tailed under:
  * after a rename rotation it is the same dev+inode under a new name (`access.log.1`); after copytruncate
- * it is the copy, a different inode that starts with the same bytes. Used when a tracked file was
- * truncated with unread data, and at start-up for files the state knows but the paths no longer name.
+ * it is the copy, a different inode that holds the same bytes: the same first bytes and the same
+ * bytes just before the offset the agent had read to (identity.ts `holdsContent`), so a file that only
+ * starts alike is not taken for it. Used when a tracked file was truncated, and at start-up for files
+ * the state knows but no scanned name holds.
  */
 import type { Stats } from 'node:fs';
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FileEntry } from './checkpoint.ts';
-import { fingerprintMatches } from './identity.ts';
+import { type Fingerprint, holdsContent } from './identity.ts';
 
 /** A directory with more files than this is not searched entirely: a log directory is smaller. */
 const MAX_CANDIDATES = 2000;
@@ -22,17 +24,21 @@ export interface Located {
 }
 
 export interface LocateOptions {
-  /** The copy must hold at least this many bytes. */
-  minSize: number;
-  /** Skip this dev+inode (the truncated original). */
-  exclude?: { dev: number; ino: number };
+  /** The content must be there up to this offset, with `checksum` the checksum of the bytes before it. */
+  end: number;
+  checksum: string | null;
+  /** Skip these `dev:ino` (files being read already, the truncated original). */
+  exclude: ReadonlySet<string>;
 }
 
 /**
  * Looks in the entry's directory for its content: the same inode with the same first bytes first, then
  * a copy with the same first bytes. The caller owns the returned handle.
  */
-export async function locateContent(entry: FileEntry, options: LocateOptions): Promise<Located | undefined> {
+export async function locateContent(
+  entry: FileEntry & Fingerprint,
+  options: LocateOptions,
+): Promise<Located | undefined> {
   const dir = dirname(entry.path);
   const names = await readdir(dir).catch(() => [] as string[]);
   // The file's own rotated names first: access.log.1, access.log-20250110.
@@ -42,8 +48,8 @@ export async function locateContent(entry: FileEntry, options: LocateOptions): P
   for (const name of names.slice(0, MAX_CANDIDATES)) {
     const path = join(dir, name);
     const stats = await stat(path).catch(() => undefined);
-    if (!stats?.isFile() || stats.size < options.minSize || stats.size < entry.fingerprintBytes) continue;
-    if (options.exclude && stats.dev === options.exclude.dev && stats.ino === options.exclude.ino) continue;
+    if (!stats?.isFile() || stats.size < options.end || stats.size < entry.fingerprintBytes) continue;
+    if (options.exclude.has(`${stats.dev}:${stats.ino}`)) continue;
     candidates.push({ path, stats });
   }
   const sameInode = (s: Stats) => s.dev === entry.dev && s.ino === entry.ino;
@@ -53,8 +59,9 @@ export async function locateContent(entry: FileEntry, options: LocateOptions): P
     if (entry.fingerprintBytes === 0 && !sameInode(candidate.stats)) continue;
     const handle = await open(candidate.path, 'r').catch(() => undefined);
     if (!handle) continue;
-    if (await fingerprintMatches(handle, entry).catch(() => false)) {
-      const stats = await handle.stat();
+    const stats = await handle.stat();
+    const expected = { ...entry, checksum: options.checksum };
+    if (await holdsContent(handle, stats.size, expected, options.end).catch(() => false)) {
       return { path: candidate.path, handle, stats, sameInode: sameInode(stats) };
     }
     await handle.close();

@@ -4,14 +4,16 @@
  * their lines are older; then the files in turn). The batch is read into the reader's one buffer and
  * gzipped at once, so what waits for the sender is the small compressed copy.
  */
+import type { FileHandle } from 'node:fs/promises';
 import type { GzipCodec } from '../lib/gzip/index.ts';
 import type { Logger } from '../lib/log/index.ts';
 import { type BatchPolicy, dueReason } from './batcher.ts';
 import type { FileEntry } from './checkpoint.ts';
 import { type BatchTooLargeError, IngestRejectedError } from './errors.ts';
-import { batchKey } from './identity.ts';
+import { batchKey, checksumAt, fingerprintMatches } from './identity.ts';
 import type { ResolvedAgentOptions } from './options.ts';
 import { BatchReader, type LineBatch, RangeGoneError } from './reader.ts';
+import { advanceAnchor, type TrackedFile } from './tracked-file.ts';
 import type { FileTracker } from './tracker.ts';
 
 export interface PreparedBatch {
@@ -25,6 +27,8 @@ export interface PreparedBatch {
   rawBytes: number;
   /** gzip bytes. */
   body: Uint8Array;
+  /** Checksum of the file's bytes just before `end`, taken as they were read (committed with it). */
+  checksum: string;
 }
 
 export class BatchPicker {
@@ -91,9 +95,14 @@ export class BatchPicker {
         file.waitingAtSize = file.size;
         continue;
       }
+      const checksum = await checksumAt(file.handle, batch.end);
+      // Truncated or refilled since the last look (perhaps before this read): the batch may hold the
+      // new content under the old offsets. Dropped; the next look sees the change and places both.
+      if (checksum === undefined || !(await stillHolds(file))) continue;
       file.readPos = batch.end;
+      advanceAnchor(file, { end: batch.end, checksum });
       file.lines?.consume(batch.end, batch.lines);
-      return this.compress(file.entry, batch, batchKey(file.entry.id, batch.start, batch.end));
+      return this.compress(file.entry, batch, batchKey(file.entry.id, batch.start, batch.end), checksum);
     }
     return null;
   }
@@ -112,7 +121,9 @@ export class BatchPicker {
           pending.end,
           this.o.maxLineBytes,
         );
+        const checksum = await this.checksum(file.handle, batch);
         file.readPos = Math.max(file.readPos, pending.end);
+        advanceAnchor(file, { end: pending.end, checksum });
         file.lines?.reset(file.readPos);
         this.logger.info(
           'sending again the batch that was in flight when the agent stopped or ingest did not take it',
@@ -123,7 +134,7 @@ export class BatchPicker {
             end: pending.end,
           },
         );
-        return await this.compress(file.entry, batch, pending.batchId);
+        return await this.compress(file.entry, batch, pending.batchId, checksum);
       } catch (error) {
         if (!(error instanceof RangeGoneError)) {
           await this.tracker.stopFile(file, `cannot read its pending batch: ${(error as Error).message}`);
@@ -140,7 +151,20 @@ export class BatchPicker {
     return null;
   }
 
-  private async compress(entry: FileEntry, batch: LineBatch, batchId: string): Promise<PreparedBatch> {
+  /** The checksum before the batch's end, read right after the batch itself. */
+  private async checksum(handle: FileHandle, batch: LineBatch): Promise<string> {
+    const checksum = await checksumAt(handle, batch.end);
+    if (checksum === undefined)
+      throw new RangeGoneError(`the file shrank below ${batch.end} while being read`);
+    return checksum;
+  }
+
+  private async compress(
+    entry: FileEntry,
+    batch: LineBatch,
+    batchId: string,
+    checksum: string,
+  ): Promise<PreparedBatch> {
     // The reader's buffer is reused by the next read; gzip copies it into a new, smaller one first.
     const body = await this.gzip.gzip(batch.body, this.o.gzipLevel);
     return {
@@ -153,6 +177,7 @@ export class BatchPicker {
       cutLines: batch.cutLines,
       rawBytes: batch.body.length,
       body,
+      checksum,
     };
   }
 
@@ -181,4 +206,11 @@ export class BatchPicker {
     file.lines?.reset(batch.start);
     return undefined;
   }
+}
+
+/** Whether the file still starts with its fingerprinted bytes and holds the bytes read before its anchor. */
+async function stillHolds(file: TrackedFile): Promise<boolean> {
+  const handle = file.handle!;
+  if (!(await fingerprintMatches(handle, file.entry))) return false;
+  return (await checksumAt(handle, file.anchor.end)) === file.anchor.checksum;
 }

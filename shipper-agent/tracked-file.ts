@@ -6,10 +6,22 @@
 import type { FileHandle } from 'node:fs/promises';
 import { ArrivalClock, LineCounter } from './batcher.ts';
 import type { FileEntry } from './checkpoint.ts';
+import { EMPTY_CHECKSUM } from './identity.ts';
+import type { Phase } from './rotation.ts';
+
+/** The checksum of the bytes just before `end`, as the agent read them (identity.ts `checksumAt`). */
+export interface Anchor {
+  end: number;
+  checksum: string;
+}
 
 export interface TrackedFile {
   /** Persisted part; batches hold on to it, so it is only ever mutated, never replaced under them. */
   entry: FileEntry;
+  /** Where rotation has taken it (rotation.ts); `entry.rotated` is true in every phase but `active`. */
+  phase: Phase;
+  /** What the file held just before the furthest offset read: a refill under it is seen by this. */
+  anchor: Anchor;
   /** Null when the content is gone (truncated, no copy): kept only until its last batch is answered. */
   handle: FileHandle | null;
   /** Next byte to put in a batch; between `committed` and `size`. */
@@ -23,16 +35,24 @@ export interface TrackedFile {
   waitingAtSize: number | undefined;
 }
 
-/** A file read from `entry.committed`, `size` bytes long, its bytes seen first at `seenAt`. */
+/**
+ * A file read from `entry.committed`, `size` bytes long, its bytes seen first at `seenAt`; `anchor`
+ * describes the bytes before `committed` (or a later offset already read).
+ */
 export function newTrackedFile(
   entry: FileEntry,
   handle: FileHandle | null,
   size: number,
   seenAt: number,
   countLines: boolean,
+  phase: Phase,
+  anchor: Anchor,
 ): TrackedFile {
+  entry.rotated = phase !== 'active';
   const file: TrackedFile = {
     entry,
+    phase,
+    anchor,
     handle,
     readPos: entry.committed,
     size,
@@ -67,8 +87,11 @@ export function restartTrackedFile(
   now: number,
   countLines: boolean,
 ): void {
+  fresh.rotated = false;
   Object.assign(file, {
     entry: fresh,
+    phase: 'active',
+    anchor: { end: 0, checksum: EMPTY_CHECKSUM },
     readPos: 0,
     size,
     lastGrowthAt: now,
@@ -79,6 +102,17 @@ export function restartTrackedFile(
   file.arrivals.observe(size, now);
 }
 
+/** Moves the file to `phase`, keeping the persisted `rotated` flag in step. */
+export function setPhase(file: TrackedFile, phase: Phase): void {
+  file.phase = phase;
+  file.entry.rotated = phase !== 'active';
+}
+
+/** The reader moved past `end` having seen these bytes there: the anchor moves with it. */
+export function advanceAnchor(file: TrackedFile, anchor: Anchor): void {
+  if (anchor.end >= file.anchor.end) file.anchor = anchor;
+}
+
 /**
  * Whether the agent is done with the file: a rotated file read, shipped and unchanged for `graceMs`;
  * a file whose content is gone once its last batch is answered.
@@ -86,7 +120,9 @@ export function restartTrackedFile(
 export function isFinished(file: TrackedFile, now: number, graceMs: number): boolean {
   const shipped = !file.entry.pending && file.entry.committed >= file.readPos;
   if (!file.handle) return shipped;
-  return file.entry.rotated && shipped && file.readPos >= file.size && now - file.lastGrowthAt >= graceMs;
+  return (
+    file.phase !== 'active' && shipped && file.readPos >= file.size && now - file.lastGrowthAt >= graceMs
+  );
 }
 
 /**

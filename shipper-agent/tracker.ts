@@ -1,32 +1,31 @@
 /**
- * The set of files being tailed and what happens to them between two looks: new matches are opened
- * (resuming from the state when their identity is known), a file renamed away keeps being read through
- * its open descriptor until its end, a truncated file (copytruncate) starts again at 0 while the rest of
- * its old content is read from the copy, and files the state knows but nothing names any more are found
- * next to their old path or reported as lost, with the byte count.
+ * The set of files being tailed and what each look does to them. A look first checks every tracked
+ * file's own content (grown, unchanged, truncated: rotation.ts `contentChange`), carries out the
+ * truncations (the old content goes on from its copy, found by content, or its seen-but-unread bytes
+ * are counted lost), then (when discovering) scans the tailed paths and their rotated siblings
+ * (scan.ts) and finally lets go of rotated files that are done. Every change of phase is one named
+ * transition of rotation.ts, logged with its name.
  */
 import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Logger } from '../lib/log/index.ts';
+import { inodeKey } from './candidates.ts';
 import type { AgentState, FileEntry } from './checkpoint.ts';
-import { compressedFileError, expandPatterns, openLog, type PathPattern, probePath } from './discovery.ts';
+import type { PathPattern } from './discovery.ts';
 import type { FileAccessError } from './errors.ts';
-import {
-  FINGERPRINT_BYTES,
-  fingerprintMatches,
-  newEntry,
-  readFingerprint,
-  sameFingerprint,
-} from './identity.ts';
+import { checksumAt, FINGERPRINT_BYTES, fingerprintMatches, newEntry, readFingerprint } from './identity.ts';
 import { locateContent } from './locate.ts';
 import { ProblemReporter } from './problems.ts';
-import { readInto } from './reader.ts';
+import { contentChange, lostOnTruncation, type Phase, type TransitionName, truncation } from './rotation.ts';
+import { scan } from './scan.ts';
 import { StopList } from './stopped.ts';
 import {
+  type Anchor,
   isFinished,
   newTrackedFile,
   observeSize,
   restartTrackedFile,
+  setPhase,
   type TrackedFile,
 } from './tracked-file.ts';
 
@@ -40,22 +39,40 @@ export interface TrackerOptions {
   rotatedGraceMs: number;
 }
 
+/** Retired entries remembered at most (the oldest are forgotten first). */
+const MAX_RETIRED = 200;
+
 export class FileTracker {
   readonly files: TrackedFile[] = [];
-  private unattached: FileEntry[];
-  private firstDiscovery = true;
-  private readonly problems: ProblemReporter;
+  /** State entries no scan has placed yet (at start-up). */
+  unattached: FileEntry[];
+  /** Files let go, remembered while they exist next to a tailed path (persisted in the state). */
+  readonly retired: FileEntry[];
+  /** The first scan of this run is still to come. */
+  firstScan = true;
+  /** No state at all: `--read-from end` applies (to tailed paths only). */
+  readonly firstStart: boolean;
+  /** When the previous scan started (ms); undefined when the agent never scanned. */
+  lastScanAt: number | undefined;
+  readonly problems: ProblemReporter;
   /** Files not tailed, with their reasons (in the state, so `agent status` shows them). */
   readonly stops: StopList;
-  /** dev:ino of files never to tail: compressed ones, copies of tracked ones. */
-  private readonly ignored = new Set<string>();
+  /** Retired entries → scans in a row that did not find their inode (see scan.ts `forgetRetired`). */
+  readonly retiredMisses = new Map<FileEntry, number>();
+  /** `dev:ino` → signature of files a scan judged not to read: judged again once that changes. */
+  readonly skipped = new Map<string, string>();
   private readonly scratch = Buffer.allocUnsafe(64 * 1024);
 
   constructor(
-    private readonly options: TrackerOptions,
-    state: AgentState,
+    readonly options: TrackerOptions,
+    readonly state: AgentState,
   ) {
     this.unattached = [...state.files];
+    this.retired = state.retired;
+    this.firstStart = state.files.length === 0 && state.scannedAt === null;
+    const known = state.scannedAt ?? (state.files.length > 0 ? state.updatedAt : null);
+    const at = known === null ? Number.NaN : Date.parse(known);
+    this.lastScanAt = Number.isNaN(at) ? undefined : at;
     this.problems = new ProblemReporter(options.logger, state);
     this.stops = new StopList(state);
   }
@@ -66,11 +83,11 @@ export class FileTracker {
    */
   readonly startupErrors: FileAccessError[] = [];
 
-  private unusable(path: string, error: FileAccessError): void {
+  unusable(path: string, error: FileAccessError): void {
     const literal = this.options.patterns.some((p) => !p.glob && p.pattern === path);
     // Thrown by start() when no path can be tailed; otherwise this path alone is stopped, said once,
     // shown in `agent status`, and tried again at every look.
-    if (this.firstDiscovery && literal && error.problem !== 'compressed') this.startupErrors.push(error);
+    if (this.firstScan && literal && error.problem !== 'compressed') this.startupErrors.push(error);
     if (error.problem !== 'compressed') this.stops.stop(path, error.message, null);
     this.problems.once(path, error.problem, error.problem === 'compressed' ? 'warn' : 'error', error.message);
   }
@@ -92,6 +109,27 @@ export class FileTracker {
     });
   }
 
+  /**
+   * The file no longer holds the bytes the agent knew (ingest answered 409 for its pending range):
+   * from now on it is a new file, read from its start under a new id, so new batch keys.
+   */
+  async reidentify(entry: FileEntry, now: number): Promise<void> {
+    entry.pending = null;
+    const file = this.find(entry);
+    if (!file?.handle) return;
+    const phase = file.phase;
+    const stats = await file.handle.stat();
+    const fp = await readFingerprint(file.handle, stats.size);
+    restartTrackedFile(
+      file,
+      newEntry(entry.path, entry.format, stats, fp, now),
+      stats.size,
+      now,
+      this.options.countLines,
+    );
+    if (phase !== 'active') setPhase(file, 'rotated');
+  }
+
   /** Bytes that can never be shipped: counted and said loudly. */
   lose(entry: FileEntry, bytes: number, why: string): void {
     this.problems.lose(entry, bytes, why);
@@ -106,248 +144,168 @@ export class FileTracker {
     return this.files.find((f) => f.entry === entry);
   }
 
+  /** The tracked file (with its content) of this inode. */
+  trackedInode(stats: { dev: number; ino: number }): TrackedFile | undefined {
+    return this.files.find((f) => f.handle && f.entry.dev === stats.dev && f.entry.ino === stats.ino);
+  }
+
+  /** `dev:ino` of every file being read. */
+  trackedKeys(): Set<string> {
+    return new Set(this.files.filter((f) => f.handle).map((f) => inodeKey(f.entry)));
+  }
+
   /**
-   * Looks at the files again; `discover` also expands the patterns (new files, renames). Bytes a file
-   * grew by appeared no earlier than `arrivedAt` (their batch age counts from then). Returns whether a
-   * file grew.
+   * Whether every file being read still holds what was read from it: a scan's verdicts on copies are
+   * only acted on when nothing was truncated while they were made (a truncation in between is carried
+   * out by the next look, which finds the copy itself).
+   */
+  async allIntact(): Promise<boolean> {
+    for (const file of this.files) {
+      if (!file.handle) continue;
+      if ((await contentNow(file, await file.handle.stat())) === 'truncated') return false;
+    }
+    return true;
+  }
+
+  /** Logs a transition under its rotation.ts name. */
+  transition(name: TransitionName, message: string, fields: Record<string, unknown>): void {
+    const level = name === 'truncated' || name === 'copytruncated' ? 'warn' : 'info';
+    this.options.logger[level](message, { transition: name, ...fields });
+  }
+
+  /**
+   * Looks at the files again; `discover` also scans the paths (new files, renames, rotated siblings).
+   * Bytes a file grew by appeared no earlier than `arrivedAt` (their batch age counts from then).
+   * Returns whether a file grew (a truncation counts as growth).
    */
   async refresh(now: number, discover: boolean, arrivedAt = now): Promise<boolean> {
-    if (discover) await this.discover(now);
     let grew = false;
+    const truncated: TrackedFile[] = [];
     for (const file of [...this.files]) {
+      if (!file.handle) continue;
       try {
-        if (file.handle && (await this.check(file, now, arrivedAt))) grew = true;
+        const look = await this.look(file, now, arrivedAt);
+        if (look === 'grew') grew = true;
+        else if (look === 'truncated') truncated.push(file);
       } catch (error) {
         await this.stopFile(file, `cannot read it: ${(error as Error).message}`);
       }
     }
+    // Rotated files first: their inodes are then free for the copy search of the active ones.
+    truncated.sort((a, b) => Number(a.phase === 'active') - Number(b.phase === 'active'));
+    for (const file of truncated) await this.truncated(file, now);
+    if (discover) await scan(this, now);
     this.letGo(now);
-    return grew;
+    return grew || truncated.length > 0;
   }
 
   async close(): Promise<void> {
     for (const file of this.files) await file.handle?.close().catch(() => {});
   }
 
-  private async discover(now: number): Promise<void> {
-    const matched = new Set<TrackedFile>();
-    for (const [path, format] of await expandPatterns(this.options.patterns)) {
-      const probe = await probePath(path);
-      if (probe.kind === 'missing') {
-        this.problems.once(path, 'missing', 'info', `waiting for ${path} to appear`);
-        continue;
-      }
-      if (probe.kind === 'unusable') {
-        this.unusable(path, probe.error);
-        continue;
-      }
-      const stop = this.stops.covering(path, probe.stats.dev, probe.stats.ino);
-      if (stop) {
-        this.problems.once(path, 'stopped', 'error', `not tailing ${path}: ${stop.reason}`);
-        continue;
-      }
-      const known = this.files.find(
-        (f) => f.handle && f.entry.dev === probe.stats.dev && f.entry.ino === probe.stats.ino,
-      );
-      if (known) {
-        // Still named by a pattern (perhaps under a new name that also matches): an ordinary file.
-        Object.assign(known.entry, { path, format, rotated: false });
-        matched.add(known);
-        continue;
-      }
-      if (this.ignored.has(`${probe.stats.dev}:${probe.stats.ino}`)) continue;
-      const opened = await this.open(path, format, now);
-      if (opened) matched.add(opened);
-    }
-    for (const file of this.files) {
-      if (file.handle && !file.entry.rotated && !matched.has(file)) {
-        file.entry.rotated = true;
-        this.options.logger.info('file rotated away (renamed or deleted): reading it to its end', {
-          path: file.entry.path,
-          unread: file.size - file.readPos,
-        });
-      }
-    }
-    if (this.firstDiscovery) {
-      this.firstDiscovery = false;
-      await this.settleUnattached(now);
-    }
-  }
-
-  private async open(path: string, format: string, now: number): Promise<TrackedFile | undefined> {
-    let handle: FileHandle;
-    try {
-      handle = await openLog(path);
-    } catch (error) {
-      this.unusable(path, error as FileAccessError);
-      return undefined;
-    }
-    const stats = await handle.stat();
-    const key = `${stats.dev}:${stats.ino}`;
-    const magic = Buffer.alloc(2);
-    if ((await readInto(handle, magic, 2, 0)) === 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
-      this.ignored.add(key);
-      this.problems.once(path, 'compressed', 'warn', compressedFileError(path).message);
-      await handle.close();
-      return undefined;
-    }
-    const fp = await readFingerprint(handle, stats.size);
-    const full = fp.fingerprintBytes === FINGERPRINT_BYTES;
-    if (full && this.files.some((f) => f.handle && sameFingerprint(f.entry, fp))) {
-      this.ignored.add(key);
-      this.options.logger.info('ignoring a copy of a tracked file (same first bytes)', { path });
-      await handle.close();
-      return undefined;
-    }
-    // Known from the state: the same inode with the same first bytes, or (copytruncate while the agent
-    // was down) a copy holding what was being read.
-    const same = (e: FileEntry) => e.dev === stats.dev && e.ino === stats.ino && e.committed <= stats.size;
-    const copy = (e: FileEntry) => full && sameFingerprint(e, fp) && e.committed <= stats.size;
-    let entry =
-      (await this.takeUnattached(async (e) => same(e) && (await fingerprintMatches(handle, e)))) ??
-      (await this.takeUnattached(async (e) => copy(e)));
-    const resumed = entry !== undefined;
-    if (entry) Object.assign(entry, { path, format, dev: stats.dev, ino: stats.ino, rotated: false });
-    else {
-      entry = newEntry(path, format, stats, fp, now);
-      if (this.firstDiscovery && this.options.readFrom === 'end') entry.committed = stats.size;
-    }
-    const file = this.track(entry, handle, stats, Math.min(now, stats.mtimeMs));
-    this.problems.clear(path);
-    this.stops.clear(path);
-    this.options.logger.info(resumed ? 'resuming file' : 'tailing file', {
-      path,
-      offset: entry.committed,
-      size: stats.size,
-    });
-    return file;
-  }
-
-  private async takeUnattached(test: (e: FileEntry) => Promise<boolean>): Promise<FileEntry | undefined> {
-    for (const [i, e] of this.unattached.entries()) {
-      if (await test(e)) return this.unattached.splice(i, 1)[0];
-    }
-    return undefined;
-  }
-
-  private track(entry: FileEntry, handle: FileHandle | null, stats: Stats, seenAt: number): TrackedFile {
-    const file = newTrackedFile(entry, handle, stats.size, seenAt, this.options.countLines);
+  /** Starts reading `entry` in `handle` from its committed offset (or from `anchor`'s, when later). */
+  track(
+    entry: FileEntry,
+    handle: FileHandle | null,
+    size: number,
+    seenAt: number,
+    phase: Phase,
+    anchor: Anchor,
+  ): TrackedFile {
+    const file = newTrackedFile(entry, handle, size, seenAt, this.options.countLines, phase, anchor);
     this.files.push(file);
     return file;
   }
 
-  /** State entries no pattern matched at start-up: find their content next to their path, or report it lost. */
-  private async settleUnattached(now: number): Promise<void> {
-    for (const entry of this.unattached) {
-      // The file may have grown after the last state write: look for it even when all it had was shipped.
-      const needed = Math.max(entry.size, entry.pending?.end ?? 0);
-      const located = await locateContent(entry, { minSize: entry.pending?.end ?? entry.committed });
-      const taken =
-        located &&
-        this.files.some((f) => f.entry.dev === located.stats.dev && f.entry.ino === located.stats.ino);
-      if (!located || taken || (located.stats.size <= entry.committed && !entry.pending)) {
-        await located?.handle.close();
-        if (!located || taken) {
-          this.lose(
-            entry,
-            needed - entry.committed,
-            'was deleted or replaced while the agent was not running',
-          );
-        }
-        continue;
-      }
-      Object.assign(entry, {
-        path: located.path,
-        dev: located.stats.dev,
-        ino: located.stats.ino,
-        rotated: true,
-      });
-      this.track(entry, located.handle, located.stats, now);
-      this.options.logger.info('resuming a rotated file', { path: located.path, offset: entry.committed });
-    }
-    this.unattached = [];
+  /** The anchor of an entry resumed in `handle`: its stored checksum, or (older state) one read now. */
+  async anchorOf(entry: FileEntry, handle: FileHandle): Promise<Anchor> {
+    const checksum = entry.checksum ?? (await checksumAt(handle, entry.committed));
+    entry.checksum = checksum ?? null;
+    return { end: entry.committed, checksum: checksum ?? '' };
   }
 
-  /** One file's size and identity now; returns whether it grew (a truncation counts as growth). */
-  private async check(file: TrackedFile, now: number, arrivedAt: number): Promise<boolean> {
+  /** Remembers a file let go (one entry per inode), so a scan knows its content. */
+  retire(entry: FileEntry): void {
+    const same = this.retired.findIndex((e) => e.dev === entry.dev && e.ino === entry.ino);
+    if (same !== -1) this.retired.splice(same, 1);
+    this.retired.push(entry);
+    if (this.retired.length > MAX_RETIRED) this.retired.splice(0, this.retired.length - MAX_RETIRED);
+  }
+
+  /** One file's own content: grown, unchanged, or truncated (shrunk, or refilled under what was read). */
+  private async look(
+    file: TrackedFile,
+    now: number,
+    arrivedAt: number,
+  ): Promise<'grew' | 'unchanged' | 'truncated'> {
     const handle = file.handle!;
     const stats = await handle.stat();
-    if (stats.size < file.readPos || !(await fingerprintMatches(handle, file.entry))) {
-      await this.truncated(file, stats, now);
-      return true;
-    }
+    const change = await contentNow(file, stats);
+    if (change === 'truncated') return change;
     const grew = observeSize(file, stats.size, now, arrivedAt);
     if (file.entry.fingerprintBytes < FINGERPRINT_BYTES && stats.size > file.entry.fingerprintBytes) {
       Object.assign(file.entry, await readFingerprint(handle, stats.size));
     }
     await file.lines?.advance(handle, file.size, this.scratch);
-    return grew;
-  }
-
-  /** The file shrank or its first bytes changed: copytruncate, or someone emptied it. */
-  private async truncated(file: TrackedFile, stats: Stats, now: number): Promise<void> {
-    const old = file.entry;
-    const unread = Math.max(0, file.size - file.readPos);
-    this.options.logger.warn('file was truncated (copytruncate?): reading it again from the start', {
-      path: old.path,
-      unread,
-    });
-    const located =
-      unread > 0
-        ? await locateContent(old, { minSize: file.readPos, exclude: { dev: stats.dev, ino: stats.ino } })
-        : undefined;
-    if (located) {
-      Object.assign(old, {
-        path: located.path,
-        dev: located.stats.dev,
-        ino: located.stats.ino,
-        rotated: true,
-      });
-      // The copy is complete and old news: due at once, and final (no grace to wait out).
-      const moved = this.track(old, located.handle, located.stats, 0);
-      moved.readPos = file.readPos;
-      moved.lines?.reset(file.readPos);
-      this.options.logger.info('reading the rest of the truncated content from its copy', {
-        path: located.path,
-        from: file.readPos,
-      });
-      if (located.stats.size < file.size)
-        this.lose(old, file.size - located.stats.size, 'was truncated, and its copy is shorter');
-    } else {
-      if (unread > 0)
-        this.lose(
-          old,
-          unread,
-          'was truncated before it was fully shipped, and no copy with the same first bytes is next to it',
-        );
-      // Its batch in flight (already read) still gets answered and committed.
-      if (old.pending || old.committed < file.readPos) {
-        this.files.push({ ...file, handle: null, lines: undefined });
-      }
-    }
-    const fp = await readFingerprint(file.handle!, stats.size);
-    const fresh = newEntry(old.path, old.format, stats, fp, now);
-    restartTrackedFile(file, fresh, stats.size, now, this.options.countLines);
+    return grew ? 'grew' : 'unchanged';
   }
 
   /**
-   * The file no longer holds the bytes the agent knew (ingest answered 409 for its pending range):
-   * from now on it is a new file, read from its start under a new id, so new batch keys.
+   * The content being read is gone from the file: copytruncate, or emptied or refilled. What was not
+   * read yet is read from a copy holding it (found by content); what the agent saw and no copy holds is
+   * counted lost. An active file then starts over at 0 with its new content.
    */
-  async reidentify(entry: FileEntry, now: number): Promise<void> {
-    entry.pending = null;
-    const file = this.find(entry);
-    if (!file?.handle) return;
-    const stats = await file.handle.stat();
-    const fresh = newEntry(
-      entry.path,
-      entry.format,
-      stats,
-      await readFingerprint(file.handle, stats.size),
-      now,
-    );
-    fresh.rotated = entry.rotated;
-    restartTrackedFile(file, fresh, stats.size, now, this.options.countLines);
+  private async truncated(file: TrackedFile, now: number): Promise<void> {
+    const old = file.entry;
+    const path = old.path;
+    const copy = await locateContent(old, {
+      end: file.anchor.end,
+      checksum: file.anchor.checksum,
+      exclude: this.trackedKeys(),
+    });
+    const outstanding = old.pending !== null || old.committed < file.readPos;
+    const step = truncation(file.phase, copy !== undefined, outstanding);
+    this.transition(step.name, 'file was truncated (copytruncate?): its content is no longer in it', {
+      path,
+      readPos: file.readPos,
+      sizeSeen: file.size,
+      copy: copy?.path ?? null,
+    });
+    const lost = lostOnTruncation(file.size, file.readPos, copy?.stats.size);
+    if (lost > 0) {
+      this.lose(
+        old,
+        lost,
+        copy
+          ? `was truncated after nginx wrote past the end of its copy ${copy.path}`
+          : 'was truncated before it was fully shipped, and no copy with the same first bytes is next to it',
+      );
+    }
+    if (copy) {
+      Object.assign(old, { path: copy.path, dev: copy.stats.dev, ino: copy.stats.ino });
+      // The copy is complete and old news: due at once (seen at 0), read from where the original stood.
+      const moved = this.track(old, copy.handle, copy.stats.size, 0, 'copy', file.anchor);
+      moved.readPos = file.readPos;
+      moved.lines?.reset(file.readPos);
+      this.options.logger.info('reading the rest of the truncated content from its copy', {
+        path: copy.path,
+        from: file.readPos,
+      });
+    } else if (step.orphan) {
+      // Its batch in flight (already read) still gets answered and committed.
+      this.files.push({ ...file, handle: null, lines: undefined, phase: 'orphan' });
+    }
+    if (step.restart) {
+      // The look's fstat may predate the truncation it then saw in the content: take the size now.
+      const current = await file.handle!.stat();
+      const fp = await readFingerprint(file.handle!, current.size);
+      const fresh = newEntry(path, old.format, current, fp, now);
+      restartTrackedFile(file, fresh, current.size, now, this.options.countLines);
+    } else {
+      // A rotated file's new content is a sibling like any other: the scan judges it.
+      this.files.splice(this.files.indexOf(file), 1);
+      await file.handle?.close().catch(() => {});
+    }
   }
 
   /** Closes rotated files read, shipped and quiet for the grace period; drops answered orphans. */
@@ -357,11 +315,24 @@ export class FileTracker {
       this.files.splice(this.files.indexOf(file), 1);
       if (file.handle) {
         void file.handle.close().catch(() => {});
-        this.options.logger.info('rotated file fully shipped, letting it go', {
+        this.retire(file.entry);
+        this.transition('let-go', 'rotated file fully shipped, letting it go', {
           path: file.entry.path,
           bytes: file.entry.committed,
         });
       }
     }
   }
+}
+
+/** rotation.ts `contentChange` for what the open file holds now. */
+async function contentNow(file: TrackedFile, stats: Stats): Promise<'grew' | 'unchanged' | 'truncated'> {
+  const handle = file.handle!;
+  return contentChange({
+    size: stats.size,
+    sizeSeen: file.size,
+    readTo: Math.max(file.readPos, file.anchor.end),
+    headMatches: await fingerprintMatches(handle, file.entry),
+    anchorMatches: (await checksumAt(handle, file.anchor.end)) === file.anchor.checksum,
+  });
 }

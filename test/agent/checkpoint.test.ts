@@ -27,6 +27,7 @@ function entry(overrides: Partial<FileEntry> = {}): FileEntry {
     fingerprintBytes: 512,
     firstSeen: '2025-01-10T00:00:00.000Z',
     committed: 100,
+    checksum: 'c'.repeat(32),
     size: 300,
     pending: { batchId: 'key-0000000001', start: 100, end: 200, lines: 3 },
     rotated: false,
@@ -142,9 +143,17 @@ describe('state file', () => {
   test('recordShipped advances the offset, clears the pending range and adds up the counters', () => {
     const state = emptyState();
     const e = entry();
-    recordShipped(state, e, { start: 100, end: 200, lines: 3, cutLines: 1, rejected: 2 });
+    recordShipped(state, e, {
+      start: 100,
+      end: 200,
+      lines: 3,
+      cutLines: 1,
+      rejected: 2,
+      checksum: 'd'.repeat(32),
+    });
     expect(e).toMatchObject({
       committed: 200,
+      checksum: 'd'.repeat(32),
       pending: null,
       linesShipped: 4,
       bytesShipped: 200,

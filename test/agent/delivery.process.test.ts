@@ -95,7 +95,9 @@ describe('agent delivery (real processes)', () => {
     const appender = await startAppender(log, { burst: 10, intervalMs: 10, prefix: 'rot', max: 100_000 });
     const agent = startAgentProcess(agentArgs(log, ingest.url, stateDir), bundle);
     try {
-      await sleep(1000);
+      // The agent must be tailing the file before it is renamed (on a busy machine start-up is slow).
+      await waitFor(() => agent.output().includes('"agent started"'), 30_000, 'the agent to start');
+      await sleep(500);
       // logrotate's default: rename, then nginx reopens on USR1 a moment later.
       await rename(log, `${log}.1`);
       await sleep(200);

@@ -178,9 +178,10 @@ export async function startAppender(
       return Array.from({ length: written }, (_, i) => `/p/${options.prefix}-${i}`).sort();
     },
     async reopen() {
-      await writing;
       const old = handle;
       handle = await open(path, 'a');
+      // Bursts queued while opening still write to the old file, as nginx's do until it reopens.
+      await writing;
       await old.close();
     },
     async stop() {

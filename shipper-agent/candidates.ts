@@ -1,0 +1,126 @@
+/**
+ * The files a scan finds (the tailed paths and their rotated siblings) and the content tests that place
+ * each one: does it hold a known entry's content, is it a copy of a file being read, is it compressed.
+ * tracker.ts turns the answers into a verdict (rotation.ts `candidateVerdict`) and acts on it.
+ */
+import type { Stats } from 'node:fs';
+import { type FileHandle, open, stat } from 'node:fs/promises';
+import type { FileEntry } from './checkpoint.ts';
+import { expandPatterns, type PathPattern, type Probe, probePath } from './discovery.ts';
+import { checksumAt, fingerprintMatches, holdsContent, readFingerprint } from './identity.ts';
+import { readInto } from './reader.ts';
+import { hasCompressedName, listRotatedSiblings } from './siblings.ts';
+import type { TrackedFile } from './tracked-file.ts';
+
+export interface Candidate {
+  path: string;
+  format: string;
+  /** Named by a pattern (rather than a rotated sibling of such a path). */
+  tailed: boolean;
+  stats: Stats;
+  /** Opened on demand (`openCandidate`); the owner closes it unless it is kept for reading. */
+  handle?: FileHandle;
+  /** A verdict was reached in this scan. */
+  placed?: boolean;
+  /** Its handle now belongs to a tracked file. */
+  kept?: boolean;
+}
+
+/** `dev:ino`: the key of a file's inode. */
+export function inodeKey(s: { dev: number; ino: number }): string {
+  return `${s.dev}:${s.ino}`;
+}
+
+/** What a file looks like without opening it: a change to any of these is a reason to look again. */
+export function signature(stats: Stats): string {
+  return `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+}
+
+/**
+ * Every file the patterns name now (in pattern order) and every rotated sibling of those names. The
+ * probes of tailed paths that are missing or unusable come back too, for the caller to report.
+ */
+export async function gatherCandidates(
+  patterns: readonly PathPattern[],
+): Promise<{ candidates: Candidate[]; problems: Probe[] }> {
+  const tailed = await expandPatterns(patterns);
+  const candidates: Candidate[] = [];
+  const problems: Probe[] = [];
+  for (const [path, format] of tailed) {
+    const probe = await probePath(path);
+    if (probe.kind === 'file') candidates.push({ path, format, tailed: true, stats: probe.stats });
+    else problems.push(probe);
+  }
+  for (const [path, owner] of await listRotatedSiblings(tailed.keys())) {
+    if (tailed.has(path)) continue;
+    const stats = await stat(path).catch(() => undefined);
+    if (stats?.isFile()) candidates.push({ path, format: tailed.get(owner)!, tailed: false, stats });
+  }
+  return { candidates, problems };
+}
+
+/** Opens the candidate once; undefined when it cannot be read (gone since the scan, no permission). */
+export async function openCandidate(c: Candidate): Promise<FileHandle | undefined> {
+  if (c.handle) return c.handle;
+  const handle = await open(c.path, 'r').catch(() => undefined);
+  if (!handle) return undefined;
+  const stats = await handle.stat();
+  // Renamed or replaced between the scan and now: judged at the next scan.
+  if (stats.dev !== c.stats.dev || stats.ino !== c.stats.ino) {
+    await handle.close();
+    return undefined;
+  }
+  c.stats = stats;
+  c.handle = handle;
+  return handle;
+}
+
+/** Whether the candidate holds `entry`'s content up to its committed offset (same inode or a copy). */
+export async function holdsEntry(c: Candidate, entry: FileEntry): Promise<boolean> {
+  const sameInode = entry.dev === c.stats.dev && entry.ino === c.stats.ino;
+  // A copy can only be told by its first bytes: without any, a same-inode match is all there is.
+  if (!sameInode && entry.fingerprintBytes === 0) return false;
+  if (c.stats.size < entry.committed) return false;
+  const handle = await openCandidate(c);
+  return handle ? holdsContent(handle, c.stats.size, entry, entry.committed) : false;
+}
+
+/** gzip's magic number (RFC 1952 §2.3.1) or a compressed file's name. */
+export async function isCompressed(c: Candidate): Promise<boolean> {
+  if (hasCompressedName(c.path)) return true;
+  const handle = await openCandidate(c);
+  if (!handle) return false;
+  const magic = Buffer.alloc(2);
+  return (await readInto(handle, magic, 2, 0)) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+}
+
+/**
+ * Whether the candidate is a copy of a file being read: the same first bytes, and the bytes the agent
+ * read there (the file's anchor) or, for a copy shorter than that, the same bytes as the file before the
+ * copy's end. The caller checks afterwards that the tracked files were not truncated meanwhile.
+ */
+export async function copyOfTracked(c: Candidate, files: readonly TrackedFile[]): Promise<boolean> {
+  for (const f of files) {
+    if (!f.handle || f.entry.fingerprintBytes === 0) continue;
+    const handle = await openCandidate(c);
+    if (!handle) return false;
+    // A copy still being written (shorter than the fingerprint) is compared with the file's own head.
+    const n = Math.min(c.stats.size, f.entry.fingerprintBytes);
+    const head =
+      n === f.entry.fingerprintBytes
+        ? await fingerprintMatches(handle, f.entry)
+        : (await readFingerprint(handle, n)).fingerprint === (await readFingerprint(f.handle, n)).fingerprint;
+    if (!head) continue;
+    if (c.stats.size >= f.anchor.end) {
+      if ((await checksumAt(handle, f.anchor.end)) === f.anchor.checksum) return true;
+      continue;
+    }
+    const mine = await checksumAt(handle, c.stats.size);
+    if (mine !== undefined && mine === (await checksumAt(f.handle, c.stats.size))) return true;
+  }
+  return false;
+}
+
+export async function closeCandidates(candidates: readonly Candidate[]): Promise<void> {
+  for (const c of candidates) await c.handle?.close().catch(() => {});
+}
