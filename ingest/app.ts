@@ -32,6 +32,8 @@ export interface BatchResponse {
   accepted: number;
   rejected: number;
   objects: string[];
+  /** The reason of the first rejected line, when there is one: agents show it where users look. */
+  firstRejectReason?: string;
 }
 
 const SOURCE_PATTERN = /^[\x21-\x7e]{1,128}$/;
@@ -134,7 +136,13 @@ export function createIngestApp(options: IngestOptions) {
         firstReason: rejected[0]!.reason,
       });
     }
-    return { batchId, accepted: accepted.count, rejected: rejected.length, objects: written.objects };
+    return {
+      batchId,
+      accepted: accepted.count,
+      rejected: rejected.length,
+      objects: written.objects,
+      ...(rejected.length > 0 ? { firstRejectReason: rejected[0]!.reason } : {}),
+    };
   }
 
   // The one place errors become responses.

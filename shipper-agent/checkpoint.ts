@@ -46,6 +46,20 @@ export interface FileEntry {
   linesCut: number;
   linesRejected: number;
   lastAckAt: string | null;
+  /** The format the lines are sent in and why; decided when the first batch is read (format-choice.ts). */
+  formatChoice?: FormatChoice | null;
+  /** The first reason ingest gave for a rejected line of this file (from its answer), or null. */
+  firstRejectReason?: string | null;
+  /** Set when the file cannot be shipped (its lines fit no format): it alone waits, the others go on. */
+  stopped?: { at: string; reason: string; configured: string } | null;
+}
+
+/** The format in use for a file: `format`, chosen under the configured spec `configured`, `reason` why. */
+export interface FormatChoice {
+  format: string;
+  reason: string;
+  /** The configured format (`auto`, a name or a log_format) this choice was made under. */
+  configured: string;
 }
 
 export interface StateTotals {
@@ -279,6 +293,8 @@ export interface Shipped {
   cutLines: number;
   /** Lines ingest stored under rejects/. */
   rejected: number;
+  /** ingest's reason for the first of them, when its answer gives one. */
+  firstRejectReason?: string | undefined;
 }
 
 /** Commits an acknowledged batch: the offset advances, the pending range clears, counters add up. */
@@ -294,5 +310,7 @@ export function recordShipped(state: AgentState, entry: FileEntry, shipped: Ship
     counters.linesCut += shipped.cutLines;
     counters.linesRejected += shipped.rejected;
   }
+  if (shipped.firstRejectReason && !entry.firstRejectReason)
+    entry.firstRejectReason = shipped.firstRejectReason;
   state.lastError = null;
 }

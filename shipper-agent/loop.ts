@@ -12,6 +12,7 @@ import { type AgentState, acquireLock, ensureStateDir, loadState, type StateLock
 import { type DeliveryOutcome, deliver } from './delivery.ts';
 import { compilePatterns } from './discovery.ts';
 import type { BatchTooLargeError } from './errors.ts';
+import { AUTO_FORMAT, isStopped } from './format-choice.ts';
 import { createBatchCollector } from './memory.ts';
 import type { ResolvedAgentOptions } from './options.ts';
 import { BatchPicker, type PreparedBatch } from './picker.ts';
@@ -89,13 +90,15 @@ export class AgentLoop {
     this.lock = await acquireLock(o.stateDir);
     try {
       this.state = await loadState(o.stateDir);
+      // A file stopped for its format is tried again at each start (the user may have set --format).
+      for (const entry of this.state.files) entry.stopped = null;
       this.state.agent = {
         pid: process.pid,
         startedAt: new Date().toISOString(),
         stoppedAt: null,
         endpoint: o.endpoint,
         source: o.source,
-        format: o.format,
+        format: describeFormats(o),
         patterns: this.patterns.map((p) => p.pattern),
       };
       const countLines = Number.isFinite(o.batchLines);
@@ -127,7 +130,7 @@ export class AgentLoop {
       endpoint: o.endpoint,
       stateDir: o.stateDir,
       source: o.source,
-      format: o.format,
+      format: describeFormats(o),
       batchBytes: o.batchBytes,
       batchAgeMs: o.batchAgeMs,
     });
@@ -262,7 +265,7 @@ export class AgentLoop {
     if (this.prepared || this.inFlight) return false;
     let partial = false;
     for (const f of this.tracker.files) {
-      if (!f.handle || f.size <= f.readPos) continue;
+      if (!f.handle || f.size <= f.readPos || isStopped(f.entry)) continue;
       if (f.waitingAtSize !== f.size) return false;
       partial = true;
     }
@@ -309,4 +312,17 @@ export class AgentLoop {
     this.stopped = true;
     this.deps.logger.info('agent stopped', { linesShipped: this.state.totals.linesShipped });
   }
+}
+
+/**
+ * The configured format for the log and status: `auto` (decided per file, see each file's line), one
+ * format, or "per file" when nginx.conf gives files formats of their own.
+ */
+function describeFormats(o: ResolvedAgentOptions): string {
+  const formats = new Set(o.files.map((f) => f.format));
+  if (formats.size === 1) {
+    const [only] = formats;
+    return only === AUTO_FORMAT ? 'auto (detected per file)' : only!;
+  }
+  return 'per file (see each file)';
 }

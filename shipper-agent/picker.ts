@@ -9,6 +9,7 @@ import type { Logger } from '../lib/log/index.ts';
 import { type BatchPolicy, dueReason } from './batcher.ts';
 import type { FileEntry } from './checkpoint.ts';
 import { type BatchTooLargeError, IngestRejectedError } from './errors.ts';
+import { decideFormat, type FormatChoiceOptions } from './format-choice.ts';
 import { batchKey } from './identity.ts';
 import type { ResolvedAgentOptions } from './options.ts';
 import { BatchReader, type LineBatch, RangeGoneError } from './reader.ts';
@@ -36,7 +37,7 @@ export class BatchPicker {
   constructor(
     private readonly tracker: FileTracker,
     private readonly gzip: GzipCodec,
-    private readonly o: ResolvedAgentOptions,
+    private readonly o: ResolvedAgentOptions & FormatChoiceOptions,
     private readonly logger: Logger,
   ) {
     this.reader = new BatchReader(o.batchBytes);
@@ -75,6 +76,11 @@ export class BatchPicker {
         oldestAt: file.arrivals.oldestSince(file.readPos),
       };
       if (!dueReason(unsent, policy, now, stopping || final)) continue;
+      const decision = await decideFormat(file, this.o, this.logger);
+      if (decision.kind !== 'ready') {
+        file.waitingAtSize = file.size;
+        continue;
+      }
       const batch = await this.reader.read(file.handle, file.readPos, file.size, limits, final);
       if (!batch) {
         file.waitingAtSize = file.size;
@@ -82,7 +88,12 @@ export class BatchPicker {
       }
       file.readPos = batch.end;
       file.lines?.consume(batch.end, batch.lines);
-      return this.compress(file.entry, batch, batchKey(file.entry.id, batch.start, batch.end));
+      return this.compress(
+        file.entry,
+        decision.format,
+        batch,
+        batchKey(file.entry.id, batch.start, batch.end),
+      );
     }
     return null;
   }
@@ -92,6 +103,9 @@ export class BatchPicker {
     for (const file of this.tracker.files) {
       const pending = file.entry.pending;
       if (!pending || inFlight === file.entry) continue;
+      // Sent before under the format chosen then (kept in the state); decided now after an upgrade.
+      const decision = await decideFormat(file, this.o, this.logger);
+      if (decision.kind !== 'ready') continue;
       try {
         if (!file.handle) throw new RangeGoneError('its content is gone');
         const batch = await this.reader.readRange(
@@ -108,7 +122,7 @@ export class BatchPicker {
           start: pending.start,
           end: pending.end,
         });
-        return await this.compress(file.entry, batch, pending.batchId);
+        return await this.compress(file.entry, decision.format, batch, pending.batchId);
       } catch (error) {
         if (!(error instanceof RangeGoneError)) throw error;
         this.tracker.lose(
@@ -122,13 +136,18 @@ export class BatchPicker {
     return null;
   }
 
-  private async compress(entry: FileEntry, batch: LineBatch, batchId: string): Promise<PreparedBatch> {
+  private async compress(
+    entry: FileEntry,
+    format: string,
+    batch: LineBatch,
+    batchId: string,
+  ): Promise<PreparedBatch> {
     // The reader's buffer is reused by the next read; gzip copies it into a new, smaller one first.
     const body = await this.gzip.gzip(batch.body, this.o.gzipLevel);
     return {
       entry,
       batchId,
-      format: entry.format,
+      format,
       start: batch.start,
       end: batch.end,
       lines: batch.lines,

@@ -15,6 +15,7 @@ import {
   type StateTotals,
 } from './checkpoint.ts';
 import { StateError } from './errors.ts';
+import { chosenFormat, isStopped } from './format-choice.ts';
 
 /** One tracked file as `status` shows it: its state-file entry's figures plus the lag they imply. */
 export type FileStatus = Pick<
@@ -34,6 +35,14 @@ export type FileStatus = Pick<
 > & {
   /** Bytes in the file not yet acknowledged by ingest: `size - committed`. */
   lagBytes: number;
+  /** The format its lines are sent in; null while `auto` waits for the first lines. */
+  format: string | null;
+  /** Why that format (configured, or what detection saw), or what it waits for. */
+  formatReason: string;
+  /** Why the file is not shipped (its lines fit no format), or null. */
+  stopped: string | null;
+  /** ingest's reason for the first rejected line of this file, or null. */
+  firstRejectReason: string | null;
 };
 
 export interface AgentStatus {
@@ -75,6 +84,13 @@ export function statusFromState(
       linesCut: e.linesCut,
       linesRejected: e.linesRejected,
       lastAckAt: e.lastAckAt,
+      format: chosenFormat(e) ?? null,
+      formatReason:
+        e.formatChoice?.configured === e.format
+          ? e.formatChoice.reason
+          : `${e.format}: to be decided from the first lines`,
+      stopped: isStopped(e) ? e.stopped!.reason : null,
+      firstRejectReason: e.firstRejectReason ?? null,
     };
   });
   return {
@@ -164,6 +180,7 @@ export function formatStatus(status: AgentStatus, now = Date.now()): string {
           .join('  ')
           .trimEnd(),
       );
+    for (const f of status.files) lines.push(...fileNotes(f));
   }
   const t = status.totals;
   lines.push(
@@ -172,4 +189,18 @@ export function formatStatus(status: AgentStatus, now = Date.now()): string {
   );
   if (status.lastError) lines.push(`last error (${status.lastError.at}): ${status.lastError.message}`);
   return lines.join('\n');
+}
+
+/** Per file: the format and why, a stop, the first reject's reason. */
+function fileNotes(f: FileStatus): string[] {
+  const notes = [`${f.path}:`];
+  notes.push(`  format:   ${f.format ?? 'not decided yet'} (${f.formatReason})`);
+  if (f.stopped) notes.push(`  STOPPED:  ${f.stopped}`);
+  if (f.linesRejected > 0)
+    notes.push(
+      `  rejected: ${f.linesRejected} line${f.linesRejected === 1 ? '' : 's'}` +
+        (f.firstRejectReason ? `, the first because ${f.firstRejectReason}` : '') +
+        ' (see `accesslake rejects`)',
+    );
+  return notes;
 }

@@ -1,0 +1,110 @@
+/** `--format auto` in the agent: each file's format decided from its lines, a file that fits nothing stopped alone. */
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect } from 'vitest';
+import { formatStatus } from '../../shipper-agent/status.ts';
+import { test, waitFor } from './fixtures.ts';
+import { inProcessIngest, startTestAgent } from './in-process.ts';
+
+const CORPUS = join(import.meta.dirname, '../fixtures/formats');
+const corpus = (name: string) => readFile(join(CORPUS, name), 'utf8');
+
+describe('agent --format auto', () => {
+  test('ships each file in the format its lines are in, and says which and why', async ({ dir }) => {
+    const ingest = inProcessIngest();
+    const files: Record<string, string> = {};
+    for (const name of ['json', 'combined', 'main', 's3', 'alb']) {
+      files[name] = join(dir, `${name}.log`);
+      await writeFile(files[name]!, await corpus(`${name}.log`));
+    }
+    const agent = await startTestAgent(ingest, { files: Object.values(files), stateDir: join(dir, 'state') });
+    await waitFor(() => agent.status().totals.linesShipped === 114, 10_000, 'every line shipped');
+    await agent.stop();
+    const status = agent.status();
+    expect(status.totals.linesRejected).toBe(0);
+    expect(status.format).toBe('auto (detected per file)');
+    for (const [format, path] of Object.entries(files)) {
+      const file = status.files.find((f) => f.path === path)!;
+      expect(file).toMatchObject({ format, stopped: null });
+      expect(file.formatReason).toMatch(new RegExp(`^auto: \\d+ of the first \\d+ lines parse as ${format}`));
+    }
+    expect(formatStatus(status)).toContain(
+      `${files.main}:\n  format:   main (auto: 20 of the first 20 lines parse as main`,
+    );
+    const detected = agent.logs.filter((l) => l.message === 'format detected').map((l) => l.format);
+    expect(detected.sort()).toEqual(['alb', 'combined', 'json', 'main', 's3']);
+  });
+
+  test('an empty file is decided on its first lines', async ({ dir }) => {
+    const ingest = inProcessIngest();
+    const log = join(dir, 'access.log');
+    await writeFile(log, '');
+    const agent = await startTestAgent(ingest, { files: [log], stateDir: join(dir, 'state') });
+    await waitFor(() => agent.status().files.length === 1);
+    expect(agent.status().files[0]).toMatchObject({
+      format: null,
+      formatReason: 'auto: to be decided from the first lines',
+    });
+    await appendFile(log, await corpus('combined.log'));
+    await waitFor(() => agent.status().totals.linesShipped === 30, 10_000, '30 lines shipped');
+    await agent.stop();
+    expect(agent.status().files[0]).toMatchObject({ format: 'combined' });
+    expect(agent.status().totals.linesRejected).toBe(0);
+  });
+
+  test('a file whose lines fit no format is stopped alone, with a line and the formats tried', async ({
+    dir,
+  }) => {
+    const ingest = inProcessIngest();
+    const good = join(dir, 'access.log');
+    const bad = join(dir, 'app.log');
+    await writeFile(bad, 'INFO starting application\nINFO listening on :8080\n');
+    await writeFile(good, await corpus('combined.log'));
+    const agent = await startTestAgent(ingest, { files: [bad, good], stateDir: join(dir, 'state') });
+    await waitFor(() => agent.status().totals.linesShipped === 30, 10_000, 'the good file shipped');
+    await appendFile(good, await corpus('combined.log'));
+    await waitFor(() => agent.status().totals.linesShipped === 60, 10_000, 'the good file keeps shipping');
+    const stopped = agent.status().files.find((f) => f.path === bad)!;
+    expect(stopped.stopped).toMatch(
+      /^no known format fits these lines, e\.g\. "INFO starting application"; tried json \(0\/2 lines\): .*combined \(0\/2 lines\): /,
+    );
+    expect(stopped.linesShipped).toBe(0);
+    expect(formatStatus(agent.status())).toContain(
+      `${bad}:\n  format:   not decided yet (auto: to be decided from the first lines)\n  STOPPED:  no known format fits`,
+    );
+    expect(agent.logs.find((l) => l.level === 'error')).toMatchObject({ path: bad, reason: stopped.stopped });
+    // Stopping does not wait for the stopped file's lines.
+    const before = Date.now();
+    await agent.stop();
+    expect(agent.status().files.find((f) => f.path === bad)!.committed).toBe(0);
+    expect(Date.now() - before).toBeLessThan(3000);
+  });
+
+  test('a wrong explicit format is loud: a warning naming it, and the first reason in status', async ({
+    dir,
+  }) => {
+    const ingest = inProcessIngest();
+    const log = join(dir, 'access.log');
+    await writeFile(log, await corpus('json.log'));
+    const agent = await startTestAgent(ingest, {
+      files: [log],
+      stateDir: join(dir, 'state'),
+      format: 'combined',
+    });
+    await waitFor(() => agent.status().totals.linesShipped === 30, 10_000, '30 lines shipped');
+    await agent.stop();
+    const file = agent.status().files[0]!;
+    expect(file).toMatchObject({
+      linesRejected: 30,
+      format: 'combined',
+      formatReason: 'set by --format (or ACCESSLAKE_FORMAT)',
+    });
+    expect(file.firstRejectReason).toMatch(/^\$remote_addr|expected/);
+    expect(formatStatus(agent.status())).toContain(
+      `  rejected: 30 lines, the first because ${file.firstRejectReason}`,
+    );
+    const warning = agent.logs.find((l) => String(l.message).startsWith('most of the batch was rejected'));
+    expect(warning).toMatchObject({ format: 'combined', firstReason: file.firstRejectReason });
+    expect(warning!.message).toContain('"combined"');
+  });
+});
