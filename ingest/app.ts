@@ -129,6 +129,16 @@ export function createIngestApp(options: IngestOptions) {
         logger.warn('partition registration failed; the next crawl will find the data', { error, batchId });
       });
     }
+    logger.debug('batch stored', {
+      batchId,
+      source,
+      format: parser.name,
+      accepted: accepted.count,
+      rejected: rejected.length,
+      objects: written.objects,
+      bytesIn: raw.byteLength,
+      bytesDecompressed: body.byteLength,
+    });
     if (rejected.length > 0) {
       logger.info('batch had rejected lines', {
         batchId,
@@ -149,6 +159,12 @@ export function createIngestApp(options: IngestOptions) {
   app.onError((error, c) => {
     if (error instanceof HttpError) {
       metrics.batches.inc({ status: String(error.status) });
+      // A refused token is worth a warning (a misconfigured agent, or someone probing); the rest is the
+      // client's to fix and shows at debug. The token itself is never logged.
+      const fields = { status: error.status, reason: error.message, source: c.req.header('X-Source') };
+      if (error.status === 401 || error.status === 403)
+        logger.warn('request refused: bad or missing token', fields);
+      else logger.debug('request refused', fields);
       if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
       return c.json({ error: error.message }, error.status as 400);
     }
