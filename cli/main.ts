@@ -29,6 +29,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
     summary: 'create the Glue database, crawler or table, Athena workgroup and named queries',
     load: () => import('./commands/provision.ts'),
   },
+  rejects: {
+    summary: 'list rejected lines by reason, or replay them with a corrected --format',
+    load: () => import('./commands/rejects.ts'),
+  },
   report: {
     summary: 'write a weekly/monthly/quarterly report as Parquet, CSV.gz and a summary, optionally mailed',
     load: () => import('./commands/report.ts'),
