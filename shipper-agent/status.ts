@@ -88,7 +88,9 @@ export function statusFromState(
       formatReason:
         e.formatChoice?.configured === e.format
           ? e.formatChoice.reason
-          : `${e.format}: to be decided from the first lines`,
+          : isStopped(e)
+            ? `${e.format}: no format fits, see below`
+            : `${e.format}: to be decided from the first lines`,
       stopped: isStopped(e) ? e.stopped!.reason : null,
       firstRejectReason: e.firstRejectReason ?? null,
     };
@@ -184,7 +186,7 @@ export function formatStatus(status: AgentStatus, now = Date.now()): string {
   }
   const t = status.totals;
   lines.push(
-    `totals:   ${t.linesShipped} lines in ${t.batchesShipped} batches (${t.bytesShipped} bytes), lag ${t.lagBytes} bytes, ` +
+    `totals:   ${t.linesShipped} lines in ${t.batchesShipped} ${t.batchesShipped === 1 ? 'batch' : 'batches'} (${t.bytesShipped} bytes), lag ${t.lagBytes} bytes, ` +
       `${t.linesCut} cut, ${t.linesRejected} rejected by ingest, ${t.bytesLost} bytes lost`,
   );
   if (status.lastError) lines.push(`last error (${status.lastError.at}): ${status.lastError.message}`);
@@ -194,7 +196,7 @@ export function formatStatus(status: AgentStatus, now = Date.now()): string {
 /** Per file: the format and why, a stop, the first reject's reason. */
 function fileNotes(f: FileStatus): string[] {
   const notes = [`${f.path}:`];
-  notes.push(`  format:   ${f.format ?? 'not decided yet'} (${f.formatReason})`);
+  notes.push(`  format:   ${f.format ?? 'none yet'} (${f.formatReason})`);
   if (f.stopped) notes.push(`  STOPPED:  ${f.stopped}`);
   if (f.linesRejected > 0)
     notes.push(

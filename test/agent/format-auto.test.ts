@@ -70,7 +70,7 @@ describe('agent --format auto', () => {
     );
     expect(stopped.linesShipped).toBe(0);
     expect(formatStatus(agent.status())).toContain(
-      `${bad}:\n  format:   not decided yet (auto: to be decided from the first lines)\n  STOPPED:  no known format fits`,
+      `${bad}:\n  format:   none yet (auto: no format fits, see below)\n  STOPPED:  no known format fits`,
     );
     expect(agent.logs.find((l) => l.level === 'error')).toMatchObject({ path: bad, reason: stopped.stopped });
     // Stopping does not wait for the stopped file's lines.
