@@ -35,6 +35,25 @@ describe('agent --format auto', () => {
     expect(detected.sort()).toEqual(['alb', 'combined', 'json', 'main', 's3']);
   });
 
+  test('a format from nginx.conf shows as it is, with the access_log it came from, not the default', async ({
+    dir,
+  }) => {
+    const ingest = inProcessIngest();
+    const log = join(dir, 'access.log');
+    await writeFile(log, await corpus('combined.log'));
+    const reason = 'access_log in /etc/nginx/nginx.conf:40 uses log_format combined';
+    const agent = await startTestAgent(ingest, {
+      files: [{ path: log, format: 'combined', formatReason: reason }],
+      stateDir: join(dir, 'state'),
+    });
+    await waitFor(() => agent.status().totals.linesShipped === 30, 10_000, '30 lines shipped');
+    await agent.stop();
+    const status = agent.status();
+    expect(status.format).toBe('combined');
+    expect(status.files[0]).toMatchObject({ format: 'combined', formatReason: reason, linesRejected: 0 });
+    expect(agent.logs.find((l) => l.message === 'agent started')).toMatchObject({ format: 'combined' });
+  });
+
   test('an empty file is decided on its first lines', async ({ dir }) => {
     const ingest = inProcessIngest();
     const log = join(dir, 'access.log');
