@@ -52,6 +52,8 @@ describe('agent --format auto', () => {
     expect(status.format).toBe('combined');
     expect(status.files[0]).toMatchObject({ format: 'combined', formatReason: reason, linesRejected: 0 });
     expect(agent.logs.find((l) => l.message === 'agent started')).toMatchObject({ format: 'combined' });
+    // The whole file was read at once: one batch, said in the singular.
+    expect(formatStatus(status)).toContain('totals:   30 lines in 1 batch (');
   });
 
   test('an empty file is decided on its first lines', async ({ dir }) => {
