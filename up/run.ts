@@ -10,10 +10,11 @@ import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { createDuckDbEngine } from '../query/engines/duckdb.ts';
 import type { QueryEngine } from '../query/types.ts';
+import { readAgentStatus } from '../shipper-agent/status.ts';
 import { formatSummary } from './format.ts';
 import type { UpOptions } from './options.ts';
 import { checkLakeWritable, checkLogReadable, checkPortFree } from './preflight.ts';
-import { type Part, partFailed, startPart, waitForHealthy } from './processes.ts';
+import { type Part, PartFailedError, partFailed, startPart, waitForHealthy } from './processes.ts';
 import { type AgentSummary, countLake, type LakeSummary, summarizeAgent, summarizeLake } from './summary.ts';
 
 export interface UpResult {
@@ -121,6 +122,10 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
       { logFile: join(dir, 'agent.log') },
     );
     parts.push(agent);
+    // Until its signal handlers are in place a SIGTERM would kill the agent outright: a short --duration
+    // (or an early Ctrl-C) on a busy machine must find it started. The run's clock starts then too.
+    await waitForAgentStart(join(dir, 'agent'), agent, AGENT_START_TIMEOUT_MS);
+    const runningSince = Date.now();
 
     print(
       `accesslake up: ingest ${url} → lake ${options.lakeLabel} · ${options.file ? `tailing ${options.file}` : `generating ~${options.rate} req/s into ${log}`} · summary every ${options.intervalMs / 1000} s${options.durationMs ? ` · stops after ${options.durationMs / 1000} s` : ' · Ctrl-C stops'}`,
@@ -136,7 +141,8 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
       return { agent: agentSummary, lake };
     };
 
-    const end = options.durationMs === undefined ? Number.POSITIVE_INFINITY : startedAt + options.durationMs;
+    const end =
+      options.durationMs === undefined ? Number.POSITIVE_INFINITY : runningSince + options.durationMs;
     const stopped = new Promise<'signal'>((resolve) => {
       if (io.signal?.aborted) resolve('signal');
       io.signal?.addEventListener('abort', () => resolve('signal'), { once: true });
@@ -155,7 +161,7 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
       // The run's end: the final account below replaces this tick's summary.
       if (Date.now() >= end) break;
       const { agent: a, lake } = await summarize();
-      print(formatSummary(Date.now() - startedAt, a, lake));
+      print(formatSummary(Date.now() - runningSince, a, lake));
     }
 
     // Stop in pipeline order so nothing written is left behind: generator, agent (drains), ingest.
@@ -172,7 +178,7 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
     const final = await summarize();
     const lakeRecords = await countLake(engine);
     const linesWritten = startOffset === undefined ? undefined : await countLinesFrom(log, startOffset);
-    print(formatSummary(Date.now() - startedAt, final.agent, final.lake));
+    print(formatSummary(Date.now() - runningSince, final.agent, final.lake));
     print(finalAccount(options, linesWritten, final.agent, final.lake, lakeRecords, source));
     return { linesWritten, agent: final.agent, lake: final.lake, lakeRecords, source };
   } finally {
@@ -208,6 +214,24 @@ function finalAccount(
     `accesslake up: stopped cleanly · this run: ${written}agent shipped ${plural(agent.linesShipped, 'line')}${rejected} · ${mine} · ` +
     `whole lake: ${plural(lakeRecords, 'record')} (all runs and sources) · query them: accesslake query --lake ${options.lakeLabel} --named top-paths`
   );
+}
+
+/** How long the agent may take to start (load, read its state, look at the files) on a busy machine. */
+const AGENT_START_TIMEOUT_MS = 60_000;
+
+/** Resolves once the agent process `agent` has written its state (it is started and handles signals). */
+async function waitForAgentStart(stateDir: string, agent: Part, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await readAgentStatus(stateDir).catch(() => undefined);
+    if (status?.pid === agent.pid) return;
+    if (!agent.running) throw partFailed(agent, await agent.exited);
+    if (Date.now() > deadline)
+      throw new PartFailedError(
+        `the agent did not start within ${timeoutMs / 1000} s (output in ${agent.logFile})`,
+      );
+    await sleep(100);
+  }
 }
 
 /** Polls the agent's status until nothing is left to ship; returns the bytes still unshipped. */

@@ -108,6 +108,27 @@ describe('accesslake up (real processes)', () => {
     expect(second.whole).toBe(generated + second.generated);
   });
 
+  it('a run shorter than the agent takes to start still stops it cleanly, with every line shipped', async () => {
+    // The agent's start (node, tsx, its modules) takes longer than 1 s: stopping it before its signal
+    // handlers exist would kill it. The run's clock starts once the agent is up.
+    const lake = join(dir, 'short-lake');
+    const result = up([
+      '--lake',
+      lake,
+      '--port',
+      String(await freePort()),
+      '--duration',
+      '1s',
+      '--rate',
+      '40',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const { generated, shipped, inLake } = finalAccount(result.stdout);
+    expect(shipped).toBe(generated);
+    expect(inLake).toBe(generated);
+  });
+
   it('is loud about a wrong --format, and with the default (auto) ships the same log', async () => {
     const lake = join(dir, 'format-lake');
     const log = join(dir, 'demo.json');
