@@ -57,15 +57,26 @@ export async function benchIngest(): Promise<void> {
 
     const parser = resolveLineParser('json');
     const storage = createFileStorage(join(dir, 'core'));
+    // Each round writes new batches: the same batch id again would be answered from its claim, unwritten.
+    let coreRound = 0;
+    let httpRound = 0;
     const core = async () => {
       let n = 0;
+      coreRound++;
       let accepted = 0;
       for (const batch of batches) {
         const records = new HourlyJsonLines(batch.length);
         const rejected = readBatchLines(batch, parser, 'bench', records);
         accepted += records.count;
         await writeBatch(
-          { batchId: `bench-core-${n++}`, source: 'bench', format: 'json', accepted: records, rejected },
+          {
+            batchId: `bench-core-${coreRound}-${n}`,
+            source: 'bench',
+            format: 'json',
+            digest: `bench-${n++}`,
+            accepted: records,
+            rejected,
+          },
           { storage, gzip: nodeZlibCodec, prefixes: DEFAULT_PREFIXES },
         );
       }
@@ -77,6 +88,7 @@ export async function benchIngest(): Promise<void> {
     const bodies = batches.map((b) => new Uint8Array(gzipSync(b, { level: 1 })));
     const http = async () => {
       let n = 0;
+      httpRound++;
       for (const body of bodies) {
         const res = await app.request('/v1/batches', {
           method: 'POST',
@@ -84,7 +96,7 @@ export async function benchIngest(): Promise<void> {
           headers: {
             Authorization: 'Bearer bench-token-1',
             'Content-Encoding': 'gzip',
-            'Idempotency-Key': `bench-http-${n++}`,
+            'Idempotency-Key': `bench-http-${httpRound}-${n++}`,
           },
         });
         if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);

@@ -55,7 +55,24 @@ export class IngestFunction extends Construct {
         resources: [
           bucket.arnForObjects(`${names.dataPrefix}/*`),
           bucket.arnForObjects(`${names.rejectsPrefix}/*`),
+          bucket.arnForObjects(`${names.batchesPrefix}/*`),
         ],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        // A claim that exists (If-None-Match: * answered 412) is read to compare the batch's digest.
+        sid: 'ReadBatchClaims',
+        actions: ['s3:GetObject'],
+        resources: [bucket.arnForObjects(`${names.batchesPrefix}/*`)],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        // A batch whose writes failed part-way removes the data objects it wrote (never acknowledged).
+        sid: 'RemoveUnacknowledgedObjects',
+        actions: ['s3:DeleteObject'],
+        resources: [bucket.arnForObjects(`${names.dataPrefix}/*`)],
       }),
     );
     this.role.addToPolicy(

@@ -6,6 +6,8 @@ export const GLUE_DEFAULTS = {
   workgroup: 'accesslake',
   dataPrefix: 'access_logs',
   rejectsPrefix: 'rejects',
+  /** Batch claims (ingest/lake/batch-claim.ts): read and created by the ingest, outside the crawled path. */
+  batchesPrefix: 'batches',
   resultsPrefix: 'athena-results',
 } as const;
 

@@ -1,24 +1,30 @@
 /**
  * The ingest app: `fetch(Request) → Response`, web standards only, the same in Node, Lambda, Deno and
  * Workers. It speaks the wire protocol of shared/DESIGN.md (docs/wire-protocol.md):
- * auth → capped read → gunzip with a cap → parse + validate each line → write one gzipped JSONL object
- * per event hour plus the rejects → answer `{ batchId, accepted, rejected, objects }`.
+ * auth → capped read within a deadline → gunzip with a cap, inside the memory budget → parse + validate
+ * each line → claim the batch (409 for other content under its key) → write one gzipped JSONL object per
+ * event hour plus the rejects → answer `{ batchId, accepted, rejected, objects }`.
  */
 import { Hono } from 'hono';
 import { HttpError } from '../lib/errors/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
 import { silentLogger } from '../lib/log/index.ts';
 import { createTokenVerifier } from './auth/bearer-tokens.ts';
-import { readBatchLines } from './batch/parse-lines.ts';
+import { createKeyedLock } from './batch/keyed-lock.ts';
+import { readBatchBody } from './batch/parse-lines.ts';
+import { createDecompressedBudget, type Reservation } from './body/decompressed-budget.ts';
 import { decodeBody, readCappedBody } from './body/read-body.ts';
 import { resolveLineParser } from './formats/index.ts';
+import { createReadinessTracker } from './health/readiness.ts';
 import { HourlyJsonLines } from './lake/hourly-json-lines.ts';
 import { BATCH_ID_PATTERN, DEFAULT_PREFIXES } from './lake/layout.ts';
-import { writeBatch } from './lake/write-batch.ts';
+import { type WrittenBatch, writeBatch } from './lake/write-batch.ts';
 import { createIngestMetrics } from './metrics/registry.ts';
 import {
+  DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_LIMITS,
   DEFAULT_MAX_CONCURRENT_BATCHES,
+  DEFAULT_MAX_DECOMPRESSED_IN_FLIGHT,
   type IngestOptions,
   RETRY_AFTER_SECONDS,
 } from './options.ts';
@@ -37,7 +43,7 @@ export interface BatchResponse {
 }
 
 const SOURCE_PATTERN = /^[\x21-\x7e]{1,128}$/;
-const utf8 = new TextDecoder('utf-8');
+const encoder = new TextEncoder();
 
 export function createIngestApp(options: IngestOptions) {
   const verifier = createTokenVerifier(options.tokens);
@@ -47,11 +53,27 @@ export function createIngestApp(options: IngestOptions) {
   const logger = options.logger ?? silentLogger;
   const metrics = createIngestMetrics();
   const codec = options.gzip ? Promise.resolve(options.gzip) : loadGzipCodec();
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const budget = createDecompressedBudget(
+    Math.max(
+      options.maxDecompressedInFlight ?? DEFAULT_MAX_DECOMPRESSED_IN_FLIGHT,
+      limits.maxDecompressedBytes,
+    ),
+  );
+  const batchLock = createKeyedLock();
+  const readiness = createReadinessTracker();
   let inFlight = 0;
 
   const app = new Hono();
 
-  app.get('/healthz', (c) => c.json({ status: 'ok', storage: options.storage.url }));
+  // Liveness: the process serves. It names no storage (that went to clients before) and never fails on it.
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.get('/readyz', (c) => {
+    const state = readiness.state();
+    if (state.ready) return c.json({ status: 'ready' });
+    return c.json({ status: 'degraded', reason: state.reason, since: state.since, last: state.last }, 503);
+  });
 
   app.get('/metrics', (c) =>
     c.text(metrics.registry.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }),
@@ -80,6 +102,15 @@ export function createIngestApp(options: IngestOptions) {
   });
 
   async function handleBatch(request: Request): Promise<BatchResponse> {
+    const reservation = budget.open();
+    try {
+      return await handleBatchWithin(request, reservation);
+    } finally {
+      reservation.release();
+    }
+  }
+
+  async function handleBatchWithin(request: Request, reservation: Reservation): Promise<BatchResponse> {
     const format = request.headers.get('X-Log-Format') ?? 'json';
     const parser = resolveLineParser(format);
     const source = request.headers.get('X-Source') ?? 'unknown';
@@ -87,36 +118,63 @@ export function createIngestApp(options: IngestOptions) {
       throw new HttpError(400, 'X-Source must be 1–128 printable ASCII characters without spaces');
     }
 
-    const raw = await readCappedBody(request.body, limits.maxBodyBytes);
+    const raw = await readCappedBody(request.body, limits.maxBodyBytes, bodyTimeoutMs);
     metrics.bytesIn.inc({}, raw.byteLength);
     const gzip = await codec;
-    const body = await decodeBody(raw, request.headers.get('Content-Encoding') ?? undefined, gzip, limits);
+    const body = await decodeBody(raw, request.headers.get('Content-Encoding') ?? undefined, gzip, limits, {
+      budget,
+      reservation,
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+    });
     metrics.bytesDecompressed.inc({}, body.byteLength);
 
-    const batchId = request.headers.get('Idempotency-Key') ?? (await contentHash(body));
+    const bodyDigest = await sha256(body);
+    const batchId = request.headers.get('Idempotency-Key') ?? hex(bodyDigest.subarray(0, 16));
     if (!BATCH_ID_PATTERN.test(batchId)) {
       throw new HttpError(400, 'Idempotency-Key must be 8–128 characters of A–Z, a–z, 0–9, "_" or "-"');
     }
+    // An empty batch (the agent's start-up access check) writes nothing, not even a claim.
+    if (body.byteLength === 0) return { batchId, accepted: 0, rejected: 0, objects: [] };
 
     // The lines' own size is close to their JSONL for JSON formats; text formats grow the buffer once.
     const accepted = new HourlyJsonLines(body.byteLength);
-    const rejected = readBatchLines(utf8.decode(body), parser, source, accepted);
-    let written: Awaited<ReturnType<typeof writeBatch>>;
+    const rejected = readBatchBody(body, parser, source, accepted);
+    // The content is the bytes and how they are read: the same bytes as another format store other records.
+    const digest = `sha256:${hex(await sha256(encoder.encode(`${parser.name}\n${hex(bodyDigest)}`)))}`;
+    let written: WrittenBatch;
     try {
-      written = await writeBatch(
-        { batchId, source, format: parser.name, accepted, rejected },
-        {
-          storage: options.storage,
-          gzip,
-          prefixes,
-          ...(options.gzipLevel ? { gzipLevel: options.gzipLevel } : {}),
-        },
+      // One request per (source, batch id) at a time in this process: a retry waits for the first attempt.
+      written = await batchLock.run(`${source}\n${batchId}`, () =>
+        writeBatch(
+          { batchId, source, format: parser.name, digest, accepted, rejected },
+          {
+            storage: options.storage,
+            gzip,
+            prefixes,
+            logger,
+            ...(options.gzipLevel ? { gzipLevel: options.gzipLevel } : {}),
+          },
+        ),
       );
     } catch (error) {
-      metrics.storageErrors.inc({
-        kind: error instanceof StorageError && error.throttled ? 'throttled' : 'failed',
-      });
+      if (error instanceof StorageError) {
+        const kind = error.throttled ? 'throttled' : 'failed';
+        metrics.storageErrors.inc({ kind });
+        readiness.storageFailed(kind);
+      }
       throw error;
+    }
+    readiness.storageSucceeded();
+    // Same content, so the same rejects: the first answer, and the same first reason.
+    const firstReject = rejected.length > 0 ? { firstRejectReason: rejected[0]!.reason } : {};
+    if (written.replayed) {
+      return {
+        batchId,
+        accepted: written.accepted,
+        rejected: written.rejected,
+        objects: written.objects,
+        ...firstReject,
+      };
     }
     // Counted only now: a batch that failed part-way is retried and must not be counted twice.
     metrics.recordsAccepted.inc({}, accepted.count);
@@ -151,7 +209,7 @@ export function createIngestApp(options: IngestOptions) {
       accepted: accepted.count,
       rejected: rejected.length,
       objects: written.objects,
-      ...(rejected.length > 0 ? { firstRejectReason: rejected[0]!.reason } : {}),
+      ...firstReject,
     };
   }
 
@@ -171,10 +229,15 @@ export function createIngestApp(options: IngestOptions) {
     if (error instanceof StorageError) {
       const status = error.throttled ? 503 : 500;
       metrics.batches.inc({ status: String(status) });
+      // The client learns what it can act on; the endpoint, bucket and path stay in the log.
       logger.error('storage write failed', { error });
       if (error.throttled) c.header('Retry-After', String(RETRY_AFTER_SECONDS));
       return c.json(
-        { error: `storage ${error.throttled ? 'is throttling' : 'write failed'}: ${error.message}` },
+        {
+          error: error.throttled
+            ? 'storage is throttling or timing out: nothing was acknowledged, retry the batch later'
+            : 'storage write failed: nothing was acknowledged, retry the batch later',
+        },
         status,
       );
     }
@@ -185,13 +248,19 @@ export function createIngestApp(options: IngestOptions) {
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
 
-  return Object.assign(app, { metrics });
+  return Object.assign(app, { metrics, budget });
 }
 
 export type IngestApp = ReturnType<typeof createIngestApp>;
 
-/** Without an Idempotency-Key the body itself keys the batch: a retry of the same bytes still overwrites. */
-async function contentHash(body: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body as Uint8Array<ArrayBuffer>));
-  return [...digest.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('');
+/**
+ * SHA-256 of the decompressed body. Its first 16 bytes key a batch sent without an Idempotency-Key, so a
+ * retry of the same bytes still finds its batch; the whole digest is the content a claim compares.
+ */
+async function sha256(body: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', body as Uint8Array<ArrayBuffer>));
+}
+
+function hex(bytes: Uint8Array): string {
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

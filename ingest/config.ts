@@ -11,6 +11,9 @@
  * | `--max-body-bytes` | `ACCESSLAKE_MAX_BODY_BYTES` | 16MiB |
  * | `--max-decompressed-bytes` | `ACCESSLAKE_MAX_DECOMPRESSED_BYTES` | 128MiB |
  * | `--max-concurrent-batches` | `ACCESSLAKE_MAX_CONCURRENT_BATCHES` | 8 |
+ * | `--max-decompressed-in-flight` | `ACCESSLAKE_MAX_DECOMPRESSED_IN_FLIGHT` | 256MiB (≥ `--max-decompressed-bytes`) |
+ * | `--body-timeout` | `ACCESSLAKE_BODY_TIMEOUT` | 30s |
+ * | `--header-timeout` (Node server) | `ACCESSLAKE_HEADER_TIMEOUT` | 10s |
  * | `--log-level` | `ACCESSLAKE_LOG_LEVEL` | `info` |
  * | `--register-partitions` | `ACCESSLAKE_REGISTER_PARTITIONS` | `off` (`glue`: S3 storage only) |
  * | `--glue-database`, `--glue-table`, `--glue-crawler` | `ACCESSLAKE_GLUE_DATABASE`, `…_TABLE`, `…_CRAWLER` | `accesslake`, `access_logs`, `accesslake-access-logs` |
@@ -19,8 +22,14 @@
 import { pickLakeLocation } from '../lib/config/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { isLogLevel, type LogLevel } from '../lib/log/index.ts';
-import { parseBytes, parseInteger } from '../lib/units/index.ts';
-import { DEFAULT_LIMITS, DEFAULT_MAX_CONCURRENT_BATCHES } from './options.ts';
+import { parseBytes, parseDurationMs, parseInteger } from '../lib/units/index.ts';
+import {
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_HEADER_TIMEOUT_MS,
+  DEFAULT_LIMITS,
+  DEFAULT_MAX_CONCURRENT_BATCHES,
+  DEFAULT_MAX_DECOMPRESSED_IN_FLIGHT,
+} from './options.ts';
 import { parseStorageUrl } from './storage/index.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -33,6 +42,11 @@ export interface IngestConfig {
   maxBodyBytes: number;
   maxDecompressedBytes: number;
   maxConcurrentBatches: number;
+  /** The memory budget: decompressed bytes over all batches in flight. */
+  maxDecompressedInFlight: number;
+  bodyTimeoutMs: number;
+  /** Node server only (`accesslake serve`): time to receive the request headers. */
+  headerTimeoutMs: number;
   logLevel: LogLevel;
   /** Add fresh hour partitions to the Glue catalog after each batch (docs/aws.md). */
   registerPartitions: 'glue' | 'off';
@@ -54,6 +68,9 @@ export interface IngestFlags {
   'max-body-bytes'?: string | undefined;
   'max-decompressed-bytes'?: string | undefined;
   'max-concurrent-batches'?: string | undefined;
+  'max-decompressed-in-flight'?: string | undefined;
+  'body-timeout'?: string | undefined;
+  'header-timeout'?: string | undefined;
   'log-level'?: string | undefined;
   'register-partitions'?: string | undefined;
   'glue-database'?: string | undefined;
@@ -97,6 +114,28 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig 
     flags[flag] !== undefined ? `--${flag}` : variable;
   const bytes = (value: string | undefined, name: string, fallback: number) =>
     value === undefined ? fallback : parseBytes(value, name);
+  const duration = (value: string | undefined, name: string, fallback: number) => {
+    const ms = value === undefined ? fallback : parseDurationMs(value, name);
+    if (ms < 100 || ms > 3_600_000)
+      throw new ConfigError(`${name}: ${JSON.stringify(value)} is not within 100ms–1h`);
+    return ms;
+  };
+  const maxDecompressedBytes = bytes(
+    flags['max-decompressed-bytes'] ?? env.ACCESSLAKE_MAX_DECOMPRESSED_BYTES,
+    setting('max-decompressed-bytes', 'ACCESSLAKE_MAX_DECOMPRESSED_BYTES'),
+    DEFAULT_LIMITS.maxDecompressedBytes,
+  );
+  const maxDecompressedInFlight = bytes(
+    flags['max-decompressed-in-flight'] ?? env.ACCESSLAKE_MAX_DECOMPRESSED_IN_FLIGHT,
+    setting('max-decompressed-in-flight', 'ACCESSLAKE_MAX_DECOMPRESSED_IN_FLIGHT'),
+    Math.max(DEFAULT_MAX_DECOMPRESSED_IN_FLIGHT, maxDecompressedBytes),
+  );
+  if (maxDecompressedInFlight < maxDecompressedBytes) {
+    throw new ConfigError(
+      `--max-decompressed-in-flight (${maxDecompressedInFlight} bytes) is below --max-decompressed-bytes ` +
+        `(${maxDecompressedBytes}): one batch at the cap could never be accepted; raise it or lower the cap`,
+    );
+  }
 
   return {
     storage,
@@ -108,10 +147,17 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig 
       setting('max-body-bytes', 'ACCESSLAKE_MAX_BODY_BYTES'),
       DEFAULT_LIMITS.maxBodyBytes,
     ),
-    maxDecompressedBytes: bytes(
-      flags['max-decompressed-bytes'] ?? env.ACCESSLAKE_MAX_DECOMPRESSED_BYTES,
-      setting('max-decompressed-bytes', 'ACCESSLAKE_MAX_DECOMPRESSED_BYTES'),
-      DEFAULT_LIMITS.maxDecompressedBytes,
+    maxDecompressedBytes,
+    maxDecompressedInFlight,
+    bodyTimeoutMs: duration(
+      flags['body-timeout'] ?? env.ACCESSLAKE_BODY_TIMEOUT,
+      setting('body-timeout', 'ACCESSLAKE_BODY_TIMEOUT'),
+      DEFAULT_BODY_TIMEOUT_MS,
+    ),
+    headerTimeoutMs: duration(
+      flags['header-timeout'] ?? env.ACCESSLAKE_HEADER_TIMEOUT,
+      setting('header-timeout', 'ACCESSLAKE_HEADER_TIMEOUT'),
+      DEFAULT_HEADER_TIMEOUT_MS,
     ),
     maxConcurrentBatches: parseInteger(
       flags['max-concurrent-batches'] ??

@@ -29,6 +29,8 @@ export async function createIngestFromConfig(
     storage,
     limits: { maxBodyBytes: config.maxBodyBytes, maxDecompressedBytes: config.maxDecompressedBytes },
     maxConcurrentBatches: config.maxConcurrentBatches,
+    maxDecompressedInFlight: config.maxDecompressedInFlight,
+    bodyTimeoutMs: config.bodyTimeoutMs,
     logger,
     ...(deps.partitionRegistrar ? { partitionRegistrar: deps.partitionRegistrar } : {}),
   });

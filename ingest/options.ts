@@ -18,6 +18,16 @@ export interface IngestOptions {
   limits?: Partial<BodyLimits>;
   /** Batches processed at once before answering 503 + Retry-After. Default 8. */
   maxConcurrentBatches?: number;
+  /**
+   * Decompressed bytes held at once over all batches in flight (the memory budget) before answering 503 +
+   * Retry-After. Default 256 MiB; at least `limits.maxDecompressedBytes`, so one batch at the cap fits.
+   */
+  maxDecompressedInFlight?: number;
+  /**
+   * Milliseconds from a request's arrival to the end of its body; later, the ingest answers 408 and frees
+   * the batch slot. Default 30 000.
+   */
+  bodyTimeoutMs?: number;
   /** gzip level for lake objects, 1–9. Default 6: objects are written once and scanned often. */
   gzipLevel?: number;
   partitionRegistrar?: PartitionRegistrar;
@@ -29,5 +39,13 @@ export const DEFAULT_LIMITS: BodyLimits = {
   maxDecompressedBytes: 128 * 1024 * 1024,
 };
 export const DEFAULT_MAX_CONCURRENT_BATCHES = 8;
+/**
+ * Two batches at the 128 MiB cap, or many ordinary ones; ten concurrent gzip bombs then hold at most this
+ * much decompressed (peak RSS in `npm run bench:bombs`).
+ */
+export const DEFAULT_MAX_DECOMPRESSED_IN_FLIGHT = 256 * 1024 * 1024;
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+/** Node server only: time to receive a request's headers. */
+export const DEFAULT_HEADER_TIMEOUT_MS = 10_000;
 /** Seconds a client is asked to wait when ingest is overloaded or storage throttles. */
 export const RETRY_AFTER_SECONDS = 1;

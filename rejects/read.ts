@@ -1,5 +1,5 @@
 /**
- * Reading the lake's rejects: `<rejects>/rejects_<batchId>.jsonl.gz`, one JSON line per rejected line as
+ * Reading the lake's rejects: `<rejects>/rejects_<source>_<batchId>.jsonl.gz`, one JSON line per rejected line as
  * ingest wrote it (`ingest/lake/write-batch.ts`): the batch, source, format, reason and the line itself.
  */
 import { DEFAULT_PREFIXES, type LakePrefixes } from '../ingest/lake/layout.ts';
@@ -16,6 +16,8 @@ export interface StoredReject {
   line_no: number;
   reason: string;
   line: string;
+  /** The line's exact bytes, base64, when it was not valid UTF-8 (then `line` shows U+FFFD). */
+  line_b64?: string;
 }
 
 /** A rejects object and its lines. */
@@ -35,7 +37,7 @@ export async function listRejectsKeys(
   prefixes: LakePrefixes = DEFAULT_PREFIXES,
 ): Promise<string[]> {
   const keys = await storage.list(`${prefixes.rejects}/`);
-  return keys.filter((key) => /\/rejects_[A-Za-z0-9_-]+\.jsonl\.gz$/.test(key));
+  return keys.filter((key) => /\/rejects_[^/]+\.jsonl\.gz$/.test(key));
 }
 
 /**

@@ -4,7 +4,8 @@
  * writer as ingest, under a batch id derived from the object's key and the format:
  *
  * 1. the lines that now parse go to their hour partitions, the ones that still fail to a new rejects
- *    object with their new reason (both at keys that are pure functions of that batch id);
+ *    object with their new reason (both at keys that are pure functions of that batch id, written by
+ *    ingest's own `writeBatch`, whose batch claim makes a second write of the same batch a no-op);
  * 2. only then is the old rejects object deleted.
  *
  * A replay interrupted at any point and run again rewrites the same keys with the same bytes, so no
@@ -12,7 +13,7 @@
  * already rejected under F are skipped.
  */
 import { createHash } from 'node:crypto';
-import { readBatchLines } from '../ingest/batch/parse-lines.ts';
+import { readBatchBody } from '../ingest/batch/parse-lines.ts';
 import { resolveLineParser } from '../ingest/formats/index.ts';
 import { HourlyJsonLines } from '../ingest/lake/hourly-json-lines.ts';
 import { DEFAULT_PREFIXES, type LakePrefixes } from '../ingest/lake/layout.ts';
@@ -52,9 +53,15 @@ export interface ReplayResult {
   skipped: number;
 }
 
+const NEWLINE = Buffer.from('\n');
+
+function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
 /** The batch id of a replay: the same object and format always give the same id, hence the same keys. */
 export function replayBatchId(rejectsKey: string, format: string): string {
-  return `replay-${createHash('sha256').update(`${rejectsKey}\n${format}`).digest('hex').slice(0, 40)}`;
+  return `replay-${sha256Hex(`${rejectsKey}\n${format}`).slice(0, 40)}`;
 }
 
 /** Replays every rejects object of the lake (see the module comment for why it is exactly once). */
@@ -74,13 +81,20 @@ export async function replayRejects(options: ReplayOptions): Promise<ReplayResul
       result.skipped++;
       continue;
     }
-    const lines = [...object.rejects].sort((a, b) => a.line_no - b.line_no).map((r) => r.line);
-    const text = `${lines.join('\n')}\n`;
-    const accepted = new HourlyJsonLines(text.length);
-    const rejected = readBatchLines(text, parser, source, accepted);
+    // The lines' exact bytes: `line_b64` when a line was not valid UTF-8 (docs/record.md).
+    const lines = [...object.rejects]
+      .sort((a, b) => a.line_no - b.line_no)
+      .map((r) =>
+        r.line_b64 !== undefined ? Buffer.from(r.line_b64, 'base64') : Buffer.from(r.line, 'utf8'),
+      );
+    const body = Buffer.concat(lines.flatMap((line) => [line, NEWLINE]));
+    const accepted = new HourlyJsonLines(body.length);
+    const rejected = readBatchBody(body, parser, source, accepted);
     const batchId = replayBatchId(key, options.format);
+    // The digest as ingest computes it (ingest/app.ts): how the bytes are read, and the bytes.
+    const digest = `sha256:${sha256Hex(`${parser.name}\n${sha256Hex(body)}`)}`;
     const written = await writeBatch(
-      { batchId, source, format: parser.name, accepted, rejected },
+      { batchId, source, format: parser.name, digest, accepted, rejected },
       { storage: options.storage, gzip: options.gzip, prefixes },
     );
     // Last: until the new objects are all stored, the old rejects object is what a re-run starts from.

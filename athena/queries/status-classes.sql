@@ -2,7 +2,8 @@
 -- The partition predicate reads only the hours asked for; the ts filter trims to the exact range.
 SELECT
   date_format(date_trunc('minute', from_iso8601_timestamp(ts)), '%Y-%m-%dT%H:%i:00Z') AS minute,
-  concat(substr(CAST(status AS varchar), 1, 1), 'xx') AS status_class,
+  -- lpad: nginx's 000 (no status sent) and 009 (HTTP/0.9) are the class 0xx.
+  concat(substr(lpad(CAST(status AS varchar), 3, '0'), 1, 1), 'xx') AS status_class,
   count(*) AS requests
 FROM access_logs
 -- year: a plain column range that partition projection can enumerate from; concat: the exact hours.

@@ -1,6 +1,7 @@
 -- The 20 most requested paths (query string dropped), with their errors, bytes and p95 latency.
+-- Requests nginx logged but could not parse (empty, binary, a TLS handshake) have no path: "(no request)".
 SELECT
-  split_part(path, '?', 1) AS path,
+  coalesce(split_part(path, '?', 1), '(no request)') AS path,
   count(*) AS requests,
   count_if(status >= 500) AS server_errors,
   sum(bytes_sent) AS bytes_sent,

@@ -8,7 +8,9 @@ import type { CommandRunner } from '../main.ts';
 
 const HELP = `usage: accesslake serve [--host 127.0.0.1] [--port 8080] [--lake ./lake | file:///… | s3://bucket/prefix]
                         [--token T]… [--s3-endpoint URL] [--s3-region R] [--max-body-bytes 16MiB]
-                        [--max-decompressed-bytes 128MiB] [--max-concurrent-batches 8] [--log-level info]
+                        [--max-decompressed-bytes 128MiB] [--max-concurrent-batches 8]
+                        [--max-decompressed-in-flight 256MiB] [--body-timeout 30s] [--header-timeout 10s]
+                        [--log-level info]
                         [--register-partitions glue|off] [--glue-database D] [--glue-table T] [--glue-crawler C]
 
 Runs the ingest server. Tokens must be 8 characters or more (e.g. openssl rand -hex 16). --log-level
@@ -16,8 +18,9 @@ debug also logs every stored batch and every refused request. Every flag has an 
 ACCESSLAKE_HOST, ACCESSLAKE_PORT, ACCESSLAKE_LAKE, ACCESSLAKE_TOKENS (comma-separated),
 ACCESSLAKE_S3_ENDPOINT, ACCESSLAKE_S3_REGION,
 ACCESSLAKE_MAX_BODY_BYTES, ACCESSLAKE_MAX_DECOMPRESSED_BYTES, ACCESSLAKE_MAX_CONCURRENT_BATCHES,
-ACCESSLAKE_LOG_LEVEL, ACCESSLAKE_REGISTER_PARTITIONS, ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_GLUE_TABLE,
-ACCESSLAKE_GLUE_CRAWLER. --storage / ACCESSLAKE_STORAGE, the old names of --lake, still work.`;
+ACCESSLAKE_MAX_DECOMPRESSED_IN_FLIGHT, ACCESSLAKE_BODY_TIMEOUT, ACCESSLAKE_HEADER_TIMEOUT, ACCESSLAKE_LOG_LEVEL,
+ACCESSLAKE_REGISTER_PARTITIONS, ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_GLUE_TABLE, ACCESSLAKE_GLUE_CRAWLER.
+--storage / ACCESSLAKE_STORAGE, the old names of --lake, still work.`;
 
 export const run: CommandRunner = async (argv, env) => {
   const { values } = parseFlags(argv, {
@@ -31,6 +34,9 @@ export const run: CommandRunner = async (argv, env) => {
     'max-body-bytes': { type: 'string' },
     'max-decompressed-bytes': { type: 'string' },
     'max-concurrent-batches': { type: 'string' },
+    'max-decompressed-in-flight': { type: 'string' },
+    'body-timeout': { type: 'string' },
+    'header-timeout': { type: 'string' },
     'log-level': { type: 'string' },
     'register-partitions': { type: 'string' },
     'glue-database': { type: 'string' },
@@ -67,12 +73,19 @@ export const run: CommandRunner = async (argv, env) => {
     logger,
     ...(partitionRegistrar ? { partitionRegistrar } : {}),
   });
-  const server = await startNodeServer(app.fetch, { host, port });
+  const server = await startNodeServer(app.fetch, {
+    host,
+    port,
+    headerTimeoutMs: config.headerTimeoutMs,
+    bodyTimeoutMs: config.bodyTimeoutMs,
+  });
   logger.info('ingest listening', { url: server.url, lake: config.storage, tokens: config.tokens.length });
   logger.debug('ingest settings', {
     maxBodyBytes: config.maxBodyBytes,
     maxDecompressedBytes: config.maxDecompressedBytes,
     maxConcurrentBatches: config.maxConcurrentBatches,
+    headerTimeoutMs: config.headerTimeoutMs,
+    bodyTimeoutMs: config.bodyTimeoutMs,
     registerPartitions: config.registerPartitions,
   });
 

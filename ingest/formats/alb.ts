@@ -1,4 +1,5 @@
 import { fail, ok } from '../records/canonical.ts';
+import { positionalName } from '../records/extra.ts';
 import type { FieldMap } from '../records/normalize.ts';
 import { hostOfEndpoint, splitAwsLine } from './aws-tokens.ts';
 import type { LineParser } from './types.ts';
@@ -8,7 +9,8 @@ import type { LineParser } from './types.ts';
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html).
  * `client:port` and `target:port` are one field each in the log; they are split below and named as the
  * Athena table in "Querying Application Load Balancer logs" names them. AWS appends fields over time:
- * the first 14 (through user_agent) are required, unknown trailing ones are ignored.
+ * the first 14 (through user_agent) are required, and fields after the last known one are kept as
+ * `field_1`, `field_2`, … (the extra policy's positional names, ingest/records/extra.ts).
  */
 export const ALB_FIELDS = [
   'type',
@@ -94,6 +96,7 @@ export const albLineParser: LineParser = {
     };
     const count = Math.min(v.length, ALB_FIELDS.length);
     for (let i = EXTRA_FROM; i < count; i++) fields[ALB_FIELDS[i]!] = v[i];
+    for (let i = count; i < v.length; i++) fields[positionalName(i - count + 1)] = v[i];
     return ok(fields);
   },
 };

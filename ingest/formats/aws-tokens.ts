@@ -5,12 +5,26 @@
  */
 import { fail, ok, type Result } from '../records/canonical.ts';
 
+export interface SplitOptions {
+  /** Stop after this many fields; `end` is then where the next field starts. */
+  limit?: number;
+  /** Start at this index of the line (column numbers in errors stay those of the whole line). */
+  from?: number;
+  /** How many fields precede `from`, so errors number the fields of the whole line. */
+  fieldsBefore?: number;
+}
+
 /** Splits `line` into its fields; quotes and brackets are removed, backslash escapes resolved. */
-export function splitAwsLine(line: string, format: string): Result<string[]> {
+export function splitAwsLine(
+  line: string,
+  format: string,
+  { limit = Number.POSITIVE_INFINITY, from = 0, fieldsBefore = 0 }: SplitOptions = {},
+): Result<string[]> & { end?: number } {
   const fields: string[] = [];
   const n = line.length;
-  let i = 0;
+  let i = from;
   while (i < n) {
+    if (fields.length >= limit) return { success: true, data: fields, end: i };
     const c = line.charCodeAt(i);
     if (c === 0x22) {
       // A quoted field ends at a quote followed by a blank or the end of the line.
@@ -34,7 +48,7 @@ export function splitAwsLine(line: string, format: string): Result<string[]> {
       }
       if (!closed) {
         return fail(
-          `${format} field ${fields.length + 1}: missing closing quote for the value that starts at column ${i + 2}`,
+          `${format} field ${fieldsBefore + fields.length + 1}: missing closing quote for the value that starts at column ${i + 2}`,
         );
       }
       fields.push(value);
@@ -43,7 +57,7 @@ export function splitAwsLine(line: string, format: string): Result<string[]> {
       const close = line.indexOf(']', i + 1);
       if (close === -1) {
         return fail(
-          `${format} field ${fields.length + 1}: missing "]" for the value that starts at column ${i + 2}`,
+          `${format} field ${fieldsBefore + fields.length + 1}: missing "]" for the value that starts at column ${i + 2}`,
         );
       }
       fields.push(line.slice(i + 1, close));
@@ -57,7 +71,7 @@ export function splitAwsLine(line: string, format: string): Result<string[]> {
     if (i < n) {
       if (line.charCodeAt(i) !== 0x20) {
         return fail(
-          `${format} field ${fields.length}: expected a blank at column ${i + 1}, got ${JSON.stringify(line[i])}`,
+          `${format} field ${fieldsBefore + fields.length}: expected a blank at column ${i + 1}, got ${JSON.stringify(line[i])}`,
         );
       }
       i++;

@@ -26,8 +26,8 @@ export const MAIN_LOG_FORMAT = `${COMBINED_LOG_FORMAT} "$http_x_forwarded_for"`;
 
 const NAMED_FORMATS = new Map<string, LineParser>([
   ['json', jsonLineParser],
-  ['combined', compileLogFormat(COMBINED_LOG_FORMAT, 'combined')],
-  ['main', compileLogFormat(MAIN_LOG_FORMAT, 'main')],
+  ['combined', compileLogFormat(COMBINED_LOG_FORMAT, 'combined', { appendedFields: true })],
+  ['main', compileLogFormat(MAIN_LOG_FORMAT, 'main', { appendedFields: true })],
   ['s3', s3LineParser],
   ['alb', albLineParser],
 ]);

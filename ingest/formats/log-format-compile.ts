@@ -6,10 +6,20 @@
  * upstream lists are cut by what their values may contain (log-format-vars.ts).
  */
 import { fail, ok, type Result } from '../records/canonical.ts';
+import { positionalName } from '../records/extra.ts';
 import type { FieldMap } from '../records/normalize.ts';
+import { splitAwsLine } from './aws-tokens.ts';
 import { LogFormatSyntaxError } from './errors.ts';
 import { type EscapeMode, type LogFormatSource, parseLogFormatSpec } from './log-format-spec.ts';
-import { isListVariable, NOT_BLANK, type Shape, scanList, scanShape, shapeOf } from './log-format-vars.ts';
+import {
+  LIST_SEPARATORS,
+  listItemOf,
+  NOT_BLANK,
+  type Shape,
+  scanList,
+  scanShape,
+  shapeOf,
+} from './log-format-vars.ts';
 import type { LineParser } from './types.ts';
 import { decodeJsonEscapes, decodeNginxEscapes } from './unescape.ts';
 
@@ -34,8 +44,9 @@ interface Step {
   /** The literal that follows the value. */
   next: string;
   mode: Mode;
+  /** The characters of the value ('shape' mode) or of one list entry ('list' mode). */
   shape: Shape | undefined;
-  /** The value is JSON-escaped and its end is a quote: skip `\"` while searching. */
+  /** The value ends at a quote: skip `\"` while searching (JSON's escape; Apache-style in default mode). */
   skipEscapedQuotes: boolean;
   /** The step reads `$uri$is_args$args` as one value and splits it into `uri` and `args`. */
   uriArgs: { uri: string; absentArgs: boolean } | null;
@@ -47,6 +58,15 @@ interface Piece {
   at: number;
 }
 
+export interface CompileOptions {
+  /**
+   * Accept blank-separated fields after the end of the format and keep them as `field_1`, `field_2`, …
+   * (the named layouts: users append a field or two and still call it combined). Off for a log_format
+   * string, which says exactly what a line holds.
+   */
+  appendedFields?: boolean;
+}
+
 /**
  * Compiles a log_format spec (`[escape=…] <format>`, see log-format-spec.ts).
  * @throws {LogFormatSyntaxError} (400) naming the column in `spec` that does not compile
@@ -54,7 +74,11 @@ interface Piece {
  * const parser = compileLogFormat('$remote_addr [$time_local] "$request" $status');
  * parser.parse('10.0.0.1 [10/Jan/2025:14:31:02 +0000] "GET / HTTP/1.1" 200');
  */
-export function compileLogFormat(spec: string, name: string = spec): CompiledLogFormat {
+export function compileLogFormat(
+  spec: string,
+  name: string = spec,
+  options: CompileOptions = {},
+): CompiledLogFormat {
   if (spec.length > MAX_SPEC_LENGTH) {
     throw new LogFormatSyntaxError(`the log_format string is longer than ${MAX_SPEC_LENGTH} characters`, 1);
   }
@@ -69,6 +93,7 @@ export function compileLogFormat(spec: string, name: string = spec): CompiledLog
   const prefix = literals[0]!;
   const firstName = `$${pieces[0]!.variable}`;
   const strictEnd = steps[steps.length - 1]!.mode === 'search';
+  const appended = options.appendedFields === true;
 
   function parse(line: string): Result<FieldMap> {
     if (!line.startsWith(prefix)) {
@@ -94,7 +119,7 @@ export function compileLogFormat(spec: string, name: string = spec): CompiledLog
           end = line.length;
           break;
         default: {
-          end = step.mode === 'list' ? scanList(line, pos) : scanShape(line, pos, step.shape!);
+          end = step.mode === 'list' ? scanList(line, pos, step.shape!) : scanShape(line, pos, step.shape!);
           if (end === -1)
             return fail(`$${step.variable}: line ends at column ${line.length + 1}, value is cut short`);
           if (!line.startsWith(step.next, end)) {
@@ -118,6 +143,7 @@ export function compileLogFormat(spec: string, name: string = spec): CompiledLog
     }
     if (strictEnd && pos !== line.length) {
       const last = steps[steps.length - 1]!;
+      if (appended && line.charCodeAt(pos) === 0x20) return appendFields(fields, line, pos + 1, name, decode);
       return fail(
         `$${last.variable}: unexpected text after the format at column ${pos + 1}: ${quote(line.slice(pos))}`,
       );
@@ -178,7 +204,6 @@ function splitFormat(source: LogFormatSource): { pieces: Piece[]; literals: stri
 function plan(pieces: Piece[], literals: string[], source: LogFormatSource): Step[] {
   const steps: Step[] = [];
   const seen = new Set<string>();
-  const hasBodyBytes = pieces.some((p) => p.variable === 'body_bytes_sent');
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i]!;
     const uriArgs = isUriArgs(pieces, literals, i);
@@ -199,15 +224,15 @@ function plan(pieces: Piece[], literals: string[], source: LogFormatSource): Ste
         );
       }
       mode = 'shape';
-    } else if (isListVariable(piece.variable) && ' ,:'.includes(next[0]!)) mode = 'list';
-    else mode = 'search';
+    } else if (listItemOf(piece.variable) && ' ,:'.includes(next[0]!)) {
+      mode = 'list';
+      checkListEnd(piece, next, pieces[lastPiece + 1], source);
+    } else mode = 'search';
 
     let key: string | null = piece.variable;
-    // $is_args only says whether $args is empty; $uri and $args already give the path.
+    // $is_args only says whether $args is empty; $uri and $args already give the path. A variable logged
+    // twice holds the same value twice.
     if (key === 'is_args' || seen.has(key)) key = null;
-    // The canonical bytes_sent is the body size, as in combined; nginx's $bytes_sent (headers included)
-    // is kept under its own name when both are logged.
-    else if (key === 'bytes_sent' && hasBodyBytes) key = 'total_bytes_sent';
     seen.add(piece.variable);
 
     steps.push({
@@ -215,13 +240,67 @@ function plan(pieces: Piece[], literals: string[], source: LogFormatSource): Ste
       key,
       next,
       mode,
-      shape,
-      skipEscapedQuotes: source.escape === 'json' && next.startsWith('"'),
+      shape: mode === 'list' ? listItemOf(piece.variable) : shape,
+      // escape=default: nginx writes `"` and `\` as \xHH, so a backslash comes from another producer
+      // (Apache's `\"` and `\\`); escape=json: JSON's `\"`. escape=none writes quotes raw (see 'end').
+      skipEscapedQuotes: source.escape !== 'none' && next.startsWith('"'),
       uriArgs: uriArgs ? { uri: piece.variable, absentArgs: source.escape !== 'json' } : null,
     });
     i = lastPiece;
   }
   return steps;
+}
+
+/**
+ * An unquoted list ends where the format's next literal starts; the scanner tells the two apart by the
+ * first character after a separator. Rejected, because a line could not be split: a literal that starts
+ * with a separator followed by an entry character or by the next variable (`$upstream_addr, $host`,
+ * `$upstream_addr, x=`), or one that is the start of a separator followed by a free-text variable
+ * (`$upstream_addr $remote_user`, where the value `: a` would read as one more entry).
+ */
+function checkListEnd(
+  list: Piece,
+  next: string,
+  following: Piece | undefined,
+  source: LogFormatSource,
+): void {
+  const item = listItemOf(list.variable)!;
+  for (const separator of LIST_SEPARATORS) {
+    const ambiguous = next.startsWith(separator)
+      ? next.length === separator.length || item.accepts(next.charCodeAt(separator.length))
+      : separator.startsWith(next) && following !== undefined && isFreeText(following.variable);
+    if (ambiguous) {
+      throw new LogFormatSyntaxError(
+        `$${list.variable} is a list nginx joins with ${JSON.stringify(separator)}, and the text after it (${JSON.stringify(next)}${following && next.length <= separator.length ? ` then $${following.variable}` : ''}) can read as one more entry, so a line cannot be split there: quote the list or put another separator after it`,
+        source.columnOf(list.at),
+      );
+    }
+  }
+}
+
+/** A variable whose characters the compiler does not know (a header, a cookie, `$remote_user`). */
+function isFreeText(variable: string): boolean {
+  return shapeOf(variable) === undefined && listItemOf(variable) === undefined;
+}
+
+/**
+ * The blank-separated fields after a named layout (`"-"`, `"2.75"`, `rt=0.1`) → `field_1`, `field_2`, …
+ * (the extra policy's positional names), unescaped like the format's values.
+ */
+function appendFields(
+  fields: FieldMap,
+  line: string,
+  from: number,
+  name: string,
+  decode: ((value: string) => string) | null,
+): Result<FieldMap> {
+  const split = splitAwsLine(line, `${name} appended`, { from });
+  if (!split.success) return split;
+  for (let i = 0; i < split.data.length; i++) {
+    const value = split.data[i]!;
+    fields[positionalName(i + 1)] = decode !== null && value.includes('\\') ? decode(value) : value;
+  }
+  return ok(fields);
 }
 
 /** `$uri$is_args$args` (or `$document_uri…`), the idiom nginx's docs use to log the path with its query. */

@@ -63,18 +63,30 @@ const SHAPES = new Map<string, Shape>([
   ['time_local', { accepts: () => true, length: 26 }],
 ]);
 
-/** Variables nginx writes as one entry per upstream tried: `a, b` across servers, `a : b` across groups. */
-const LIST_VARIABLES = new Set([
-  'upstream_addr',
-  'upstream_status',
-  'upstream_response_time',
-  'upstream_connect_time',
-  'upstream_header_time',
-  'upstream_queue_time',
-  'upstream_response_length',
-  'upstream_bytes_received',
-  'upstream_bytes_sent',
+const NOT_BLANK_COMMA_OR_QUOTE: Shape = { accepts: (c) => c !== 0x20 && c !== 0x2c && c !== 0x22 };
+const DECIMAL_OR_DASH: Shape = { accepts: (c) => isDigit(c) || c === 0x2e || c === 0x2d };
+const DIGITS_OR_DASH: Shape = { accepts: (c) => isDigit(c) || c === 0x2d };
+
+/**
+ * Variables nginx writes as one entry per upstream tried: `a, b` across servers, `a : b` across groups
+ * (ngx_http_upstream.c, ngx_http_upstream_*_variable), with the characters one entry can hold. An entry
+ * with no value is `-` (`-, 0.001`: the first server refused the connection). `$upstream_addr` entries
+ * are `ip:port`, `unix:/path` or an upstream group's name.
+ */
+const LIST_ITEMS = new Map<string, Shape>([
+  ['upstream_addr', NOT_BLANK_COMMA_OR_QUOTE],
+  ['upstream_status', DIGITS_OR_DASH],
+  ['upstream_response_time', DECIMAL_OR_DASH],
+  ['upstream_connect_time', DECIMAL_OR_DASH],
+  ['upstream_header_time', DECIMAL_OR_DASH],
+  ['upstream_queue_time', DECIMAL_OR_DASH],
+  ['upstream_response_length', DIGITS_OR_DASH],
+  ['upstream_bytes_received', DIGITS_OR_DASH],
+  ['upstream_bytes_sent', DIGITS_OR_DASH],
 ]);
+
+/** The separators nginx puts between list entries. */
+export const LIST_SEPARATORS = [', ', ' : '] as const;
 
 export function shapeOf(variable: string): Shape | undefined {
   const known = SHAPES.get(variable);
@@ -83,32 +95,32 @@ export function shapeOf(variable: string): Shape | undefined {
   return undefined;
 }
 
-export function isListVariable(variable: string): boolean {
-  return LIST_VARIABLES.has(variable);
+/** The shape of one entry of a list variable, or undefined when nginx does not write it as a list. */
+export function listItemOf(variable: string): Shape | undefined {
+  return LIST_ITEMS.get(variable);
 }
 
 /**
- * The end of an upstream list starting at `pos`: items without blanks or commas, joined by `, ` or
- * ` : `. The separator that follows the variable in the format is checked by the caller.
+ * The end of an upstream list starting at `pos`: entries of `item`'s characters joined by `, ` or
+ * ` : `. A separator counts only when an entry starts right after it, so the format's own literal
+ * (`, "host": "` after an unquoted list in a JSON-shaped format) ends the list; the compiler rejects
+ * formats where that literal could itself read as a separator and an entry (log-format-compile.ts).
  */
-export function scanList(line: string, pos: number): number {
+export function scanList(line: string, pos: number, item: Shape): number {
   let i = pos;
   const n = line.length;
   for (;;) {
-    while (i < n) {
-      const c = line.charCodeAt(i);
-      if (c === 0x20 || c === 0x2c) break;
-      i++;
-    }
-    if (line.charCodeAt(i) === 0x2c && line.charCodeAt(i + 1) === 0x20 && isItemStart(line, i + 2)) i += 2;
-    else if (line.startsWith(' : ', i) && isItemStart(line, i + 3)) i += 3;
+    while (i < n && item.accepts(line.charCodeAt(i))) i++;
+    if (
+      line.charCodeAt(i) === 0x2c &&
+      line.charCodeAt(i + 1) === 0x20 &&
+      i + 2 < n &&
+      item.accepts(line.charCodeAt(i + 2))
+    )
+      i += 2;
+    else if (line.startsWith(' : ', i) && i + 3 < n && item.accepts(line.charCodeAt(i + 3))) i += 3;
     else return i;
   }
-}
-
-function isItemStart(line: string, i: number): boolean {
-  const c = line.charCodeAt(i);
-  return i < line.length && c !== 0x20 && c !== 0x2c;
 }
 
 /** The end of a value of `shape` starting at `pos`, or -1 when it cannot hold the text there. */

@@ -1,4 +1,5 @@
-import { fail, ok } from '../records/canonical.ts';
+import { fail, ok, type Result } from '../records/canonical.ts';
+import { positionalName } from '../records/extra.ts';
 import type { FieldMap } from '../records/normalize.ts';
 import { splitAwsLine } from './aws-tokens.ts';
 import type { LineParser } from './types.ts';
@@ -8,8 +9,8 @@ import type { LineParser } from './types.ts';
  * ("Using Amazon S3 server access logs to identify requests",
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-s3-access-logs-to-identify-requests.html;
  * field meanings: https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html). AWS appends new
- * fields at the end over time, so only the first 18 are required and anything beyond the list is ignored,
- * as Athena's `.*$` does.
+ * fields at the end over time, so only the first 18 are required; fields after the last known one are
+ * kept as `field_1`, `field_2`, … (the extra policy's positional names, ingest/records/extra.ts).
  */
 export const S3_FIELDS = [
   'bucketowner',
@@ -68,7 +69,7 @@ const MAPPED = new Set<string>([
 export const s3LineParser: LineParser = {
   name: 's3',
   parse(line) {
-    const split = splitAwsLine(line, 's3');
+    const split = splitS3Line(line);
     if (!split.success) return split;
     const values = split.data;
     if (values.length < REQUIRED_FIELDS) {
@@ -96,6 +97,32 @@ export const s3LineParser: LineParser = {
       const name = S3_FIELDS[i]!;
       if (!MAPPED.has(name)) fields[name] = values[i];
     }
+    for (let i = count; i < values.length; i++) fields[positionalName(i - count + 1)] = values[i];
     return ok(fields);
   },
 };
+
+/** What follows the request line: `" httpstatus errorcode bytessent objectsize totaltime turnaroundtime "`. */
+const AFTER_REQUEST = /" (?:\d{3}|-) \S+ (?:\d+|-) (?:\d+|-) (?:\d+|-) (?:\d+|-) "/y;
+
+/**
+ * S3 writes the request line raw, quotes included (`"GET /b/k"ey HTTP/1.1"`), so its closing quote is
+ * the first one followed by the fields that always come after it (status, error code, four numbers and
+ * the quoted referrer), not the first `" `. The other fields split as in every AWS log.
+ */
+function splitS3Line(line: string): Result<string[]> {
+  const head = splitAwsLine(line, 's3', { limit: INDEX.request_uri });
+  if (!head.success || head.end === undefined || line.charCodeAt(head.end) !== 0x22) {
+    return head.success && head.end !== undefined ? splitAwsLine(line, 's3') : head;
+  }
+  const start = head.end;
+  for (let close = line.indexOf('" ', start + 1); close !== -1; close = line.indexOf('" ', close + 1)) {
+    AFTER_REQUEST.lastIndex = close;
+    if (!AFTER_REQUEST.test(line)) continue;
+    const tail = splitAwsLine(line, 's3', { from: close + 2, fieldsBefore: INDEX.request_uri + 1 });
+    if (!tail.success) return tail;
+    return ok([...head.data, line.slice(start + 1, close), ...tail.data]);
+  }
+  // No structure after it: an older or cut line, split the plain way (its errors name the field).
+  return splitAwsLine(line, 's3');
+}

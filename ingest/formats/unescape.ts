@@ -1,7 +1,9 @@
 /**
  * Undoes nginx's escaping of variable values in access logs, per the `escape=` parameter of log_format
  * (ngx_http_log_module.c, `ngx_http_log_escape` and `ngx_http_log_json_variable`):
- * - `default`: `"`, `\`, bytes below 0x20 and bytes from 0x7f up are written as `\xHH`.
+ * - `default`: `"`, `\`, bytes below 0x20 and bytes from 0x7f up are written as `\xHH`. nginx never
+ *   writes a bare backslash, so `\"` and `\\` (Apache's escapes, or a JSON-escaped text layout) are
+ *   read as `"` and `\` too.
  * - `json`: `"` and `\` get a backslash, control bytes become `\n`, `\r`, `\t`, `\b`, `\f` or `\u00HH`;
  *   other bytes (UTF-8 included) are written as they are.
  * - `none`: nothing is escaped.
@@ -16,15 +18,22 @@ const utf8 = new TextEncoder();
  * is lost and the escapes stay readable.
  */
 export function decodeNginxEscapes(value: string): string {
-  if (!value.includes('\\x')) return value;
+  if (!value.includes('\\')) return value;
   const bytes: number[] = [];
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
-    if (code === 0x5c && value.charCodeAt(i + 1) === 0x78) {
-      const byte = hexByte(value.charCodeAt(i + 2), value.charCodeAt(i + 3));
-      if (byte !== -1) {
-        bytes.push(byte);
-        i += 3;
+    if (code === 0x5c) {
+      const next = value.charCodeAt(i + 1);
+      if (next === 0x78) {
+        const byte = hexByte(value.charCodeAt(i + 2), value.charCodeAt(i + 3));
+        if (byte !== -1) {
+          bytes.push(byte);
+          i += 3;
+          continue;
+        }
+      } else if (next === 0x22 || next === 0x5c) {
+        bytes.push(next);
+        i += 1;
         continue;
       }
     }

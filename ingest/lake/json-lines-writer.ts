@@ -37,9 +37,9 @@ export class JsonLinesWriter {
     this.raw(KEY.remote_addr);
     this.string(record.remote_addr);
     this.raw(KEY.method);
-    this.string(record.method);
+    this.nullableString(record.method);
     this.raw(KEY.path);
-    this.string(record.path);
+    this.nullableString(record.path);
     this.raw(KEY.protocol);
     this.nullableString(record.protocol);
     this.raw(KEY.status);

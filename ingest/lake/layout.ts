@@ -1,16 +1,53 @@
 /**
- * Where things go in the lake (shared/DESIGN.md "Lake layout"). Keys are pure functions of the batch, so a
- * retried batch overwrites itself and can never appear twice.
+ * Where things go in the lake (shared/DESIGN.md "Lake layout"). Keys are pure functions of the batch (its
+ * source and batch id), so a retried batch overwrites itself and can never appear twice, and two sources
+ * can never write the same object.
  */
+import { AccessLakeError } from '../../lib/errors/index.ts';
 
 export interface LakePrefixes {
   /** Crawled data. Default `access_logs`. */
   data: string;
   /** Rejected lines, outside the crawler's path. Default `rejects`. */
   rejects: string;
+  /** One claim per (source, batch id) holding the batch's content digest, outside the crawler's path. Default `batches`. */
+  batches: string;
 }
 
-export const DEFAULT_PREFIXES: LakePrefixes = { data: 'access_logs', rejects: 'rejects' };
+export const DEFAULT_PREFIXES: LakePrefixes = { data: 'access_logs', rejects: 'rejects', batches: 'batches' };
+
+/** A ts that is not canonical (`YYYY-MM-DDTHH:MM:SS.mmmZ`, years 1970–9999) cannot name a partition. */
+export class InvalidPartitionError extends AccessLakeError {}
+
+/**
+ * True when `ts` is a canonical record time a partition can be built from: `YYYY-MM-DDTHH:MM:SS.mmmZ` with
+ * a four-digit year from 1970. Character checks, no regex: it runs once per accepted record.
+ */
+export function isPartitionableTs(ts: string): boolean {
+  if (ts.length !== 24 || ts.charCodeAt(23) !== 0x5a /* Z */) return false;
+  for (const i of DIGIT_POSITIONS) {
+    const c = ts.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return ts[4] === '-' && ts[7] === '-' && ts[10] === 'T' && ts[13] === ':' && ts >= '1970';
+}
+const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+
+/**
+ * A source label (`X-Source`: printable ASCII, which may hold `/`, `=`, `_` or `.`) as one file-name
+ * part: `A–Z a–z 0–9 -` stay, every other byte becomes `.` and two lower-case hex digits (`web/1` →
+ * `web.2f1`). The output never holds `_`, so `access_<ts>_<source>_<batchId>` splits back unambiguously,
+ * and distinct labels always give distinct names.
+ */
+export function encodeSourceLabel(source: string): string {
+  let out = '';
+  for (const byte of new TextEncoder().encode(source)) {
+    const keep =
+      (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x2d;
+    out += keep ? String.fromCharCode(byte) : `.${byte.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}
 
 /** One UTC event hour: the partition a record lands in. */
 export interface HourPartition {
@@ -36,19 +73,36 @@ export function compactTime(ts: string): string {
 }
 
 /**
- * `<data>/year=/month=/day=/hour=/access_<first ts>_<batchId>-<n>.jsonl.gz`, where `n` numbers the
- * batch's hour groups in order of first appearance.
+ * `<data>/year=/month=/day=/hour=/access_<first ts>_<source>_<batchId>-<n>.jsonl.gz`, where `source` is
+ * {@link encodeSourceLabel} of the label (in the file name only: a `source=` folder would collide with the
+ * record's `source` column as a Hive partition) and `n` numbers the batch's hour groups in order of first
+ * appearance.
+ * @throws {InvalidPartitionError} when `firstTs` is not a partitionable canonical time
  */
-export function dataObjectKey(prefixes: LakePrefixes, firstTs: string, batchId: string, n: number): string {
-  return `${prefixes.data}/${partitionPath(hourOf(firstTs))}/access_${compactTime(firstTs)}_${batchId}-${n}.jsonl.gz`;
+export function dataObjectKey(
+  prefixes: LakePrefixes,
+  firstTs: string,
+  source: string,
+  batchId: string,
+  n: number,
+): string {
+  if (!isPartitionableTs(firstTs)) {
+    throw new InvalidPartitionError(`record time ${JSON.stringify(firstTs)} cannot name an hour partition`);
+  }
+  return `${prefixes.data}/${partitionPath(hourOf(firstTs))}/access_${compactTime(firstTs)}_${encodeSourceLabel(source)}_${batchId}-${n}.jsonl.gz`;
 }
 
 /**
- * `<rejects>/rejects_<batchId>.jsonl.gz`: keyed by the batch alone (a rejected line may have no usable
- * time), so a retried batch overwrites its rejects like its data.
+ * `<rejects>/rejects_<source>_<batchId>.jsonl.gz`: keyed by the batch alone (a rejected line may have no
+ * usable time), so a retried batch overwrites its rejects like its data.
  */
-export function rejectsObjectKey(prefixes: LakePrefixes, batchId: string): string {
-  return `${prefixes.rejects}/rejects_${batchId}.jsonl.gz`;
+export function rejectsObjectKey(prefixes: LakePrefixes, source: string, batchId: string): string {
+  return `${prefixes.rejects}/rejects_${encodeSourceLabel(source)}_${batchId}.jsonl.gz`;
+}
+
+/** `<batches>/<source>_<batchId>.json`: the batch's claim, created once (see lake/batch-claim.ts). */
+export function batchClaimKey(prefixes: LakePrefixes, source: string, batchId: string): string {
+  return `${prefixes.batches}/${encodeSourceLabel(source)}_${batchId}.json`;
 }
 
 /** Idempotency keys become key segments, so they are held to a safe alphabet. */

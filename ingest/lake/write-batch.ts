@@ -1,30 +1,48 @@
 import type { GzipCodec } from '../../lib/gzip/index.ts';
+import type { Logger } from '../../lib/log/index.ts';
 import type { ObjectStorage } from '../storage/index.ts';
+import { type BatchClaim, claimBatch, markStored, readClaim } from './batch-claim.ts';
 import type { HourlyJsonLines } from './hourly-json-lines.ts';
-import { dataObjectKey, type HourPartition, hourOf, type LakePrefixes, rejectsObjectKey } from './layout.ts';
+import {
+  batchClaimKey,
+  dataObjectKey,
+  type HourPartition,
+  hourOf,
+  type LakePrefixes,
+  rejectsObjectKey,
+} from './layout.ts';
 
 /** A line that could not become a record, kept with its reason. */
 export interface RejectedLine {
   /** 1-based line number within the batch. */
   line_no: number;
   reason: string;
+  /** The line as text; invalid UTF-8 shows as U+FFFD here, its exact bytes are in `line_b64`. */
   line: string;
+  /** The line's exact bytes, base64 (RFC 4648 §4), present only when the line is not valid UTF-8. */
+  line_b64?: string;
 }
 
 export interface BatchToWrite {
   batchId: string;
   source: string;
   format: string;
+  /** `sha256:<hex>` of what the batch's objects are made of (decompressed body and format). */
+  digest: string;
   accepted: HourlyJsonLines;
   rejected: RejectedLine[];
 }
 
 export interface WrittenBatch {
-  /** Storage keys written, data objects first. */
+  /** Storage keys of the batch, data objects first. */
   objects: string[];
+  accepted: number;
+  rejected: number;
   /** The hour partitions the data objects landed in. */
   partitions: HourPartition[];
   bytesWritten: number;
+  /** True when the same content was stored before under this key: nothing was written, the first answer stands. */
+  replayed: boolean;
 }
 
 export interface WriteBatchOptions {
@@ -32,39 +50,108 @@ export interface WriteBatchOptions {
   gzip: GzipCodec;
   prefixes: LakePrefixes;
   gzipLevel?: number;
+  logger?: Logger;
+}
+
+interface PlannedObject {
+  key: string;
+  body: Uint8Array;
 }
 
 /**
- * Writes one batch: a gzipped JSONL object per UTC event hour, then the rejects object. Nothing is
- * acknowledged until every object is stored; a failure part-way leaves objects that the retry of the
- * same batch overwrites with identical keys.
+ * Writes one batch: a gzipped JSONL object per UTC event hour and the rejects object, then marks its
+ * claim stored. The order is what keeps a failure from leaving data in the lake as if accepted:
+ * 1. every key is built and every object compressed before anything is written, so a batch that cannot
+ *    be keyed writes nothing;
+ * 2. the claim (lake/batch-claim.ts) is created or checked: different content under the key → 409
+ *    before any write, same content already stored → the first answer, no write;
+ * 3. rejects first (outside the crawled prefix), then the data objects, then the claim is marked stored;
+ * 4. when a write fails, the data objects this attempt wrote are deleted again (best effort, unless the
+ *    claim shows the batch stored by another attempt meanwhile), so a batch that was not acknowledged
+ *    leaves no rows for queries; the retry of the same batch writes them under the same keys.
  */
 export async function writeBatch(batch: BatchToWrite, options: WriteBatchOptions): Promise<WrittenBatch> {
-  const objects: string[] = [];
+  const { storage, prefixes } = options;
+  const data: PlannedObject[] = [];
   const partitions: HourPartition[] = [];
-  let bytesWritten = 0;
-
   let n = 0;
   for (const { firstTs, jsonLines } of batch.accepted.byHour()) {
-    const key = dataObjectKey(options.prefixes, firstTs, batch.batchId, n++);
-    const body = await options.gzip.gzip(jsonLines, options.gzipLevel);
-    await options.storage.put(key, body, { contentType: 'application/gzip' });
-    objects.push(key);
+    const key = dataObjectKey(prefixes, firstTs, batch.source, batch.batchId, n++);
+    data.push({ key, body: await options.gzip.gzip(jsonLines, options.gzipLevel) });
     partitions.push(hourOf(firstTs));
-    bytesWritten += body.byteLength;
   }
-
+  let rejects: PlannedObject | undefined;
   if (batch.rejected.length > 0) {
     const receivedAt = new Date().toISOString();
     const lines = batch.rejected.map((r) =>
-      JSON.stringify({ batch_id: batch.batchId, source: batch.source, format: batch.format, received_at: receivedAt, ...r }),
+      JSON.stringify({
+        batch_id: batch.batchId,
+        source: batch.source,
+        format: batch.format,
+        received_at: receivedAt,
+        ...r,
+      }),
     );
-    const key = rejectsObjectKey(options.prefixes, batch.batchId);
-    const body = await options.gzip.gzip(`${lines.join('\n')}\n`, options.gzipLevel);
-    await options.storage.put(key, body, { contentType: 'application/gzip' });
-    objects.push(key);
-    bytesWritten += body.byteLength;
+    rejects = {
+      key: rejectsObjectKey(prefixes, batch.source, batch.batchId),
+      body: await options.gzip.gzip(`${lines.join('\n')}\n`, options.gzipLevel),
+    };
+  }
+  const answer = {
+    accepted: batch.accepted.count,
+    rejected: batch.rejected.length,
+    objects: [...data.map((o) => o.key), ...(rejects ? [rejects.key] : [])],
+  };
+
+  const claimKey = batchClaimKey(prefixes, batch.source, batch.batchId);
+  const claim: BatchClaim = {
+    batch_id: batch.batchId,
+    source: batch.source,
+    format: batch.format,
+    digest: batch.digest,
+    claimed_at: new Date().toISOString(),
+  };
+  const existing = await claimBatch(storage, claimKey, claim);
+  if (existing?.stored) {
+    const { accepted, rejected, objects } = existing.stored;
+    return { accepted, rejected, objects, partitions, bytesWritten: 0, replayed: true };
   }
 
-  return { objects, partitions, bytesWritten };
+  let bytesWritten = 0;
+  const writtenData: string[] = [];
+  try {
+    if (rejects) {
+      await storage.put(rejects.key, rejects.body, { contentType: 'application/gzip' });
+      bytesWritten += rejects.body.byteLength;
+    }
+    for (const object of data) {
+      await storage.put(object.key, object.body, { contentType: 'application/gzip' });
+      writtenData.push(object.key);
+      bytesWritten += object.body.byteLength;
+    }
+    await markStored(storage, claimKey, existing ?? claim, answer);
+  } catch (error) {
+    await removeUnacknowledged(storage, claimKey, writtenData, options.logger);
+    throw error;
+  }
+  return { ...answer, partitions, bytesWritten, replayed: false };
+}
+
+async function removeUnacknowledged(
+  storage: ObjectStorage,
+  claimKey: string,
+  keys: string[],
+  logger: Logger | undefined,
+): Promise<void> {
+  if (keys.length === 0) return;
+  try {
+    if ((await readClaim(storage, claimKey))?.stored) return;
+    for (const key of keys) await storage.delete(key);
+  } catch (error) {
+    // Storage is failing: the objects stay until the retry of this batch overwrites them.
+    logger?.warn('could not remove the objects of a failed batch; its retry overwrites them', {
+      error,
+      objects: keys,
+    });
+  }
 }

@@ -2,15 +2,19 @@
  * The canonical access-log record: one JSON object per line in the lake, whatever format nginx wrote.
  * The field rules are the contract in shared/DESIGN.md; docs/record.md repeats them for users.
  */
+import type { ExtraFields } from './extra.ts';
+
 export interface CanonicalRecord {
   /** Event time, ISO-8601 UTC with milliseconds: `2025-01-10T14:31:02.000Z`. */
   ts: string;
   remote_addr: string;
-  /** HTTP method token, upper case. */
-  method: string;
-  /** Request URI including the query string, at most {@link MAX_PATH_BYTES}. */
-  path: string;
+  /** HTTP method token, upper case; null when nginx logged a request it could not parse (docs/record.md). */
+  method: string | null;
+  /** Request URI including the query string, at most {@link MAX_PATH_BYTES}; null as `method`. */
+  path: string | null;
+  /** e.g. `HTTP/1.1`; null for HTTP/0.9 and as `method`. */
   protocol: string | null;
+  /** nginx's `$status`: an integer 0–999 (nginx prints it with `%03ui`; 0 when no status was set). */
   status: number;
   bytes_sent: number;
   /** Seconds. */
@@ -24,14 +28,11 @@ export interface CanonicalRecord {
   upstream_response_time: string | null;
   /** The agent's source label. */
   source: string;
-  /** Fields the format carried beyond the canonical ones, bounded by {@link EXTRA_LIMITS}. */
-  extra?: Record<string, string>;
+  /** Fields the format carried beyond the canonical ones, under the policy of extra.ts. */
+  extra?: ExtraFields;
 }
 
 export const MAX_PATH_BYTES = 8 * 1024;
-
-/** Bounds on kept extra fields, so one odd format cannot bloat every object or the crawler's schema. */
-export const EXTRA_LIMITS = { maxFields: 32, maxKeyLength: 64, maxValueLength: 2048 } as const;
 
 /** The canonical columns in lake order; the Athena DDL and DuckDB view are built from this list. */
 export const CANONICAL_COLUMNS = [

@@ -3,8 +3,10 @@
  * (`status`, `path`) or by their nginx variable (`body_bytes_sent`, `http_user_agent`, `time_local`);
  * the alias table below maps both, so every format shares one set of validation rules.
  */
-import { type CanonicalRecord, EXTRA_LIMITS, fail, MAX_PATH_BYTES, ok, type Result } from './canonical.ts';
+import { type CanonicalRecord, fail, MAX_PATH_BYTES, ok, type Result } from './canonical.ts';
+import { ExtraCollector, type ExtraFields } from './extra.ts';
 import { isIP } from './ip.ts';
+import { parseRequestLine, printableRequest, splitAbsoluteTarget } from './request-line.ts';
 import { parseEpochSeconds, parseIso8601, parseTimeLocal, toIsoUtc } from './time.ts';
 
 export type FieldValue = string | number | boolean | null | undefined;
@@ -22,7 +24,9 @@ export const FIELD_ALIASES = {
   path: ['path', 'request_uri'],
   protocol: ['protocol', 'server_protocol'],
   status: ['status'],
-  bytes_sent: ['bytes_sent', 'body_bytes_sent'],
+  // The body size first, as in combined: nginx's $bytes_sent (headers included) goes to `extra` when
+  // both are logged. A JSON key `bytes_sent` alone is used either way.
+  bytes_sent: ['body_bytes_sent', 'bytes_sent'],
   request_time: ['request_time'],
   user_agent: ['user_agent', 'http_user_agent'],
   referer: ['referer', 'http_referer'],
@@ -30,39 +34,99 @@ export const FIELD_ALIASES = {
   host: ['host', 'http_host', 'server_name'],
   x_forwarded_for: ['x_forwarded_for', 'http_x_forwarded_for'],
   upstream_response_time: ['upstream_response_time'],
+  // $msec carries milliseconds, so it wins over the second-precision text forms.
+  ts: ['msec', 'ts', 'time_iso8601', 'time', 'timestamp', 'time_local'],
 } as const satisfies Record<string, readonly string[]>;
 
-const TIME_FIELDS = {
-  iso: ['ts', 'time_iso8601', 'time', 'timestamp'],
-  local: ['time_local'],
-  epoch: ['msec'],
-} as const;
+/** Fields read only to build the path or the request line; consumed when they were used. */
+const REQUEST_PARTS = ['request', 'uri', 'args', 'query_string'] as const;
 
-/** Names consumed by the mapping, never copied into `extra`. */
-const CONSUMED = new Set<string>([
-  ...Object.values(FIELD_ALIASES).flat(),
-  ...Object.values(TIME_FIELDS).flat(),
-  'request',
-  'uri',
-  'args',
-  'query_string',
-  'source',
-  'extra',
-]);
+type Slot = keyof typeof FIELD_ALIASES | (typeof REQUEST_PARTS)[number];
+const SLOTS: readonly Slot[] = [...(Object.keys(FIELD_ALIASES) as Slot[]), ...REQUEST_PARTS];
+const SLOT_OF = new Map<string, number>();
+for (const [i, slot] of SLOTS.entries()) {
+  const names: readonly string[] =
+    slot in FIELD_ALIASES ? FIELD_ALIASES[slot as keyof typeof FIELD_ALIASES] : [slot];
+  for (const name of names) SLOT_OF.set(name, i);
+}
+const slot = (name: Slot) => SLOTS.indexOf(name);
+const S = {
+  remote_addr: slot('remote_addr'),
+  method: slot('method'),
+  path: slot('path'),
+  protocol: slot('protocol'),
+  status: slot('status'),
+  bytes_sent: slot('bytes_sent'),
+  request_time: slot('request_time'),
+  user_agent: slot('user_agent'),
+  referer: slot('referer'),
+  session_id: slot('session_id'),
+  host: slot('host'),
+  x_forwarded_for: slot('x_forwarded_for'),
+  upstream_response_time: slot('upstream_response_time'),
+  ts: slot('ts'),
+  request: slot('request'),
+  uri: slot('uri'),
+  args: slot('args'),
+  query_string: slot('query_string'),
+};
 
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * The name that won each slot on the line being normalized (null: none). normalizeFields is synchronous,
+ * so one module-level array serves every call without an allocation per line.
+ */
+const winners: (string | null)[] = SLOTS.map(() => null);
+
+/** The first present of three names: records the winner's name in its slot. */
+function pick3(
+  slotIndex: number,
+  a: FieldValue,
+  aName: string,
+  b: FieldValue,
+  bName: string,
+  c: FieldValue,
+  cName: string,
+): FieldValue {
+  return a !== undefined || b !== undefined
+    ? pick(slotIndex, a, aName, b, bName)
+    : pick(slotIndex, c, cName, undefined, '');
+}
+
+/** The first present of two names (a logged null counts as present): records the winner's name in its slot. */
+function pick(slotIndex: number, a: FieldValue, aName: string, b: FieldValue, bName: string): FieldValue {
+  if (a !== undefined) {
+    winners[slotIndex] = aName;
+    return a;
+  }
+  winners[slotIndex] = b !== undefined ? bName : null;
+  return b;
+}
+
 const PROTOCOL = /^[A-Z][A-Z0-9-]*\/\d+(?:\.\d+)?$/;
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const textEncoder = new TextEncoder();
 
 /**
  * Validates and normalizes one line's fields. The error names the first field that failed, e.g.
- * `status: expected an integer 100–599, got "abc"`.
+ * `status: expected an integer 0–999, got "abc"`. Of several fields that map to one canonical field
+ * only the winner (the first present, in {@link FIELD_ALIASES} order) is consumed; the others go to
+ * `extra` under the policy of extra.ts, like every field without a canonical column.
  */
 export function normalizeFields(fields: FieldMap, source: string): Result<CanonicalRecord> {
   const ts = readTime(fields);
   if (typeof ts !== 'string') return ts;
 
-  const remoteAddr = text(first(fields.remote_addr, first(fields.client_ip, fields.realip_remote_addr)));
+  const remoteAddr = text(
+    pick3(
+      S.remote_addr,
+      fields.remote_addr,
+      'remote_addr',
+      fields.client_ip,
+      'client_ip',
+      fields.realip_remote_addr,
+      'realip_remote_addr',
+    ),
+  );
   if (remoteAddr === null) return fail('remote_addr: missing');
   if (!isIP(remoteAddr)) return fail(`remote_addr: not an IPv4/IPv6 address: ${quote(remoteAddr)}`);
 
@@ -70,17 +134,24 @@ export function normalizeFields(fields: FieldMap, source: string): Result<Canoni
   if (!request.success) return request;
 
   const rawStatus = fields.status;
+  winners[S.status] = 'status';
   const status = integer(rawStatus);
-  if (status === undefined || status < 100 || status > 599) {
-    return fail(`status: expected an integer 100–599, got ${quote(rawStatus)}`);
+  if (status === undefined || status > 999) {
+    return fail(`status: expected an integer 0–999, got ${quote(rawStatus)}`);
   }
 
-  const rawBytes = first(fields.bytes_sent, fields.body_bytes_sent);
+  const rawBytes = pick(
+    S.bytes_sent,
+    fields.body_bytes_sent,
+    'body_bytes_sent',
+    fields.bytes_sent,
+    'bytes_sent',
+  );
   const bytesSent = integer(rawBytes);
-  if (bytesSent === undefined || bytesSent < 0)
-    return fail(`bytes_sent: expected an integer ≥ 0, got ${quote(rawBytes)}`);
+  if (bytesSent === undefined) return fail(`bytes_sent: expected an integer ≥ 0, got ${quote(rawBytes)}`);
 
   const rawRequestTime = fields.request_time;
+  winners[S.request_time] = 'request_time';
   const requestTime = optionalNumber(rawRequestTime);
   if (requestTime === undefined || (requestTime !== null && requestTime < 0)) {
     return fail(`request_time: expected seconds ≥ 0, got ${quote(rawRequestTime)}`);
@@ -95,38 +166,60 @@ export function normalizeFields(fields: FieldMap, source: string): Result<Canoni
     status,
     bytes_sent: bytesSent,
     request_time: requestTime,
-    user_agent: text(first(fields.user_agent, fields.http_user_agent)),
-    referer: text(first(fields.referer, fields.http_referer)),
-    session_id: text(
-      first(
-        fields.session_id,
-        first(fields.cookie_session, first(fields.cookie_sessionid, fields.cookie_session_id)),
+    user_agent: text(
+      pick(S.user_agent, fields.user_agent, 'user_agent', fields.http_user_agent, 'http_user_agent'),
+    ),
+    referer: text(pick(S.referer, fields.referer, 'referer', fields.http_referer, 'http_referer')),
+    session_id: text(readSessionId(fields)),
+    host:
+      text(
+        pick3(S.host, fields.host, 'host', fields.http_host, 'http_host', fields.server_name, 'server_name'),
+      ) ?? request.host,
+    x_forwarded_for: text(
+      pick(
+        S.x_forwarded_for,
+        fields.x_forwarded_for,
+        'x_forwarded_for',
+        fields.http_x_forwarded_for,
+        'http_x_forwarded_for',
       ),
     ),
-    host: text(first(fields.host, first(fields.http_host, fields.server_name))),
-    x_forwarded_for: text(first(fields.x_forwarded_for, fields.http_x_forwarded_for)),
-    upstream_response_time: text(fields.upstream_response_time),
+    upstream_response_time: text(
+      pick(S.upstream_response_time, fields.upstream_response_time, 'upstream_response_time', undefined, ''),
+    ),
     source,
   };
-  const extra = collectExtra(fields);
+  const extra = collectExtra(fields, request.raw);
   if (extra) record.extra = extra;
   return ok(record);
+}
+
+function readSessionId(fields: FieldMap): FieldValue {
+  const a = pick(S.session_id, fields.session_id, 'session_id', fields.cookie_session, 'cookie_session');
+  if (a !== undefined) return a;
+  return pick(
+    S.session_id,
+    fields.cookie_sessionid,
+    'cookie_sessionid',
+    fields.cookie_session_id,
+    'cookie_session_id',
+  );
 }
 
 type Failure = { success: false; error: string };
 const failure = (error: string): Failure => ({ success: false, error });
 
-/** The canonical `ts`, or why the line's time is unusable. */
+/** The canonical `ts`, or why the line's time is unusable; the first present of FIELD_ALIASES.ts wins. */
 function readTime(fields: FieldMap): string | Failure {
-  // $msec carries milliseconds, so it wins over the second-precision text forms when both are logged.
   const msec = fields.msec;
   if (msec !== undefined && msec !== null && msec !== '-') {
+    winners[S.ts] = 'msec';
     const ms = parseEpochSeconds(typeof msec === 'number' ? msec : String(msec));
     if (ms === undefined)
       return failure(`msec: expected epoch seconds like 1736519462.123, got ${quote(msec)}`);
+    if (typeof ms === 'string') return failure(`msec: ${ms}, got ${quote(msec)}`);
     return toIsoUtc(ms);
   }
-  // TIME_FIELDS.iso, in order.
   if (fields.ts !== undefined && fields.ts !== null) return isoTime('ts', fields.ts);
   if (fields.time_iso8601 !== undefined && fields.time_iso8601 !== null)
     return isoTime('time_iso8601', fields.time_iso8601);
@@ -135,67 +228,124 @@ function readTime(fields: FieldMap): string | Failure {
     return isoTime('timestamp', fields.timestamp);
   const local = fields.time_local;
   if (local !== undefined && local !== null) {
+    winners[S.ts] = 'time_local';
     const ms = typeof local === 'string' ? parseTimeLocal(local) : undefined;
     if (ms === undefined)
       return failure(`time_local: expected time like 10/Jan/2025:14:31:02 +0000, got ${quote(local)}`);
+    if (typeof ms === 'string') return failure(`time_local: ${ms}, got ${quote(local)}`);
     return toIsoUtc(ms);
   }
   return failure('ts: missing (log $time_iso8601, $time_local or $msec)');
 }
 
 function isoTime(name: string, value: FieldValue): string | Failure {
+  winners[S.ts] = name;
   const ms = typeof value === 'string' ? parseIso8601(value) : undefined;
   if (ms === undefined)
     return failure(`${name}: expected ISO-8601 time like 2025-01-10T14:31:02+00:00, got ${quote(value)}`);
+  if (typeof ms === 'string') return failure(`${name}: ${ms}, got ${quote(value)}`);
   return toIsoUtc(ms);
 }
 
-interface RequestLine {
+interface RequestFields {
   success: true;
-  method: string;
-  path: string;
+  method: string | null;
+  path: string | null;
   protocol: string | null;
+  /** The host of an absolute-form target. */
+  host: string | null;
+  /** `$request` when it is no request line, made printable for `extra.request`; else null. */
+  raw: string | null;
 }
 
-function readRequest(fields: FieldMap): RequestLine | Failure {
-  let method = text(first(fields.method, fields.request_method));
-  let path = text(first(fields.path, fields.request_uri));
-  let protocol = text(first(fields.protocol, fields.server_protocol));
+/**
+ * Method, path and protocol from their own fields, else from `$request` (request-line.ts), else the
+ * path from `$uri` + `?` + `$args`. A line whose format logs no request at all is rejected; a request
+ * nginx logged but could not parse (empty, `-`, binary bytes, a TLS handshake) keeps all three null.
+ */
+function readRequest(fields: FieldMap): RequestFields | Failure {
+  const rawMethod = pick(S.method, fields.method, 'method', fields.request_method, 'request_method');
+  const rawPath = pick(S.path, fields.path, 'path', fields.request_uri, 'request_uri');
+  const rawProtocol = pick(
+    S.protocol,
+    fields.protocol,
+    'protocol',
+    fields.server_protocol,
+    'server_protocol',
+  );
+  let method = text(rawMethod);
+  let path = text(rawPath);
+  let protocol = text(rawProtocol);
+  const loggedProtocol = protocol;
+  let host: string | null = null;
+  winners[S.request] = null;
+  winners[S.uri] = null;
+  winners[S.args] = null;
+  winners[S.query_string] = null;
 
-  if (method === null || path === null) {
-    const request = text(fields.request);
-    if (request !== null) {
-      // "$request" is "GET /path?q HTTP/1.1"; HTTP/0.9 requests carry no protocol.
-      const parts = request.split(' ');
-      if (parts.length < 2 || parts.length > 3)
-        return failure(`request: expected "METHOD URI PROTOCOL", got ${quote(request)}`);
-      method ??= parts[0]!;
-      path ??= parts[1]!;
-      protocol ??= parts[2] ?? null;
-    } else if (path === null) {
-      const uri = text(fields.uri);
-      if (uri !== null) {
-        const args = text(fields.args) ?? text(fields.query_string);
-        path = args === null ? uri : `${uri}?${args}`;
+  const requestValue = fields.request;
+  if ((method === null || path === null || protocol === null) && requestValue !== undefined) {
+    const requestText = text(requestValue);
+    const line = requestText === null ? null : parseRequestLine(requestText);
+    if (line !== null) {
+      winners[S.request] = 'request';
+      method ??= line.method;
+      path ??= line.path;
+      protocol ??= line.protocol;
+      host = line.host;
+    } else if (method === null || path === null) {
+      return unreadable(requestText === null ? null : printableRequest(requestText));
+    }
+  } else if (path === null) {
+    const uri = text(fields.uri);
+    if (uri !== null) {
+      winners[S.uri] = 'uri';
+      let args = text(fields.args);
+      if (args !== null) winners[S.args] = 'args';
+      else {
+        args = text(fields.query_string);
+        if (args !== null) winners[S.query_string] = 'query_string';
       }
+      path = args === null ? uri : `${uri}?${args}`;
     }
   }
 
-  if (method === null) return failure('method: missing (log $request or $request_method)');
-  if (!HTTP_TOKEN.test(method)) return failure(`method: not an HTTP token: ${quote(method)}`);
-  if (path === null) return failure('path: missing (log $request or $request_uri)');
+  if (method === null) {
+    if (rawMethod === undefined && requestValue === undefined)
+      return failure('method: missing (log $request or $request_method)');
+    return unreadable(null);
+  }
+  if (path === null) {
+    if (rawPath === undefined && requestValue === undefined && fields.uri === undefined)
+      return failure('path: missing (log $request or $request_uri)');
+    return unreadable(null);
+  }
+  if (!HTTP_TOKEN.test(method)) return unreadable(null);
+  if (path.charCodeAt(0) !== 0x2f) {
+    const absolute = splitAbsoluteTarget(path);
+    path = absolute.path;
+    host ??= absolute.host;
+  }
   // A UTF-16 unit is at most 3 UTF-8 bytes: only long paths need the exact (allocating) byte count.
   if (path.length * 3 > MAX_PATH_BYTES && textEncoder.encode(path).length > MAX_PATH_BYTES) {
     return failure(`path: longer than ${MAX_PATH_BYTES} bytes`);
   }
-  if (protocol !== null && !PROTOCOL.test(protocol))
+  // A protocol read from $request already passed request-line.ts's stricter HTTP/x.y check.
+  if (protocol !== null && protocol === loggedProtocol && !PROTOCOL.test(protocol))
     return failure(`protocol: expected e.g. HTTP/1.1, got ${quote(protocol)}`);
-  return { success: true, method: method.toUpperCase(), path, protocol };
+  return { success: true, method: method.toUpperCase(), path, protocol, host, raw: null };
 }
 
-/** A field under its first name, else under the next: a logged `null` still counts as present. */
-function first(value: FieldValue, otherwise: FieldValue): FieldValue {
-  return value !== undefined ? value : otherwise;
+/** No request could be read: the three request fields are null and nothing of the request is consumed. */
+function unreadable(raw: string | null): RequestFields {
+  winners[S.method] = null;
+  winners[S.path] = null;
+  winners[S.protocol] = null;
+  winners[S.request] = null;
+  winners[S.uri] = null;
+  winners[S.args] = null;
+  winners[S.query_string] = null;
+  return { success: true, method: null, path: null, protocol: null, host: null, raw };
 }
 
 /** nginx writes `-` for an empty variable; empty and `-` both become null. */
@@ -206,7 +356,7 @@ function text(value: FieldValue): string | null {
 }
 
 function integer(value: FieldValue): number | undefined {
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
   if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return Number(value);
   return undefined;
 }
@@ -219,19 +369,18 @@ function optionalNumber(value: FieldValue): number | null | undefined {
   return /^\d+(?:\.\d+)?$/.test(s) ? Number(s) : undefined;
 }
 
-function collectExtra(fields: FieldMap): Record<string, string> | undefined {
-  let extra: Record<string, string> | undefined;
-  let count = 0;
+/** Every field that is not a winner, in line order, under the extra policy (extra.ts). */
+function collectExtra(fields: FieldMap, rawRequest: string | null): ExtraFields | undefined {
+  let extra: ExtraCollector | undefined;
   for (const key in fields) {
     const value = fields[key];
-    if (CONSUMED.has(key) || value === undefined || value === null || value === '' || value === '-') continue;
-    if (count >= EXTRA_LIMITS.maxFields) break;
-    const name = key.slice(0, EXTRA_LIMITS.maxKeyLength);
-    extra ??= {};
-    extra[name] = String(value).slice(0, EXTRA_LIMITS.maxValueLength);
-    count++;
+    if (value === undefined || value === null || value === '' || value === '-') continue;
+    const index = SLOT_OF.get(key);
+    if (index !== undefined && winners[index] === key) continue;
+    extra ??= new ExtraCollector();
+    extra.add(key, key === 'request' && rawRequest !== null ? rawRequest : String(value));
   }
-  return extra;
+  return extra?.result();
 }
 
 function quote(value: unknown): string {

@@ -1,7 +1,24 @@
 /**
- * nginx time variables → epoch milliseconds. Each returns `undefined` for text it does not recognise, so
- * the caller can name the field in its rejection.
+ * nginx time variables → epoch milliseconds. Each returns `undefined` for text it does not recognise and
+ * a reason (a string) for a time it recognises but the lake cannot hold, so the caller can name the field
+ * in its rejection.
+ *
+ * The lake holds instants from 1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z (UTC, after the
+ * offset is applied): the partition keys are four-digit years (`year=1970` … `year=9999`) and nothing
+ * before the epoch is a web request. UTC offsets are at most ±14:00, the widest zone in use (IANA tz
+ * database, Pacific/Kiritimati); nginx writes them as `±HHMM` (`$time_local`) or `±HH:MM`
+ * (`$time_iso8601`).
  */
+
+/** A time the parsers recognise: epoch ms, or why the lake cannot hold it. */
+export type ParsedTime = number | string;
+
+/** 1970-01-01T00:00:00.000Z */
+export const EARLIEST_LAKE_MS = 0;
+/** 9999-12-31T23:59:59.999Z */
+export const LATEST_LAKE_MS = 253_402_300_799_999;
+/** ±14:00 in minutes. */
+export const MAX_OFFSET_MINUTES = 14 * 60;
 
 const MONTHS: Record<string, number> = {
   Jan: 0,
@@ -31,9 +48,11 @@ const EPOCH_SECONDS = /^\d{9,11}(?:\.\d{1,6})?$/;
  * Consecutive log lines almost always share their timestamp text: remembering the last conversion skips
  * the regex and calendar checks for most lines (the ingest hot path).
  */
-function rememberLast(parse: (text: string) => number | undefined): (text: string) => number | undefined {
+function rememberLast(
+  parse: (text: string) => ParsedTime | undefined,
+): (text: string) => ParsedTime | undefined {
   let lastText: string | undefined;
-  let lastValue: number | undefined;
+  let lastValue: ParsedTime | undefined;
   return (text) => {
     if (text !== lastText) {
       lastValue = parse(text);
@@ -73,12 +92,13 @@ function isoText(ms: number): string {
   return `${isoSecondPrefix}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
-function parseTimeLocalUncached(text: string): number | undefined {
+function parseTimeLocalUncached(text: string): ParsedTime | undefined {
   const m = TIME_LOCAL.exec(text);
   if (!m) return undefined;
   const month = MONTHS[m[2]!];
   if (month === undefined) return undefined;
-  const offsetMinutes = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
+  const offsetMinutes = offset(m[8]!, m[9]!, m[10]!);
+  if (typeof offsetMinutes === 'string') return offsetMinutes;
   return utc(
     Number(m[3]),
     month,
@@ -91,15 +111,15 @@ function parseTimeLocalUncached(text: string): number | undefined {
   );
 }
 
-function parseIso8601Uncached(text: string): number | undefined {
+function parseIso8601Uncached(text: string): ParsedTime | undefined {
   const m = ISO_8601.exec(text);
   if (!m) return undefined;
-  let offsetMinutes = 0;
+  let offsetMinutes: ParsedTime = 0;
   const zone = m[8];
   if (zone && zone !== 'Z') {
     const digits = zone.replace(':', '');
-    offsetMinutes =
-      (digits[0] === '-' ? -1 : 1) * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
+    offsetMinutes = offset(digits[0]!, digits.slice(1, 3), digits.slice(3, 5));
+    if (typeof offsetMinutes === 'string') return offsetMinutes;
   }
   return utc(
     Number(m[1]),
@@ -113,19 +133,41 @@ function parseIso8601Uncached(text: string): number | undefined {
   );
 }
 
-export function parseEpochSeconds(value: string | number): number | undefined {
+export function parseEpochSeconds(value: string | number): ParsedTime | undefined {
   return parseEpochText(typeof value === 'number' ? String(value) : value);
 }
 
 const parseEpochText = rememberLast((text) =>
-  EPOCH_SECONDS.test(text) ? Math.round(Number(text) * 1000) : undefined,
+  EPOCH_SECONDS.test(text) ? inLakeRange(Math.round(Number(text) * 1000)) : undefined,
 );
+
+/** `+`/`-`, `HH`, `MM` → minutes east of UTC, or why the offset is not one nginx can write. */
+function offset(sign: string, hours: string, minutes: string): ParsedTime {
+  const total = Number(hours) * 60 + Number(minutes);
+  if (Number(minutes) > 59 || total > MAX_OFFSET_MINUTES) {
+    return `UTC offset ${sign}${hours}:${minutes} is outside ±14:00`;
+  }
+  return sign === '-' ? -total : total;
+}
+
+/** `ms` itself when the lake can hold it, else why not. */
+function inLakeRange(ms: number): ParsedTime {
+  if (ms < EARLIEST_LAKE_MS)
+    return `${new Date(ms).toISOString()} is before 1970-01-01T00:00:00.000Z, the earliest time the lake holds`;
+  if (ms > LATEST_LAKE_MS)
+    return `${new Date(ms).toISOString()} is after 9999-12-31T23:59:59.999Z, the latest time the lake holds`;
+  return ms;
+}
 
 function fractionMs(digits: string | undefined): number {
   return digits ? Math.floor(Number(`0.${digits}`) * 1000) : 0;
 }
 
-// Builds the instant and rejects impossible calendar values (Date.UTC would roll 31 Feb into March).
+/**
+ * Builds the instant and rejects impossible calendar values (Date.UTC would roll 31 Feb into March) and
+ * instants outside the lake's range. `setUTCFullYear` takes the year as written: `Date.UTC` maps years
+ * 0–99 to 1900–1999 (ECMA-262 MakeFullYear), which stored `0070` under `year=1970`.
+ */
 function utc(
   year: number,
   month: number,
@@ -135,10 +177,15 @@ function utc(
   second: number,
   ms: number,
   offsetMinutes: number,
-): number | undefined {
+): ParsedTime | undefined {
   if (month < 0 || month > 11 || day < 1 || hour > 23 || minute > 59 || second > 60) return undefined;
-  const local = Date.UTC(year, month, day, hour, minute, Math.min(second, 59), ms);
-  const check = new Date(local);
+  const check = new Date(Date.UTC(2000, 0, 1, hour, minute, Math.min(second, 59), ms));
+  check.setUTCFullYear(year, month, day);
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month) return undefined;
-  return local - offsetMinutes * 60_000;
+  const instant = check.getTime() - offsetMinutes * 60_000;
+  if (instant < EARLIEST_LAKE_MS || instant > LATEST_LAKE_MS) {
+    // Name the year as written when it alone is out of range, the instant when the offset pushed it out.
+    if (year < 1970 || year > 9999) return `year ${year} is outside 1970–9999`;
+  }
+  return inLakeRange(instant);
 }

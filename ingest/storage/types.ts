@@ -9,6 +9,13 @@ export interface ObjectStorage {
   readonly url: string;
   /** Writes the whole object atomically: a reader sees the old object or the new one, never a part. */
   put(key: string, body: Uint8Array, options?: PutOptions): Promise<void>;
+  /**
+   * Creates the object only if no object has the key: `true` when this call created it, `false` when one
+   * already existed (left as it was). Of concurrent calls for one key, exactly one returns `true`.
+   * S3: PutObject with `If-None-Match: *` (S3 User Guide "Conditional writes"); folder: link(2) of a
+   * complete temporary file, which fails with EEXIST.
+   */
+  putIfAbsent(key: string, body: Uint8Array, options?: PutOptions): Promise<boolean>;
   /** The object's bytes, or `undefined` when there is no such key. */
   get(key: string): Promise<Uint8Array | undefined>;
   /** Every key under `prefix`, sorted. */

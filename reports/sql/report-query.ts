@@ -73,8 +73,8 @@ export function buildReportSelect(period: ReportPeriod, options: ReportQueryOpti
   return `WITH filtered AS (
   SELECT
     ${day} AS local_day,
-    concat(substr(CAST(status AS varchar), 1, 1), 'xx') AS status_class,
-    split_part(path, '?', 1) AS path_only,
+    concat(substr(lpad(CAST(status AS varchar), 3, '0'), 1, 1), 'xx') AS status_class,
+    coalesce(split_part(path, '?', 1), '(no request)') AS path_only,
     remote_addr,
     coalesce(user_agent, '(none)') AS agent,
     status,

@@ -94,7 +94,7 @@ describe('nginx/nginx.conf driven by accesslake gen --url', () => {
     const statuses = new Set(records.map((r) => r.status));
     for (const status of [200, 404]) expect(statuses).toContain(status);
     expect(records.some((r) => r.session_id !== null)).toBe(true);
-    expect(records.some((r) => r.path.includes('?'))).toBe(true);
+    expect(records.some((r) => r.path?.includes('?'))).toBe(true);
     expect(records.every((r) => r.ts.length === 24 && r.request_time !== null)).toBe(true);
   });
 });

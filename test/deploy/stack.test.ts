@@ -97,8 +97,13 @@ function allowedGrants(bucket: string, secret: string, logGroup: string): Record
     /^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:\/aws-glue\/crawlers(:\*)?$/,
   ];
   return {
-    's3:PutObject': [new RegExp(`^${lake}/access_logs/\\*$`), new RegExp(`^${lake}/rejects/\\*$`)],
-    's3:GetObject': [new RegExp(`^${lake}/access_logs/\\*$`)],
+    's3:PutObject': [
+      new RegExp(`^${lake}/access_logs/\\*$`),
+      new RegExp(`^${lake}/rejects/\\*$`),
+      new RegExp(`^${lake}/batches/\\*$`),
+    ],
+    's3:GetObject': [new RegExp(`^${lake}/access_logs/\\*$`), new RegExp(`^${lake}/batches/\\*$`)],
+    's3:DeleteObject': [new RegExp(`^${lake}/access_logs/\\*$`)],
     's3:ListBucket': [new RegExp(`^${lake}$`)],
     'secretsmanager:GetSecretValue': [new RegExp(`^\\$\\{${secret}\\}$`)],
     'logs:CreateLogStream': [new RegExp(`^\\$\\{${logGroup}\\.Arn\\}$`), ...crawlerLogs],
@@ -182,7 +187,7 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
     }
   });
 
-  it('lets the ingest put objects under its two prefixes and nothing else in S3', () => {
+  it('lets the ingest put objects under its prefixes, read batch claims, remove its own failed data and nothing else in S3', () => {
     const t = asserts[catalog]!;
     const ingestPolicies = t.findResources('AWS::IAM::Policy', {
       Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^IngestRole') }] },
@@ -193,7 +198,23 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
           .Statement,
       ).flatMap((s) => list(s.Action)),
     );
-    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:PutObject']);
+    expect(actions.filter((a) => a.startsWith('s3:')).sort()).toEqual([
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
+    const statements = Object.values(ingestPolicies).flatMap((p) =>
+      list(
+        (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+          .Statement,
+      ),
+    );
+    const resourcesOf = (action: string) =>
+      JSON.stringify(statements.filter((s) => list(s.Action).includes(action)).map((s) => s.Resource));
+    expect(resourcesOf('s3:GetObject')).toMatch(/batches\/\*/);
+    expect(resourcesOf('s3:GetObject')).not.toMatch(/access_logs|rejects/);
+    expect(resourcesOf('s3:DeleteObject')).toMatch(/access_logs\/\*/);
+    expect(resourcesOf('s3:DeleteObject')).not.toMatch(/rejects|batches/);
     const glue = actions.filter((a) => a.startsWith('glue:')).sort();
     expect(glue).toEqual(
       catalog === 'crawler' ? ['glue:BatchCreatePartition', 'glue:GetTable', 'glue:StartCrawler'] : [],

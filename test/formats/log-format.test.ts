@@ -138,12 +138,24 @@ describe('rejections name the first field that failed', () => {
       'time_local: expected',
     ],
     [
-      'text after the format',
-      '1.2.3.4 - - [10/Jan/2025:14:31:02 +0000] "GET / HTTP/1.1" 200 1 "-" "x" "extra"',
-      '$http_user_agent: unexpected text after the format at column 72: " \\"extra\\""',
+      'text after the format, not after a blank',
+      '1.2.3.4 - - [10/Jan/2025:14:31:02 +0000] "GET / HTTP/1.1" 200 1 "-" "x"extra',
+      '$http_user_agent: unexpected text after the format at column 72: "extra"',
+    ],
+    [
+      'an appended quoted field that never closes',
+      '1.2.3.4 - - [10/Jan/2025:14:31:02 +0000] "GET / HTTP/1.1" 200 1 "-" "x" "open',
+      'combined appended field 1: missing closing quote for the value that starts at column 74',
     ],
   ])('%s', (_label, line, expected) => {
     expect(reason('combined', line)).toContain(expected);
+  });
+
+  it('a log_format string stays strict: text after its end is a reject', () => {
+    const spec = '$remote_addr "$http_user_agent"';
+    expect(reason(spec, '1.2.3.4 "x" "extra"')).toBe(
+      '$http_user_agent: unexpected text after the format at column 12: " \\"extra\\""',
+    );
   });
 
   it('a missing separator names the value it should end; a missing prefix the value it precedes', () => {
@@ -198,10 +210,10 @@ describe('log_format compilation', () => {
     });
   });
 
-  it('keeps $bytes_sent apart from the body size, drops $is_args and a repeated variable', () => {
+  it('keeps $bytes_sent beside the body size, drops $is_args and a repeated variable', () => {
     expect(fields('$body_bytes_sent $bytes_sent $status $status', '3 145 200 200')).toEqual({
       body_bytes_sent: '3',
-      total_bytes_sent: '145',
+      bytes_sent: '145',
       status: '200',
     });
     expect(fields('$bytes_sent', '145')).toEqual({ bytes_sent: '145' });

@@ -82,7 +82,11 @@ function accepts(port: number): Promise<boolean> {
  * Sends raw request bytes on a fresh connection and resolves with the raw response once the server
  * closes it, so a test controls every byte of the request line and headers (curl would fix them up).
  */
-export function rawRequest(port: number, request: Uint8Array | string): Promise<string> {
+export function rawRequest(
+  port: number,
+  request: Uint8Array | string,
+  options: { halfClose?: boolean } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -91,6 +95,10 @@ export function rawRequest(port: number, request: Uint8Array | string): Promise<
     socket.once('error', reject);
     socket.once('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
     // write, not end: a half-closed connection makes nginx log 499 (client gone) for a proxied request.
-    socket.write(typeof request === 'string' ? Buffer.from(request, 'latin1') : request);
+    // halfClose: for bytes that are no complete request (nothing, a TLS handshake), so nginx sees the end
+    // of input and logs its 400 at once instead of waiting for client_header_timeout.
+    const bytes = typeof request === 'string' ? Buffer.from(request, 'latin1') : request;
+    if (options.halfClose) socket.end(bytes);
+    else socket.write(bytes);
   });
 }

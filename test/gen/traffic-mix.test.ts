@@ -39,9 +39,9 @@ describe('accesslake gen output', () => {
   });
 
   it('mixes paths with query strings, methods and hosts', () => {
-    const paths = new Set(records.map((r) => r.path.split('?')[0]));
+    const paths = new Set(records.map((r) => r.path?.split('?')[0]));
     expect(paths.size).toBeGreaterThan(100);
-    const withQuery = records.filter((r) => r.path.includes('?')).length / records.length;
+    const withQuery = records.filter((r) => r.path?.includes('?')).length / records.length;
     expect(withQuery).toBeGreaterThan(0.15);
     expect(withQuery).toBeLessThan(0.6);
     expect(new Set(records.map((r) => r.method))).toEqual(

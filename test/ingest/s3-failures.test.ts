@@ -24,15 +24,30 @@ const s3Error = (status: number, code: string) =>
     },
   );
 
-// Happy path: a tiny S3 that keeps PUT bodies and refuses anything but path-style PutObject.
+const keyOf = (request: Request) =>
+  decodeURIComponent(new URL(request.url).pathname.slice(`/${BUCKET}/`.length));
+
+// Happy path: a tiny S3 that keeps PUT bodies, refuses anything but path-style keys, and answers a
+// conditional PUT (If-None-Match: *) on an existing key with 412 PreconditionFailed, as S3 does.
 const putObject = http.put(`${ENDPOINT}/${BUCKET}/*`, async ({ request }) => {
-  const key = decodeURIComponent(new URL(request.url).pathname.slice(`/${BUCKET}/`.length));
+  const key = keyOf(request);
   if (!key) return s3Error(400, 'InvalidRequest');
+  const ifNoneMatch = request.headers.get('If-None-Match');
+  if (ifNoneMatch !== null && ifNoneMatch !== '*') return s3Error(501, 'NotImplemented');
+  if (ifNoneMatch === '*' && stored.has(key)) return s3Error(412, 'PreconditionFailed');
   stored.set(key, new Uint8Array(await request.arrayBuffer()));
   return new HttpResponse(null, { status: 200, headers: { ETag: '"etag"' } });
 });
+const getObject = http.get(`${ENDPOINT}/${BUCKET}/*`, ({ request }) => {
+  const body = stored.get(keyOf(request));
+  return body ? new HttpResponse(body, { status: 200 }) : s3Error(404, 'NoSuchKey');
+});
+const deleteObject = http.delete(`${ENDPOINT}/${BUCKET}/*`, ({ request }) => {
+  stored.delete(keyOf(request));
+  return new HttpResponse(null, { status: 204 });
+});
 
-const server = setupServer(putObject);
+const server = setupServer(putObject, getObject, deleteObject);
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
   server.resetHandlers();
@@ -52,60 +67,71 @@ function setup() {
   return createIngestApp({ tokens: [TOKEN], storage });
 }
 
-// Two event hours, so the batch needs two PutObject calls: the second one fails.
+// Two event hours, so the batch needs three PutObject calls (its claim, then one object per hour): the
+// third one fails.
 const twoHourBatch = () =>
   gzipLines([
     jsonLine({ ts: '2025-01-10T14:00:00Z', path: '/a' }),
     jsonLine({ ts: '2025-01-10T15:00:00Z', path: '/b' }),
   ]);
 
-function failSecondPut(failure: () => Promise<Response> | Response) {
+function failSecondDataPut(failure: () => Promise<Response> | Response) {
   let calls = 0;
   server.use(
     http.put(`${ENDPOINT}/${BUCKET}/*`, async () => {
       calls += 1;
-      // Fall through to the happy handler for the first object only.
-      if (calls === 1) return undefined;
+      // Fall through to the happy handler for the claim and the first object only.
+      if (calls <= 2) return undefined;
       return failure();
     }),
   );
 }
 
+/** The answer body names neither the bucket nor the endpoint: those are for the log. */
+async function errorOf(res: Response): Promise<string> {
+  const { error } = (await res.json()) as { error: string };
+  expect(error).not.toMatch(/lake-bucket|s3\.mock\.test|PutObject/);
+  return error;
+}
+
 describe('storage failures become 5xx answers', () => {
   it('answers 503 with Retry-After when S3 says SlowDown', async () => {
     const app = setup();
-    failSecondPut(() => s3Error(503, 'SlowDown'));
+    failSecondDataPut(() => s3Error(503, 'SlowDown'));
     const res = await app.request('/v1/batches', batchRequest(twoHourBatch()));
     expect(res.status).toBe(503);
     expect(res.headers.get('Retry-After')).toBe('1');
-    expect((await res.json()).error).toMatch(/storage is throttling: PutObject .* SlowDown/);
+    expect(await errorOf(res)).toMatch(/storage is throttling or timing out: .*retry the batch later/);
   });
 
   it('answers 500 when S3 fails with an internal error', async () => {
     const app = setup();
-    failSecondPut(() => s3Error(500, 'InternalError'));
+    failSecondDataPut(() => s3Error(500, 'InternalError'));
     const res = await app.request('/v1/batches', batchRequest(twoHourBatch()));
     expect(res.status).toBe(500);
-    expect((await res.json()).error).toMatch(/storage write failed: PutObject .* InternalError/);
+    expect(await errorOf(res)).toMatch(
+      /storage write failed: nothing was acknowledged, retry the batch later/,
+    );
   });
 
   it('answers 503 when S3 does not answer in time', async () => {
     const app = setup();
-    failSecondPut(async () => {
+    failSecondDataPut(async () => {
       await delay(5_000);
       return new HttpResponse(null, { status: 200 });
     });
     const res = await app.request('/v1/batches', batchRequest(twoHourBatch()));
     expect(res.status).toBe(503);
-    expect((await res.json()).error).toMatch(/timed out/);
+    expect(await errorOf(res)).toMatch(/timing out/);
   });
 
   it('counts nothing from a failed batch, and its retry stores each record exactly once', async () => {
     const app = setup();
-    failSecondPut(() => s3Error(503, 'SlowDown'));
+    failSecondDataPut(() => s3Error(503, 'SlowDown'));
     expect((await app.request('/v1/batches', batchRequest(twoHourBatch()))).status).toBe(503);
-    // One object of the failed attempt is in S3, but it is not acknowledged or counted.
-    expect(stored.size).toBe(1);
+    // The first hour's object was written, then removed again: an unacknowledged batch leaves no rows,
+    // only its claim (outside the crawled prefix).
+    expect([...stored.keys()]).toEqual(['batches/web-1_batch-000001.json']);
     const metrics = async () => (await app.request('/metrics')).text();
     expect(await metrics()).not.toMatch(/accesslake_records_accepted_total [1-9]/);
     expect(await metrics()).toContain('accesslake_storage_errors_total{kind="throttled"} 1');
@@ -116,8 +142,9 @@ describe('storage failures become 5xx answers', () => {
     expect((await retry.json()).accepted).toBe(2);
     // The retry overwrote the first attempt's object under the same key: two objects, two records.
     expect([...stored.keys()].sort()).toEqual([
-      'access_logs/year=2025/month=01/day=10/hour=14/access_20250110T140000Z_batch-000001-0.jsonl.gz',
-      'access_logs/year=2025/month=01/day=10/hour=15/access_20250110T150000Z_batch-000001-1.jsonl.gz',
+      'access_logs/year=2025/month=01/day=10/hour=14/access_20250110T140000Z_web-1_batch-000001-0.jsonl.gz',
+      'access_logs/year=2025/month=01/day=10/hour=15/access_20250110T150000Z_web-1_batch-000001-1.jsonl.gz',
+      'batches/web-1_batch-000001.json',
     ]);
     expect(await metrics()).toContain('accesslake_records_accepted_total 2');
   });

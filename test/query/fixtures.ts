@@ -12,8 +12,9 @@ import { createStorage } from '../../ingest/storage/index.ts';
 export interface GeneratedRecord {
   ts: string;
   remote_addr: string;
-  method: string;
-  path: string;
+  /** null: a request nginx logged but could not parse (docs/record.md). */
+  method: string | null;
+  path: string | null;
   status: number;
   bytes_sent: number;
   request_time: number | null;
@@ -57,7 +58,10 @@ export function generateRecords(count: number, start: string, stepSeconds: numbe
     // Millisecond-resolution latencies, some missing, as nginx logs them.
     request_time: next(8) === 0 ? null : next(3000) / 1000,
     user_agent: AGENTS[next(AGENTS.length)]!,
-  }));
+  })).map((r, i) =>
+    // Every 50th: a request nginx could not parse (400, no method or path); every 97th: status 000.
+    i % 50 === 7 ? { ...r, method: null, path: null, status: 400 } : i % 97 === 5 ? { ...r, status: 0 } : r,
+  );
 }
 
 /** The nginx `escape=json` line for a record: `$time_iso8601` with an offset, `-` for missing values. */

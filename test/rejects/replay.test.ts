@@ -126,7 +126,7 @@ describe('rejects replay', () => {
   });
 });
 
-/** `storage` with `before()` called ahead of each put and delete (it may throw: a crash there). */
+/** `storage` with `before()` called ahead of each write and delete (it may throw: a crash there). */
 function counting(storage: ObjectStorage, before: () => void): ObjectStorage {
   return {
     url: storage.url,
@@ -135,6 +135,10 @@ function counting(storage: ObjectStorage, before: () => void): ObjectStorage {
     put: async (key, body, options) => {
       before();
       await storage.put(key, body, options);
+    },
+    putIfAbsent: async (key, body, options) => {
+      before();
+      return storage.putIfAbsent(key, body, options);
     },
     delete: async (key) => {
       before();

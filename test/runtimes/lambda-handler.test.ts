@@ -76,7 +76,7 @@ describe('Lambda handler', () => {
         accepted: 1,
         rejected: 0,
         objects: [
-          'access_logs/year=2025/month=01/day=10/hour=14/access_20250110T143102Z_lambda-batch-0001-0.jsonl.gz',
+          'access_logs/year=2025/month=01/day=10/hour=14/access_20250110T143102Z_web-2_lambda-batch-0001-0.jsonl.gz',
         ],
       });
     },

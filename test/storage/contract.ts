@@ -54,6 +54,23 @@ export function runStorageContract(name: string, create: () => Promise<ObjectSto
       expect(await storage.get('rejects/r.jsonl.gz')).toBeUndefined();
     });
 
+    it('creates a key only once with putIfAbsent and leaves the first body', async () => {
+      const storage = await create();
+      expect(await storage.putIfAbsent('batches/web-1_batch-0001.json', bytes('first'))).toBe(true);
+      expect(await storage.putIfAbsent('batches/web-1_batch-0001.json', bytes('second'))).toBe(false);
+      expect(await storage.get('batches/web-1_batch-0001.json')).toEqual(bytes('first'));
+      expect(await storage.list('batches/')).toEqual(['batches/web-1_batch-0001.json']);
+    });
+
+    it('lets exactly one of ten concurrent putIfAbsent calls create the key', async () => {
+      const storage = await create();
+      const created = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => storage.putIfAbsent('batches/race.json', bytes(`body-${i}`))),
+      );
+      expect(created.filter(Boolean)).toHaveLength(1);
+      expect(await storage.get('batches/race.json')).toEqual(bytes(`body-${created.indexOf(true)}`));
+    });
+
     it.each(['../escape', 'a/../../b', '/absolute', 'a//b', 'a/./b', 'a b', 'a\\b', ''])(
       'refuses the unsafe key %j',
       async (key) => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,41 @@ describe('file storage', () => {
     const storage = createFileStorage(dir);
     await storage.put('access_logs/a/b.jsonl.gz', new Uint8Array([1, 2, 3]));
     expect(await readdir(join(dir, 'access_logs/a'))).toEqual(['b.jsonl.gz']);
+  });
+
+  it('creates the lake folder and its parents on the first write', async () => {
+    const dir = await tempDir();
+    const storage = createFileStorage(join(dir, 'not', 'yet', 'lake'));
+    await storage.put('batches/a.json', new Uint8Array([1]));
+    expect(await storage.putIfAbsent('rejects/b.json', new Uint8Array([2]))).toBe(true);
+    expect(await storage.list('')).toEqual(['batches/a.json', 'rejects/b.json']);
+  });
+
+  it('does not follow a symlinked folder inside the lake to a folder outside it', async () => {
+    const lake = await tempDir();
+    const outside = await tempDir();
+    await writeFile(join(outside, 'secret.jsonl.gz'), 'outside');
+    await mkdir(join(lake, 'access_logs'));
+    await symlink(outside, join(lake, 'access_logs', 'year=2025'));
+    const storage = createFileStorage(lake);
+    await expect(
+      storage.put('access_logs/year=2025/month=01/a.jsonl.gz', new Uint8Array([1])),
+    ).rejects.toThrow(/refusing to follow the symlink "access_logs\/year=2025"/);
+    await expect(storage.get('access_logs/year=2025/secret.jsonl.gz')).rejects.toThrow(/symlink/);
+    await expect(storage.list('access_logs/year=2025/')).rejects.toThrow(/symlink/);
+    expect(await storage.list('access_logs/')).toEqual([]);
+    expect(await readdir(outside)).toEqual(['secret.jsonl.gz']);
+  });
+
+  it('does not read an object that is a symlink to a file outside the lake', async () => {
+    const lake = await tempDir();
+    const outside = await tempDir();
+    await writeFile(join(outside, 'passwd'), 'root:x:0:0');
+    await mkdir(join(lake, 'rejects'));
+    await symlink(join(outside, 'passwd'), join(lake, 'rejects', 'rejects_x.jsonl.gz'));
+    const storage = createFileStorage(lake);
+    await expect(storage.get('rejects/rejects_x.jsonl.gz')).rejects.toThrow(/refusing to follow the symlink/);
+    expect(await storage.list('rejects/')).toEqual([]);
   });
 
   it('names the path when the folder cannot be written', async () => {

@@ -10,6 +10,12 @@ export function createMemoryStorage(): ObjectStorage & { readonly objects: Map<s
       assertSafeKey(key);
       objects.set(key, body.slice());
     },
+    async putIfAbsent(key, body) {
+      assertSafeKey(key);
+      if (objects.has(key)) return false;
+      objects.set(key, body.slice());
+      return true;
+    },
     async get(key) {
       assertSafeKey(key);
       return objects.get(key)?.slice();

@@ -71,6 +71,37 @@ export function createS3Storage(options: S3StorageOptions): ObjectStorage {
         ),
       );
     },
+    async putIfAbsent(key, body, putOptions) {
+      assertSafeKey(key);
+      const what = `PutObject (If-None-Match) s3://${options.bucket}/${prefix}${key}`;
+      // S3 answers 412 PreconditionFailed when the key exists, and 409 ConditionalRequestConflict when a
+      // concurrent conditional write to the key is in progress: then whichever finishes first holds it,
+      // so a 409 is retried until one of the two answers is final (S3 User Guide "Conditional writes").
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await s3().send(
+            new PutObjectCommand({
+              Bucket: options.bucket,
+              Key: prefix + key,
+              Body: body,
+              ContentLength: body.byteLength,
+              IfNoneMatch: '*',
+              ...(putOptions?.contentType ? { ContentType: putOptions.contentType } : {}),
+            }),
+            { abortSignal: AbortSignal.timeout(timeoutMs) },
+          );
+          return true;
+        } catch (error) {
+          const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+          if (status === 412 || (error as Error).name === 'PreconditionFailed') return false;
+          if ((status === 409 || (error as Error).name === 'ConditionalRequestConflict') && attempt < 5) {
+            await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+            continue;
+          }
+          throw toStorageError(what, error);
+        }
+      }
+    },
     async get(key) {
       assertSafeKey(key);
       try {

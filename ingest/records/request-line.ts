@@ -1,0 +1,110 @@
+/**
+ * The request line nginx logs as `$request` (`GET /a?b HTTP/1.1`) → method, path, protocol, and the
+ * host of an absolute-form target. One grammar for every format, so one request has one canonical path
+ * whichever way it was logged (docs/formats.md, "The request line"):
+ *
+ * - the method is the first word (up to the first blank) and must be an HTTP token (RFC 9110 §9.1);
+ * - the protocol is the last word when it looks like `HTTP/x.y`; otherwise there is none (HTTP/0.9);
+ * - the request target is everything between, without the blanks around it: blanks inside it are kept
+ *   (`GET /a b HTTP/1.1`: older nginx served such lines, newer ones answer 400 and still log them),
+ *   blanks before it are dropped as nginx's parser drops them (`GET  /x` has `$request_uri` `/x`);
+ * - the target must have one of the forms of RFC 9112 §3.2: origin-form `/…`, absolute-form
+ *   `scheme://authority/…`, asterisk-form `*`, or authority-form `host:port` for CONNECT.
+ *
+ * An absolute-form target becomes its path (`/some/path`, `/` when it has none) and its host, which is
+ * what nginx's `$request_uri` and `$host` hold for such a request (lower-cased, port dropped, an IPv6
+ * literal keeps its brackets). Anything else (empty, `-`, binary bytes, a TLS handshake sent to a
+ * plain-text port) is no request line: {@link parseRequestLine} returns null and the record keeps its
+ * method, path and protocol null (docs/record.md).
+ */
+
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** `HTTP/1.1`, `HTTP/2.0`, `HTTP/0.9`: what nginx accepts as the last word (ngx_http_parse_request_line). */
+const HTTP_VERSION = /^HTTP\/\d+(?:\.\d+)?$/;
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+const CONTROL = /[\x00-\x1f\x7f]/g;
+
+export interface RequestLine {
+  /** Upper-cased HTTP token. */
+  method: string;
+  /** The target as logged (origin-form), or the path of an absolute-form target. */
+  path: string;
+  protocol: string | null;
+  /** The host of an absolute-form target, else null. */
+  host: string | null;
+}
+
+/** Parses `$request`; null when the text is no request line (see the module comment). */
+export function parseRequestLine(text: string): RequestLine | null {
+  const space = text.indexOf(' ');
+  if (space <= 0) return null;
+  const method = text.slice(0, space);
+  if (!HTTP_TOKEN.test(method)) return null;
+  let end = text.length;
+  let protocol: string | null = null;
+  const last = text.lastIndexOf(' ');
+  if (last > space) {
+    const word = text.slice(last + 1);
+    if (HTTP_VERSION.test(word)) {
+      protocol = word;
+      end = last;
+    }
+  }
+  let start = space + 1;
+  while (start < end && text.charCodeAt(start) === 0x20) start++;
+  while (end > start && text.charCodeAt(end - 1) === 0x20) end--;
+  if (start === end) return null;
+  const target = text.slice(start, end);
+  const upper = method.toUpperCase();
+  const first = target.charCodeAt(0);
+  if (first === 0x2f /* / */) return { method: upper, path: target, protocol, host: null };
+  if (target === '*') return { method: upper, path: target, protocol, host: null };
+  if (SCHEME.test(target)) {
+    const { path, host } = splitAbsoluteTarget(target);
+    return { method: upper, path, protocol, host };
+  }
+  if (upper === 'CONNECT' && !target.includes(' '))
+    return { method: upper, path: target, protocol, host: null };
+  return null;
+}
+
+/**
+ * `https://user@Www.Example.com:8443/p?q` → path `/p?q`, host `www.example.com`; a target without a
+ * scheme is returned as its own path with no host.
+ */
+export function splitAbsoluteTarget(target: string): { path: string; host: string | null } {
+  const scheme = SCHEME.exec(target);
+  if (scheme === null) return { path: target, host: null };
+  const from = scheme[0].length;
+  let to = from;
+  while (to < target.length) {
+    const c = target.charCodeAt(to);
+    if (c === 0x2f || c === 0x3f || c === 0x23) break; // / ? #
+    to++;
+  }
+  let path = target.slice(to);
+  if (path === '' || path.charCodeAt(0) !== 0x2f) path = `/${path}`;
+  return { path, host: hostOfAuthority(target.slice(from, to)) };
+}
+
+/** `user@host:port` → `host`, lower-cased as nginx's `$host`; `[::1]:80` → `[::1]`. */
+function hostOfAuthority(authority: string): string | null {
+  const at = authority.lastIndexOf('@');
+  let host = at === -1 ? authority : authority.slice(at + 1);
+  if (host.startsWith('[')) {
+    const close = host.indexOf(']');
+    host = close === -1 ? host : host.slice(0, close + 1);
+  } else {
+    const colon = host.indexOf(':');
+    if (colon !== -1) host = host.slice(0, colon);
+  }
+  return host === '' ? null : host.toLowerCase();
+}
+
+/**
+ * The text of a request that is no request line, for `extra.request`: as logged, with control
+ * characters written the way nginx's default escaping writes them (`\x16`), so the value stays printable.
+ */
+export function printableRequest(text: string): string {
+  return text.replace(CONTROL, (ch) => `\\x${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
