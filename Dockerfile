@@ -1,7 +1,7 @@
 # accesslake as a container: the whole CLI, `accesslake serve` (the ingest server) by default.
 #   docker build -t accesslake .
 #   docker run -p 127.0.0.1:8080:8080 -e ACCESSLAKE_TOKENS=change-me-please -v accesslake-lake:/data accesslake
-#   docker run … -e ACCESSLAKE_STORAGE=s3://my-bucket -e AWS_REGION=eu-west-1 accesslake
+#   docker run … -e ACCESSLAKE_LAKE=s3://my-bucket -e AWS_REGION=eu-west-1 accesslake
 #   docker run … accesslake agent --file /var/log/nginx/access.log --endpoint http://ingest:8080 …
 # Every `accesslake serve` flag works as an argument or as its ACCESSLAKE_* variable (docs/runtimes.md).
 
@@ -17,7 +17,7 @@ FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     ACCESSLAKE_HOST=0.0.0.0 \
     ACCESSLAKE_PORT=8080 \
-    ACCESSLAKE_STORAGE=/data/lake
+    ACCESSLAKE_LAKE=/data/lake
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 # .dockerignore keeps tests, benches, docs, the CDK app and local state out of the image.

@@ -197,7 +197,7 @@ export async function benchAgent(): Promise<void> {
       String(port),
       '--token',
       TOKEN,
-      '--storage',
+      '--lake',
       lake,
       '--log-level',
       'warn',

@@ -68,7 +68,7 @@ async function benchLambda(dir: string) {
   const env = {
     ...baseEnv,
     ACCESSLAKE_TOKENS: TOKEN,
-    ACCESSLAKE_STORAGE: 'memory://',
+    ACCESSLAKE_LAKE: 'memory://',
     ACCESSLAKE_LOG_LEVEL: 'warn',
   };
   const run = (warm: number) => {
@@ -112,7 +112,7 @@ async function startServer(port: number) {
       env: {
         ...baseEnv,
         ACCESSLAKE_TOKENS: TOKEN,
-        ACCESSLAKE_STORAGE: 'memory://',
+        ACCESSLAKE_LAKE: 'memory://',
         ACCESSLAKE_LOG_LEVEL: 'warn',
       },
       stdio: 'ignore',

@@ -2,6 +2,7 @@
  * `accesslake <command>`: one binary for every part. Each command lives in cli/commands/<name>.ts and
  * exports `run(argv, env)`, loaded only when called so `accesslake agent` never loads DuckDB or the AWS SDK.
  */
+import { readFileSync } from 'node:fs';
 import { AccessLakeError, describeError } from '../lib/errors/index.ts';
 
 export type CommandRunner = (argv: string[], env: Record<string, string | undefined>) => Promise<number>;
@@ -36,6 +37,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
     summary: 'create the Glue database, crawler or table, Athena workgroup and named queries',
     load: () => import('./commands/provision.ts'),
   },
+  rejects: {
+    summary: 'list rejected lines by reason, or replay them with a corrected --format',
+    load: () => import('./commands/rejects.ts'),
+  },
   report: {
     summary: 'write a weekly/monthly/quarterly report as Parquet, CSV.gz and a summary, optionally mailed',
     load: () => import('./commands/report.ts'),
@@ -45,7 +50,26 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
 export function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return `usage: accesslake <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun "accesslake <command> --help" for a command's options.`;
+  return `usage: accesslake <command> [options]\n       accesslake --version\n\ncommands:\n${lines.join('\n')}\n\nRun "accesslake <command> --help" for a command's options.`;
+}
+
+/** The version in package.json. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/**
+ * `accesslake … | head`: once the reader has gone, stop quietly as a Unix tool does on SIGPIPE (which
+ * Node ignores, turning it into an EPIPE error on stdout), instead of a stack trace.
+ */
+export function exitQuietlyOnBrokenPipe(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
 }
 
 export async function main(
@@ -56,6 +80,10 @@ export async function main(
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    console.log(`accesslake ${version()}`);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {

@@ -122,7 +122,7 @@ export class IngestFunction extends Construct {
       // The handler already writes one JSON object per line; TEXT keeps Lambda from wrapping it again.
       loggingFormat: lambda.LoggingFormat.TEXT,
       environment: {
-        ACCESSLAKE_STORAGE: `s3://${bucket.bucketName}`,
+        ACCESSLAKE_LAKE: `s3://${bucket.bucketName}`,
         ACCESSLAKE_TOKENS_SECRET: this.tokenSecret.secretArn,
         ACCESSLAKE_MAX_BODY_BYTES: LAMBDA_MAX_BODY,
         // Parsing holds the text, its records and their gzip at once: a sixteenth of memory is safe.

@@ -39,6 +39,8 @@ export interface BatchResponse {
   accepted: number;
   rejected: number;
   objects: string[];
+  /** The reason of the first rejected line, when there is one: agents show it where users look. */
+  firstRejectReason?: string;
 }
 
 const SOURCE_PATTERN = /^[\x21-\x7e]{1,128}$/;
@@ -174,8 +176,16 @@ export function createIngestApp(options: IngestOptions) {
       throw error;
     }
     readiness.storageSucceeded();
+    // Same content, so the same rejects: the first answer, and the same first reason.
+    const firstReject = rejected.firstReason === undefined ? {} : { firstRejectReason: rejected.firstReason };
     if (written.replayed) {
-      return { batchId, accepted: written.accepted, rejected: written.rejected, objects: written.objects };
+      return {
+        batchId,
+        accepted: written.accepted,
+        rejected: written.rejected,
+        objects: written.objects,
+        ...firstReject,
+      };
     }
     // Counted only now: a batch that failed part-way is retried and must not be counted twice.
     metrics.recordsAccepted.inc({}, accepted.count);
@@ -188,6 +198,16 @@ export function createIngestApp(options: IngestOptions) {
         logger.warn('partition registration failed; the next crawl will find the data', { error, batchId });
       });
     }
+    logger.debug('batch stored', {
+      batchId,
+      source,
+      format: parser.name,
+      accepted: accepted.count,
+      rejected: rejected.count,
+      objects: written.objects,
+      bytesIn: raw.byteLength,
+      bytesDecompressed: body.byteLength,
+    });
     if (rejected.count > 0) {
       logger.info('batch had rejected lines', {
         batchId,
@@ -195,13 +215,25 @@ export function createIngestApp(options: IngestOptions) {
         firstReason: rejected.firstReason,
       });
     }
-    return { batchId, accepted: accepted.count, rejected: rejected.count, objects: written.objects };
+    return {
+      batchId,
+      accepted: accepted.count,
+      rejected: rejected.count,
+      objects: written.objects,
+      ...firstReject,
+    };
   }
 
   // The one place errors become responses.
   app.onError((error, c) => {
     if (error instanceof HttpError) {
       metrics.batches.inc({ status: String(error.status) });
+      // A refused token is worth a warning (a misconfigured agent, or someone probing); the rest is the
+      // client's to fix and shows at debug. The token itself is never logged.
+      const fields = { status: error.status, reason: error.message, source: c.req.header('X-Source') };
+      if (error.status === 401 || error.status === 403)
+        logger.warn('request refused: bad or missing token', fields);
+      else logger.debug('request refused', fields);
       if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
       return c.json({ error: error.message }, error.status as 400);
     }

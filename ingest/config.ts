@@ -4,7 +4,7 @@
  *
  * | flag | env | default |
  * |---|---|---|
- * | `--storage` | `ACCESSLAKE_STORAGE` | `./lake` |
+ * | `--lake` (old name `--storage`) | `ACCESSLAKE_LAKE` (old name `ACCESSLAKE_STORAGE`) | `./lake` |
  * | `--token` (repeatable) | `ACCESSLAKE_TOKENS` (comma-separated) | required |
  * | `--s3-endpoint` | `ACCESSLAKE_S3_ENDPOINT` | AWS |
  * | `--s3-region` | `ACCESSLAKE_S3_REGION`, `AWS_REGION` | `us-east-1` |
@@ -18,6 +18,8 @@
  * | `--register-partitions` | `ACCESSLAKE_REGISTER_PARTITIONS` | `off` (`glue`: S3 storage only) |
  * | `--glue-database`, `--glue-table`, `--glue-crawler` | `ACCESSLAKE_GLUE_DATABASE`, `…_TABLE`, `…_CRAWLER` | `accesslake`, `access_logs`, `accesslake-access-logs` |
  */
+
+import { pickLakeLocation } from '../lib/config/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { isLogLevel, type LogLevel } from '../lib/log/index.ts';
 import { parseBytes, parseDurationMs, parseInteger } from '../lib/units/index.ts';
@@ -51,10 +53,14 @@ export interface IngestConfig {
   glueDatabase: string;
   glueTable: string;
   glueCrawler: string;
+  /** Deprecated settings used (`--storage`, `ACCESSLAKE_STORAGE`): log them at start. */
+  notes: string[];
 }
 
 /** Flags as parsed from the command line; each wins over its environment variable. */
 export interface IngestFlags {
+  lake?: string | undefined;
+  /** Deprecated alias of `lake`. */
   storage?: string | undefined;
   token?: string[] | undefined;
   's3-endpoint'?: string | undefined;
@@ -75,42 +81,53 @@ export interface IngestFlags {
 export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig {
   const tokens = flags.token?.length ? flags.token : splitList(env.ACCESSLAKE_TOKENS);
   if (tokens.length === 0) {
-    throw new ConfigError('no ingest token: pass --token T (repeatable) or set ACCESSLAKE_TOKENS=t1,t2');
+    throw new ConfigError(
+      'no ingest token: pass --token T (repeatable) or set ACCESSLAKE_TOKENS to comma-separated tokens of 8 characters or more, e.g. ACCESSLAKE_TOKENS=$(openssl rand -hex 16)',
+    );
   }
-  if (tokens.some((t) => t.length < 8))
-    throw new ConfigError('every ingest token must be at least 8 characters long');
+  const short = tokens.findIndex((t) => t.length < 8);
+  if (short >= 0)
+    throw new ConfigError(
+      `${flags.token?.length ? '--token' : 'ACCESSLAKE_TOKENS'}: every ingest token must be at least 8 characters long (token ${short + 1} has ${tokens[short]!.length}); make one with: openssl rand -hex 16`,
+    );
 
-  const storage = flags.storage ?? env.ACCESSLAKE_STORAGE ?? './lake';
+  const lake = pickLakeLocation(flags, env);
+  const storage = lake.value ?? './lake';
   parseStorageUrl(storage); // fail at start-up, not on the first batch
 
   const logLevel = flags['log-level'] ?? env.ACCESSLAKE_LOG_LEVEL ?? 'info';
   if (!isLogLevel(logLevel))
-    throw new ConfigError(`--log-level: ${JSON.stringify(logLevel)} is not debug, info, warn or error`);
+    throw new ConfigError(
+      `${flags['log-level'] !== undefined ? '--log-level' : 'ACCESSLAKE_LOG_LEVEL'}: ${JSON.stringify(logLevel)} is not debug, info, warn or error`,
+    );
 
   const registerPartitions = flags['register-partitions'] ?? env.ACCESSLAKE_REGISTER_PARTITIONS ?? 'off';
   if (registerPartitions !== 'glue' && registerPartitions !== 'off')
     throw new ConfigError(`--register-partitions: ${JSON.stringify(registerPartitions)} is not glue or off`);
   if (registerPartitions === 'glue' && parseStorageUrl(storage).kind !== 's3')
     throw new ConfigError(
-      '--register-partitions glue needs S3 storage (--storage s3://bucket/prefix); a local lake needs no catalog',
+      '--register-partitions glue needs the lake in S3 (--lake s3://bucket/prefix); a local lake needs no catalog',
     );
 
-  const bytes = (value: string | undefined, setting: string, fallback: number) =>
-    value === undefined ? fallback : parseBytes(value, setting);
-  const duration = (value: string | undefined, setting: string, fallback: number) => {
-    const ms = value === undefined ? fallback : parseDurationMs(value, setting);
+  // Errors name where a value came from: the flag or its environment variable.
+  const setting = (flag: keyof IngestFlags, variable: string) =>
+    flags[flag] !== undefined ? `--${flag}` : variable;
+  const bytes = (value: string | undefined, name: string, fallback: number) =>
+    value === undefined ? fallback : parseBytes(value, name);
+  const duration = (value: string | undefined, name: string, fallback: number) => {
+    const ms = value === undefined ? fallback : parseDurationMs(value, name);
     if (ms < 100 || ms > 3_600_000)
-      throw new ConfigError(`${setting}: ${JSON.stringify(value)} is not within 100ms–1h`);
+      throw new ConfigError(`${name}: ${JSON.stringify(value)} is not within 100ms–1h`);
     return ms;
   };
   const maxDecompressedBytes = bytes(
     flags['max-decompressed-bytes'] ?? env.ACCESSLAKE_MAX_DECOMPRESSED_BYTES,
-    '--max-decompressed-bytes',
+    setting('max-decompressed-bytes', 'ACCESSLAKE_MAX_DECOMPRESSED_BYTES'),
     DEFAULT_LIMITS.maxDecompressedBytes,
   );
   const maxDecompressedInFlight = bytes(
     flags['max-decompressed-in-flight'] ?? env.ACCESSLAKE_MAX_DECOMPRESSED_IN_FLIGHT,
-    '--max-decompressed-in-flight',
+    setting('max-decompressed-in-flight', 'ACCESSLAKE_MAX_DECOMPRESSED_IN_FLIGHT'),
     Math.max(DEFAULT_MAX_DECOMPRESSED_IN_FLIGHT, maxDecompressedBytes),
   );
   if (maxDecompressedInFlight < maxDecompressedBytes) {
@@ -127,26 +144,26 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig 
     s3Region: flags['s3-region'] ?? env.ACCESSLAKE_S3_REGION ?? env.AWS_REGION,
     maxBodyBytes: bytes(
       flags['max-body-bytes'] ?? env.ACCESSLAKE_MAX_BODY_BYTES,
-      '--max-body-bytes',
+      setting('max-body-bytes', 'ACCESSLAKE_MAX_BODY_BYTES'),
       DEFAULT_LIMITS.maxBodyBytes,
     ),
     maxDecompressedBytes,
     maxDecompressedInFlight,
     bodyTimeoutMs: duration(
       flags['body-timeout'] ?? env.ACCESSLAKE_BODY_TIMEOUT,
-      '--body-timeout',
+      setting('body-timeout', 'ACCESSLAKE_BODY_TIMEOUT'),
       DEFAULT_BODY_TIMEOUT_MS,
     ),
     headerTimeoutMs: duration(
       flags['header-timeout'] ?? env.ACCESSLAKE_HEADER_TIMEOUT,
-      '--header-timeout',
+      setting('header-timeout', 'ACCESSLAKE_HEADER_TIMEOUT'),
       DEFAULT_HEADER_TIMEOUT_MS,
     ),
     maxConcurrentBatches: parseInteger(
       flags['max-concurrent-batches'] ??
         env.ACCESSLAKE_MAX_CONCURRENT_BATCHES ??
         String(DEFAULT_MAX_CONCURRENT_BATCHES),
-      '--max-concurrent-batches',
+      setting('max-concurrent-batches', 'ACCESSLAKE_MAX_CONCURRENT_BATCHES'),
       1,
       1024,
     ),
@@ -155,6 +172,7 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig 
     glueDatabase: flags['glue-database'] ?? env.ACCESSLAKE_GLUE_DATABASE ?? 'accesslake',
     glueTable: flags['glue-table'] ?? env.ACCESSLAKE_GLUE_TABLE ?? 'access_logs_raw',
     glueCrawler: flags['glue-crawler'] ?? env.ACCESSLAKE_GLUE_CRAWLER ?? 'accesslake-access-logs',
+    notes: lake.deprecations,
   };
 }
 

@@ -3,6 +3,7 @@
  * failing early with a message that names the flag or variable. docs/reports.md has the full table.
  */
 import { GLUE_DEFAULTS } from '../glue/defaults.ts';
+import { pickLakeLocation } from '../lib/config/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { parseDurationMs, parseInteger } from '../lib/units/index.ts';
 import { type EmailConfig, resolveEmailConfig } from './email/config.ts';
@@ -71,7 +72,8 @@ export function resolveReportConfig(
     now: flags['as-of'] !== undefined ? parseAsOf(flags['as-of'], timeZone) : now,
   });
 
-  const lake = flags.lake ?? env.ACCESSLAKE_LAKE ?? './lake';
+  const location = pickLakeLocation(flags, env);
+  const lake = location.value ?? './lake';
   const out = flags.out ?? env.REPORT_OUT ?? defaultOut(engine, lake, env);
   if ((flags.staging ?? env.REPORT_STAGING) !== undefined) {
     // Athena now writes the CTAS output to the workgroup's results location (docs/reports.md).
@@ -108,10 +110,10 @@ function defaultOut(
   env: Record<string, string | undefined>,
 ): string {
   if (engine === 'duckdb') return lake;
-  const storage = env.ACCESSLAKE_STORAGE;
+  const storage = lake !== './lake' ? lake : (env.ACCESSLAKE_LAKE ?? env.ACCESSLAKE_STORAGE);
   if (storage?.startsWith('s3://')) return storage;
   throw new ConfigError(
-    'with --engine athena, say where reports go: --out s3://bucket/prefix (or set REPORT_OUT or ACCESSLAKE_STORAGE=s3://…)',
+    'with --engine athena, say where reports go: --out s3://bucket/prefix (or set REPORT_OUT, or --lake / ACCESSLAKE_LAKE to the s3:// lake)',
   );
 }
 

@@ -54,6 +54,18 @@ export interface FileEntry {
   linesCut: number;
   linesRejected: number;
   lastAckAt: string | null;
+  /** The format the lines are sent in and why; decided when the first batch is read (format-choice.ts). */
+  formatChoice?: FormatChoice | null;
+  /** The first reason ingest gave for a rejected line of this file (from its answer), or null. */
+  firstRejectReason?: string | null;
+}
+
+/** The format in use for a file: `format`, chosen under the configured spec `configured`, `reason` why. */
+export interface FormatChoice {
+  format: string;
+  reason: string;
+  /** The configured format (`auto`, a name or a log_format) this choice was made under. */
+  configured: string;
 }
 
 export interface StateTotals {
@@ -277,6 +289,8 @@ export interface Shipped {
   rejected: number;
   /** Checksum of the bytes just before `end`, taken when they were read. */
   checksum: string;
+  /** ingest's reason for the first of them, when its answer gives one. */
+  firstRejectReason?: string | undefined;
 }
 
 /** Commits an acknowledged batch: the offset advances, the pending range clears, counters add up. */
@@ -293,5 +307,7 @@ export function recordShipped(state: AgentState, entry: FileEntry, shipped: Ship
     counters.linesCut += shipped.cutLines;
     counters.linesRejected += shipped.rejected;
   }
+  if (shipped.firstRejectReason && !entry.firstRejectReason)
+    entry.firstRejectReason = shipped.firstRejectReason;
   state.lastError = null;
 }

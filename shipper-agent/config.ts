@@ -8,7 +8,7 @@
  * | `--nginx-conf` | `ACCESSLAKE_NGINX_CONF` | — (files and formats from nginx's access_log directives) |
  * | `--endpoint` | `ACCESSLAKE_ENDPOINT` | required |
  * | `--token` / `--token-file` | `ACCESSLAKE_TOKEN` / `ACCESSLAKE_TOKEN_FILE` | required |
- * | `--format` | `ACCESSLAKE_FORMAT` | `json` |
+ * | `--format` | `ACCESSLAKE_FORMAT` | `auto` (each file's format detected from its lines; log_formats of /etc/nginx/nginx.conf tried first when it exists) |
  * | `--state-dir` | `ACCESSLAKE_STATE_DIR` | `/var/lib/accesslake/agent` (root), else `~/.local/state/accesslake/agent` |
  * | `--source` | `ACCESSLAKE_SOURCE` | host name |
  * | `--batch-bytes` | `ACCESSLAKE_BATCH_BYTES` | `8MiB` |
@@ -21,13 +21,15 @@
  * | `--shutdown-timeout` | `ACCESSLAKE_SHUTDOWN_TIMEOUT` | `10s` |
  * | `--log-level` | `ACCESSLAKE_LOG_LEVEL` | `info` |
  */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { FormatCandidate } from '../ingest/formats/detect.ts';
 import { readNginxConf } from '../ingest/formats/nginx-conf.ts';
-import { ConfigError } from '../lib/errors/index.ts';
+import { ConfigError, describeError } from '../lib/errors/index.ts';
 import { isLogLevel, type LogLevel } from '../lib/log/index.ts';
 import { parseBytes, parseDurationMs, parseInteger } from '../lib/units/index.ts';
+import { AUTO_FORMAT } from './format-choice.ts';
 import type { AgentOptions } from './options.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -60,9 +62,19 @@ export interface AgentConfig {
   warnings: string[];
 }
 
-export async function resolveAgentConfig(flags: AgentFlags, env: Env): Promise<AgentConfig> {
+/** Where nginx keeps its configuration on Debian, Ubuntu, RHEL, Alpine and the official images. */
+export const STANDARD_NGINX_CONF = '/etc/nginx/nginx.conf';
+
+export async function resolveAgentConfig(
+  flags: AgentFlags,
+  env: Env,
+  standardNginxConf = STANDARD_NGINX_CONF,
+): Promise<AgentConfig> {
   const pick = (flag: keyof AgentFlags, variable: string) =>
     (flags[flag] as string | undefined) ?? env[variable];
+  // Errors name where the value came from: the flag, or the environment variable.
+  const nameOf = (flag: keyof AgentFlags, variable: string) =>
+    flags[flag] !== undefined ? `--${flag}` : variable;
   const format = pick('format', 'ACCESSLAKE_FORMAT');
   const files: AgentOptions['files'] = flags.file?.length
     ? [...flags.file]
@@ -83,9 +95,14 @@ export async function resolveAgentConfig(flags: AgentFlags, env: Env): Promise<A
       files.push({
         path: log.hasVariables ? log.path.replace(/\$\{?\w+\}?/g, '*') : log.path,
         format: log.spec,
+        formatReason: `access_log in ${log.file}:${log.line} uses log_format ${log.format}`,
       });
     }
   }
+  const formatCandidates =
+    !nginxConf && (format === undefined || format === AUTO_FORMAT)
+      ? await standardConfFormats(files, standardNginxConf, warnings)
+      : [];
   if (files.length === 0) {
     throw new ConfigError(
       'no log file: pass --file PATH (repeatable, globs allowed), --nginx-conf /etc/nginx/nginx.conf, or set ACCESSLAKE_AGENT_FILES',
@@ -98,23 +115,27 @@ export async function resolveAgentConfig(flags: AgentFlags, env: Env): Promise<A
 
   const logLevel = pick('log-level', 'ACCESSLAKE_LOG_LEVEL') ?? 'info';
   if (!isLogLevel(logLevel))
-    throw new ConfigError(`--log-level: ${JSON.stringify(logLevel)} is not debug, info, warn or error`);
+    throw new ConfigError(
+      `${nameOf('log-level', 'ACCESSLAKE_LOG_LEVEL')}: ${JSON.stringify(logLevel)} is not debug, info, warn or error`,
+    );
 
   const readFrom = pick('read-from', 'ACCESSLAKE_READ_FROM');
   if (readFrom !== undefined && readFrom !== 'beginning' && readFrom !== 'end')
-    throw new ConfigError(`--read-from: ${JSON.stringify(readFrom)} is not beginning or end`);
+    throw new ConfigError(
+      `${nameOf('read-from', 'ACCESSLAKE_READ_FROM')}: ${JSON.stringify(readFrom)} is not beginning or end`,
+    );
 
   const bytes = (flag: keyof AgentFlags, variable: string) => {
     const value = pick(flag, variable);
-    return value === undefined ? undefined : parseBytes(value, `--${flag}`);
+    return value === undefined ? undefined : parseBytes(value, nameOf(flag, variable));
   };
   const duration = (flag: keyof AgentFlags, variable: string) => {
     const value = pick(flag, variable);
-    return value === undefined ? undefined : parseDurationMs(value, `--${flag}`);
+    return value === undefined ? undefined : parseDurationMs(value, nameOf(flag, variable));
   };
   const integer = (flag: keyof AgentFlags, variable: string, min: number, max: number) => {
     const value = pick(flag, variable);
-    return value === undefined ? undefined : parseInteger(value, `--${flag}`, min, max);
+    return value === undefined ? undefined : parseInteger(value, nameOf(flag, variable), min, max);
   };
 
   const options: AgentOptions = {
@@ -125,6 +146,7 @@ export async function resolveAgentConfig(flags: AgentFlags, env: Env): Promise<A
   };
   const optional: { [K in keyof AgentOptions]?: AgentOptions[K] | undefined } = {
     format,
+    formatCandidates: formatCandidates.length ? formatCandidates : undefined,
     source: pick('source', 'ACCESSLAKE_SOURCE'),
     batchBytes: bytes('batch-bytes', 'ACCESSLAKE_BATCH_BYTES'),
     batchLines: integer('batch-lines', 'ACCESSLAKE_BATCH_LINES', 1, 10_000_000),
@@ -139,6 +161,49 @@ export async function resolveAgentConfig(flags: AgentFlags, env: Env): Promise<A
     if (value !== undefined) Object.assign(options, { [key]: value });
   }
   return { options, logLevel, warnings };
+}
+
+/**
+ * With `--format auto` and no `--nginx-conf`: nginx.conf at its standard path, when there is one, gives a
+ * tailed file whose path an access_log names that log's format, and its log_formats to try first on the
+ * others. A conf that cannot be read is a warning: detection from the lines still works.
+ */
+async function standardConfFormats(
+  files: AgentOptions['files'],
+  confPath: string,
+  warnings: string[],
+): Promise<FormatCandidate[]> {
+  if (
+    !(await access(confPath).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return [];
+  let conf: Awaited<ReturnType<typeof readNginxConf>>;
+  try {
+    conf = await readNginxConf(confPath);
+  } catch (error) {
+    warnings.push(
+      `--format auto: ${confPath} not used (${describeError(error)}); formats come from the lines`,
+    );
+    return [];
+  }
+  warnings.push(...conf.warnings);
+  for (const [i, file] of files.entries()) {
+    if (typeof file !== 'string') continue;
+    const log = conf.accessLogs.find((l) => !l.hasVariables && resolve(l.path) === resolve(file));
+    if (log)
+      files[i] = {
+        path: file,
+        format: log.spec,
+        formatReason: `access_log in ${log.file}:${log.line} uses log_format ${log.format}`,
+      };
+  }
+  // nginx's predefined `combined` is the built-in one; every other log_format is tried before the built-ins.
+  return [...conf.formats.values()]
+    .filter((f) => f.name !== 'combined')
+    .map((f) => ({ format: f.spec, origin: `log_format ${f.name} in ${f.file}:${f.line}` }));
 }
 
 /** `--token`, else `--token-file` (so the token stays out of `ps`), else the environment. */

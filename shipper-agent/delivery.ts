@@ -71,7 +71,11 @@ export async function deliver(batch: PreparedBatch, ctx: DeliveryContext): Promi
     if (error instanceof BatchConflictError) return { kind: 'conflict', error };
     throw error;
   }
-  recordShipped(ctx.state, batch.entry, { ...batch, rejected: answer.rejected });
+  recordShipped(ctx.state, batch.entry, {
+    ...batch,
+    rejected: answer.rejected,
+    firstRejectReason: answer.firstRejectReason,
+  });
   logShipped(batch, answer, ctx);
   return { kind: 'shipped' };
 }
@@ -91,11 +95,19 @@ function logShipped(batch: PreparedBatch, answer: IngestAnswer, ctx: DeliveryCon
       cut: batch.cutLines,
       maxLineBytes: ctx.maxLineBytes,
     });
-  if (answer.rejected > 0)
-    log.warn('ingest rejected lines (kept under rejects/ with the reason): does --format match the log?', {
-      ...fields,
-      rejected: answer.rejected,
-      format: batch.format,
-    });
+  const rejectFields = {
+    ...fields,
+    rejected: answer.rejected,
+    format: batch.format,
+    ...(answer.firstRejectReason ? { firstReason: answer.firstRejectReason } : {}),
+  };
+  if (answer.rejected * 2 > batch.lines)
+    log.warn(
+      `most of the batch was rejected: are these lines really in the format ${JSON.stringify(batch.format)}? ` +
+        'Set --format to the log_format of the file (or auto), then `accesslake rejects replay` ships them again',
+      rejectFields,
+    );
+  else if (answer.rejected > 0)
+    log.warn('ingest rejected lines (kept under rejects/ with the reason)', rejectFields);
   log.debug('batch shipped', { ...fields, accepted: answer.accepted });
 }

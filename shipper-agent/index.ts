@@ -12,6 +12,7 @@
  *   await agent.finished;
  */
 import { loadGzipCodec } from '../lib/gzip/index.ts';
+import { AUTO_FORMAT } from './format-choice.ts';
 import { AgentLoop } from './loop.ts';
 import { type AgentOptions, resolveAgentOptions } from './options.ts';
 import { createSender } from './sender.ts';
@@ -41,7 +42,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const sender = createSender({
     endpoint: o.endpoint,
     token: o.token,
-    format: o.format,
+    // The start-up access check's empty batch needs a format ingest knows; any will do.
+    format: o.format === AUTO_FORMAT ? 'json' : o.format,
     source: o.source,
     requestTimeoutMs: o.requestTimeoutMs,
     retryBaseMs: o.retryBaseMs,

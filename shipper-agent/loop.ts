@@ -13,6 +13,7 @@ import { type DeliveryOutcome, deliver } from './delivery.ts';
 import { compilePatterns } from './discovery.ts';
 import type { BatchTooLargeError } from './errors.ts';
 import { FailingBatches } from './failing-batches.ts';
+import { AUTO_FORMAT } from './format-choice.ts';
 import { createBatchCollector } from './memory.ts';
 import type { ResolvedAgentOptions } from './options.ts';
 import { BatchPicker, type PreparedBatch } from './picker.ts';
@@ -99,7 +100,7 @@ export class AgentLoop {
         stoppedAt: null,
         endpoint: o.endpoint,
         source: o.source,
-        format: o.format,
+        format: describeFormats(o),
         patterns: this.patterns.map((p) => p.pattern),
       };
       const countLines = Number.isFinite(o.batchLines);
@@ -142,7 +143,7 @@ export class AgentLoop {
       endpoint: o.endpoint,
       stateDir: o.stateDir,
       source: o.source,
-      format: o.format,
+      format: describeFormats(o),
       batchBytes: o.batchBytes,
       batchAgeMs: o.batchAgeMs,
     });
@@ -377,4 +378,17 @@ export class AgentLoop {
     this.stopped = true;
     this.deps.logger.info('agent stopped', { linesShipped: this.state.totals.linesShipped });
   }
+}
+
+/**
+ * The configured format for the log and status: `auto` (decided per file, see each file's line), one
+ * format, or "per file" when nginx.conf gives files formats of their own.
+ */
+function describeFormats(o: ResolvedAgentOptions): string {
+  const formats = new Set(o.files.map((f) => f.format));
+  if (formats.size === 1) {
+    const [only] = formats;
+    return only === AUTO_FORMAT ? 'auto (detected per file)' : only!;
+  }
+  return 'per file (see each file)';
 }

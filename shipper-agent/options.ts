@@ -1,11 +1,13 @@
 /** The agent's options, their documented defaults, and their validation (once, at start). */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import type { FormatCandidate } from '../ingest/formats/detect.ts';
 import { resolveLineParser } from '../ingest/formats/index.ts';
 import { ConfigError, describeError } from '../lib/errors/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
 import { type Logger, silentLogger } from '../lib/log/index.ts';
 import type { FileSpec } from './discovery.ts';
+import { AUTO_FORMAT } from './format-choice.ts';
 import type { HttpTransport } from './http-transport.ts';
 import type { WatcherFactory } from './watcher.ts';
 
@@ -14,7 +16,7 @@ export interface AgentOptions {
    * Paths or globs of nginx access logs; an object gives a file its own format (what `--nginx-conf`
    * produces when access_log directives use different log_formats).
    */
-  files: Array<string | { path: string; format?: string }>;
+  files: Array<string | { path: string; format?: string; formatReason?: string }>;
   /** ingest's base URL, e.g. `http://127.0.0.1:8080`. */
   endpoint: string;
   /** Bearer token ingest accepts. */
@@ -22,10 +24,13 @@ export interface AgentOptions {
   /** Where `agent-state.json` lives. */
   stateDir: string;
   /**
-   * `json` (default), `combined`, `main` or an nginx `log_format` string: sent as `X-Log-Format` for
+   * `auto` (default: each file's format is detected from its first lines, see format-choice.ts),
+   * `json`, `combined`, `main`, `s3`, `alb` or an nginx `log_format` string: sent as `X-Log-Format` for
    * files without a format of their own.
    */
   format?: string;
+  /** log_formats (from nginx.conf) that `auto` tries before the built-in formats. */
+  formatCandidates?: FormatCandidate[];
   /** `X-Source` label. Default: the host name. */
   source?: string;
   /** A batch closes at this many bytes of log. Default 8 MiB: few, large objects suit S3 and Athena. */
@@ -63,7 +68,8 @@ export interface AgentOptions {
 }
 
 export const AGENT_DEFAULTS = {
-  format: 'json',
+  format: AUTO_FORMAT,
+  formatCandidates: [] as FormatCandidate[],
   batchBytes: 8 * 1024 * 1024,
   batchLines: Number.POSITIVE_INFINITY,
   batchAgeMs: 30_000,
@@ -80,7 +86,11 @@ export const AGENT_DEFAULTS = {
 };
 
 export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'transport' | 'gzip' | 'watch' | 'files'>> &
-  Pick<AgentOptions, 'transport' | 'gzip' | 'watch'> & { files: FileSpec[] };
+  Pick<AgentOptions, 'transport' | 'gzip' | 'watch'> & {
+    files: FileSpec[];
+    /** Why each configured format is used, by spec (for the log and `agent status`). */
+    formatReasons: Map<string, string>;
+  };
 
 const SOURCE_PATTERN = /^[\x21-\x7e]{1,128}$/;
 const MIN_BATCH_BYTES = 1024;
@@ -111,11 +121,14 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
       `--source: ${JSON.stringify(o.source)} must be 1–128 printable ASCII characters without spaces`,
     );
   checkFormat(o.format, '--format');
+  const formatReasons = new Map<string, string>();
+  if (o.format !== AUTO_FORMAT) formatReasons.set(o.format, 'set by --format (or ACCESSLAKE_FORMAT)');
   const files = o.files.map((f): FileSpec => {
     const spec =
       typeof f === 'string' ? { path: f, format: o.format } : { path: f.path, format: f.format ?? o.format };
     if (!spec.path) throw new ConfigError('--file: an empty path');
     if (spec.format !== o.format) checkFormat(spec.format, `the format of ${spec.path}`);
+    if (typeof f !== 'string' && f.formatReason) formatReasons.set(spec.format, f.formatReason);
     return spec;
   });
   range('--batch-bytes', o.batchBytes, MIN_BATCH_BYTES, MAX_BATCH_BYTES);
@@ -133,11 +146,18 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
   range('--poll-interval', o.pollIntervalMs, 10, 600_000);
   if (o.readFrom !== 'beginning' && o.readFrom !== 'end')
     throw new ConfigError(`--read-from: ${JSON.stringify(o.readFrom)} is not beginning or end`);
-  return { ...o, files, endpoint: o.endpoint.replace(/\/+$/, ''), stateDir: resolve(o.stateDir) };
+  return {
+    ...o,
+    files,
+    formatReasons,
+    endpoint: o.endpoint.replace(/\/+$/, ''),
+    stateDir: resolve(o.stateDir),
+  };
 }
 
-/** A format ingest can parse, that fits in an HTTP header. */
+/** A format ingest can parse, that fits in an HTTP header (or `auto`). */
 function checkFormat(format: string, setting: string): void {
+  if (format === AUTO_FORMAT) return;
   if (!/^[\x20-\x7e]+$/.test(format))
     throw new ConfigError(
       `${setting}: must be printable ASCII on one line (it travels in the X-Log-Format header)`,

@@ -10,6 +10,7 @@ import type { Logger } from '../lib/log/index.ts';
 import { type BatchPolicy, dueReason } from './batcher.ts';
 import type { FileEntry } from './checkpoint.ts';
 import { type BatchTooLargeError, IngestRejectedError } from './errors.ts';
+import { decideFormat, type FormatChoiceOptions, type FormatDecision } from './format-choice.ts';
 import { batchKey, checksumAt, fingerprintMatches } from './identity.ts';
 import type { ResolvedAgentOptions } from './options.ts';
 import { BatchReader, type LineBatch, RangeGoneError } from './reader.ts';
@@ -40,7 +41,7 @@ export class BatchPicker {
   constructor(
     private readonly tracker: FileTracker,
     private readonly gzip: GzipCodec,
-    private readonly o: ResolvedAgentOptions,
+    private readonly o: ResolvedAgentOptions & FormatChoiceOptions,
     private readonly logger: Logger,
     /** Whether the file's failing batch is still waiting out its backoff. */
     private readonly backingOff: (entry: FileEntry, now: number) => boolean = () => false,
@@ -83,6 +84,11 @@ export class BatchPicker {
         oldestAt: file.arrivals.oldestSince(file.readPos),
       };
       if (!dueReason(unsent, policy, now, stopping || final)) continue;
+      const decision = await this.decide(file);
+      if (decision.kind !== 'ready') {
+        file.waitingAtSize = file.size;
+        continue;
+      }
       let batch: LineBatch | null;
       try {
         batch = await this.reader.read(file.handle, file.readPos, file.size, limits, final);
@@ -102,7 +108,13 @@ export class BatchPicker {
       file.readPos = batch.end;
       advanceAnchor(file, { end: batch.end, checksum });
       file.lines?.consume(batch.end, batch.lines);
-      return this.compress(file.entry, batch, batchKey(file.entry.id, batch.start, batch.end), checksum);
+      return this.compress(
+        file.entry,
+        decision.format,
+        batch,
+        batchKey(file.entry.id, batch.start, batch.end),
+        checksum,
+      );
     }
     return null;
   }
@@ -113,6 +125,9 @@ export class BatchPicker {
     for (const file of [...this.tracker.files]) {
       const pending = file.entry.pending;
       if (!pending || inFlight === file.entry || this.backingOff(file.entry, now)) continue;
+      // Sent before under the format chosen then (kept in the state); decided now after an upgrade.
+      const decision = await this.decide(file);
+      if (decision.kind !== 'ready') continue;
       try {
         if (!file.handle) throw new RangeGoneError('its content is gone');
         const batch = await this.reader.readRange(
@@ -134,7 +149,7 @@ export class BatchPicker {
             end: pending.end,
           },
         );
-        return await this.compress(file.entry, batch, pending.batchId, checksum);
+        return await this.compress(file.entry, decision.format, batch, pending.batchId, checksum);
       } catch (error) {
         if (!(error instanceof RangeGoneError)) {
           await this.tracker.stopFile(file, `cannot read its pending batch: ${(error as Error).message}`);
@@ -151,6 +166,23 @@ export class BatchPicker {
     return null;
   }
 
+  /**
+   * The file's format (format-choice.ts). A file whose lines fit no format, or whose first lines cannot
+   * be read, is stopped alone through the tracker (stopped.ts), its reason in `agent status`; it is
+   * tried again at the next start.
+   */
+  private async decide(file: TrackedFile): Promise<FormatDecision> {
+    let decision: FormatDecision;
+    try {
+      decision = await decideFormat(file, this.o, this.logger);
+    } catch (error) {
+      // Reading the first lines failed (EIO, a vanished mount): stopped alone, as a failed batch read is.
+      decision = { kind: 'stopped', reason: `cannot read it: ${(error as Error).message}` };
+    }
+    if (decision.kind === 'stopped') await this.tracker.stopFile(file, decision.reason);
+    return decision;
+  }
+
   /** The checksum before the batch's end, read right after the batch itself. */
   private async checksum(handle: FileHandle, batch: LineBatch): Promise<string> {
     const checksum = await checksumAt(handle, batch.end);
@@ -161,6 +193,7 @@ export class BatchPicker {
 
   private async compress(
     entry: FileEntry,
+    format: string,
     batch: LineBatch,
     batchId: string,
     checksum: string,
@@ -170,7 +203,7 @@ export class BatchPicker {
     return {
       entry,
       batchId,
-      format: entry.format,
+      format,
       start: batch.start,
       end: batch.end,
       lines: batch.lines,

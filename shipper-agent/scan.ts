@@ -138,6 +138,9 @@ async function resume(tracker: FileTracker, c: Candidate, entry: FileEntry, now:
   const wasRetired = tracker.retired.includes(entry);
   const nothingLeft = c.stats.size <= entry.committed && !entry.pending;
   Object.assign(entry, { path: c.path, dev: c.stats.dev, ino: c.stats.ino });
+  // A tailed path takes the format configured now (a restart with another --format): from its first
+  // batch on, not only from the next scan.
+  if (c.tailed) entry.format = c.format;
   if (!c.tailed && nothingLeft) {
     // A rotated file fully shipped: remembered, not read.
     tracker.unattached = tracker.unattached.filter((e) => e !== entry);

@@ -48,6 +48,8 @@ export interface IngestAnswer {
   accepted: number;
   rejected: number;
   objects: string[];
+  /** ingest's reason for the first rejected line (ingests before this field leave it out). */
+  firstRejectReason?: string | undefined;
 }
 
 /** How many attempts one `send` makes, and how the first is numbered (retries go on across calls). */
@@ -233,7 +235,7 @@ async function readAnswer(response: HttpAnswer, batch: OutgoingBatch, base: stri
   if (!answer || typeof answer.accepted !== 'number' || answer.batchId !== batch.batchId) {
     throw new IngestRejectedError(
       response.status,
-      `${base} answered ${response.status} but not like an accesslake ingest (${JSON.stringify(text.slice(0, 120))}): check --endpoint`,
+      `${base} answered ${response.status} but not like an accesslake ingest (${htmlSummary(text) ?? JSON.stringify(text.slice(0, 120))}): check --endpoint`,
     );
   }
   return {
@@ -241,7 +243,21 @@ async function readAnswer(response: HttpAnswer, batch: OutgoingBatch, base: stri
     accepted: answer.accepted,
     rejected: typeof answer.rejected === 'number' ? answer.rejected : 0,
     objects: Array.isArray(answer.objects) ? answer.objects : [],
+    ...(typeof answer.firstRejectReason === 'string' ? { firstRejectReason: answer.firstRejectReason } : {}),
   };
+}
+
+/**
+ * An HTML page (a proxy's or another server's error page) as its title, for error messages: keeps a
+ * wrong --endpoint's 404 page out of the log. Undefined when the body is not HTML.
+ */
+export function htmlSummary(text: string): string | undefined {
+  const trimmed = text.trimStart();
+  if (!/^<(!doctype\s+html|html|head|body|title)[\s>]/i.test(trimmed)) return undefined;
+  const title =
+    /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(trimmed)?.[1];
+  const name = title?.replace(/\s+/g, ' ').trim();
+  return name ? `an HTML page titled ${JSON.stringify(name)}` : 'an HTML page';
 }
 
 function rejection(status: number, detail: string, base: string): IngestRejectedError {
@@ -276,7 +292,7 @@ async function errorDetail(response: HttpAnswer): Promise<string> {
   } catch {
     // not JSON
   }
-  return text.slice(0, 200).trim();
+  return htmlSummary(text) ?? text.slice(0, 200).trim();
 }
 
 /** `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 §10.2.3), in ms, capped at 5 minutes. */

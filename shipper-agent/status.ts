@@ -16,6 +16,7 @@ import {
 } from './checkpoint.ts';
 import { StateError } from './errors.ts';
 import type { FailingBatch } from './failing-batches.ts';
+import { chosenFormat } from './format-choice.ts';
 
 /** One tracked file as `status` shows it: its state-file entry's figures plus the lag they imply. */
 export type FileStatus = Pick<
@@ -37,6 +38,12 @@ export type FileStatus = Pick<
   lagBytes: number;
   /** Its batch ingest has not taken yet: the stuck range, attempts, last error; null when none. */
   failing: Pick<FailingBatch, 'start' | 'end' | 'attempts' | 'lastError' | 'since' | 'retryAt'> | null;
+  /** The format its lines are sent in; null while `auto` waits for the first lines. */
+  format: string | null;
+  /** Why that format (configured, or what detection saw), or what it waits for. */
+  formatReason: string;
+  /** ingest's reason for the first rejected line of this file, or null. */
+  firstRejectReason: string | null;
 };
 
 export interface AgentStatus {
@@ -97,6 +104,12 @@ export function statusFromState(
             retryAt: failing.retryAt,
           }
         : null,
+      format: chosenFormat(e) ?? null,
+      formatReason:
+        e.formatChoice?.configured === e.format
+          ? e.formatChoice.reason
+          : `${e.format}: to be decided from the first lines`,
+      firstRejectReason: e.firstRejectReason ?? null,
     };
   });
   return {
@@ -193,10 +206,11 @@ export function formatStatus(status: AgentStatus, now = Date.now()): string {
           .join('  ')
           .trimEnd(),
       );
+    for (const f of status.files) lines.push(...fileNotes(f));
   }
   const t = status.totals;
   lines.push(
-    `totals:   ${t.linesShipped} lines in ${t.batchesShipped} batches (${t.bytesShipped} bytes), lag ${t.lagBytes} bytes, ` +
+    `totals:   ${t.linesShipped} lines in ${t.batchesShipped} ${t.batchesShipped === 1 ? 'batch' : 'batches'} (${t.bytesShipped} bytes), lag ${t.lagBytes} bytes, ` +
       `${t.linesCut} cut, ${t.linesRejected} rejected by ingest, ${t.bytesLost} bytes lost`,
   );
   for (const f of status.files) {
@@ -209,4 +223,17 @@ export function formatStatus(status: AgentStatus, now = Date.now()): string {
   for (const s of status.stopped) lines.push(`stopped:  ${s.path} (since ${s.since}): ${s.reason}`);
   if (status.lastError) lines.push(`last error (${status.lastError.at}): ${status.lastError.message}`);
   return lines.join('\n');
+}
+
+/** Per file: the format and why, the first reject's reason (stopped files are listed under `stopped:`). */
+function fileNotes(f: FileStatus): string[] {
+  const notes = [`${f.path}:`];
+  notes.push(`  format:   ${f.format ?? 'none yet'} (${f.formatReason})`);
+  if (f.linesRejected > 0)
+    notes.push(
+      `  rejected: ${f.linesRejected} line${f.linesRejected === 1 ? '' : 's'}` +
+        (f.firstRejectReason ? `, the first because ${f.firstRejectReason}` : '') +
+        ' (see `accesslake rejects`)',
+    );
+  return notes;
 }

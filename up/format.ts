@@ -32,7 +32,7 @@ export function formatElapsed(ms: number): string {
 
 /**
  * ```
- * [00:15] shipped 1,234 lines · lag 0 B · newest record 1.2 s old
+ * [00:15] shipped 1,234 lines · rejected 0 · lag 0 B · newest record 1.2 s old
  *         2xx 1,050 · 3xx 90 · 4xx 70 · 5xx 24 · p95 118 ms · p50 16 ms
  *         top /static/img/p1.webp 80 · /api/search 62 · /products 55
  * ```
@@ -55,10 +55,17 @@ export function formatSummary(
     ? lake.topPaths.map((p) => `${p.path} ${number.format(p.requests)}`).join(' · ')
     : '–';
   const lines = [
-    `${head} shipped ${number.format(agent.linesShipped)} lines · lag ${formatBytes(agent.lagBytes)} · ${age}`,
+    `${head} shipped ${number.format(agent.linesShipped)} lines · rejected ${number.format(agent.linesRejected)} · lag ${formatBytes(agent.lagBytes)} · ${age}`,
     `${pad} ${classes} · p95 ${formatSeconds(lake.p95)} · p50 ${formatSeconds(lake.p50)}`,
     `${pad} top ${top}`,
   ];
+  if (agent.linesRejected > 0)
+    lines.push(
+      `${pad} REJECTED ${number.format(agent.linesRejected)} lines (format ${agent.formats.join(', ') || '?'})` +
+        `${agent.firstRejectReason ? `, the first because ${agent.firstRejectReason}` : ''}` +
+        ': is --format right? They are kept; `accesslake rejects` lists them',
+    );
+  if (agent.stopped) lines.push(`${pad} NOT SHIPPING: ${agent.stopped}`);
   if (agent.lastError) lines.push(`${pad} agent: ${agent.lastError}`);
   return lines.join('\n');
 }

@@ -72,7 +72,7 @@ export function resolveUpOptions(flags: UpFlags, cwd = process.cwd()): UpOptions
     rate,
     file: flags.file === undefined ? undefined : resolve(cwd, flags.file),
     fileLabel: flags.file,
-    format: flags.format ?? 'json',
+    format: flags.format ?? 'auto',
     durationMs: flags.duration === undefined ? undefined : parseDurationMs(flags.duration, '--duration'),
     intervalMs,
     seed: flags.seed === undefined ? undefined : parseInteger(flags.seed, '--seed', 0, 2 ** 32 - 1),

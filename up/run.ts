@@ -7,22 +7,37 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ConfigError } from '../lib/errors/index.ts';
 import { createDuckDbEngine } from '../query/engines/duckdb.ts';
 import type { QueryEngine } from '../query/types.ts';
+import { readAgentStatus } from '../shipper-agent/status.ts';
 import { compactUpLake } from './compaction.ts';
 import { formatSummary } from './format.ts';
 import type { UpOptions } from './options.ts';
 import { checkLakeWritable, checkLogReadable, checkPortFree } from './preflight.ts';
-import { type Part, partFailed, startPart, waitForHealthy } from './processes.ts';
-import { type AgentSummary, type LakeSummary, summarizeAgent, summarizeLake } from './summary.ts';
+import { type Part, PartFailedError, partFailed, startPart, waitForHealthy } from './processes.ts';
+import { type AgentSummary, countLake, type LakeSummary, summarizeAgent, summarizeLake } from './summary.ts';
 
 export interface UpResult {
   /** Lines the generator appended during this run (undefined with --file). */
   linesWritten: number | undefined;
+  /** This run's account: the agent's lines since this run started, the lake's records of this source. */
   agent: AgentSummary;
   lake: LakeSummary;
+  /** Records in the whole lake: every run, every source. */
+  lakeRecords: number;
+  /** The `source` label this run's records carry. */
+  source: string;
+}
+
+/**
+ * The source label of a run's records: the demo's generated traffic and each real log keep apart in
+ * the lake (`top-paths` of one never mixes in the other). Printable ASCII without blanks, as ingest asks.
+ */
+export function sourceLabel(file: string | undefined, host = hostname()): string {
+  const label = file === undefined ? `up@${host}` : `up-file:${basename(file)}@${host}`;
+  return label.replace(/[^\x21-\x7e]/g, '_').slice(0, 128);
 }
 
 export interface UpIo {
@@ -51,6 +66,9 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
   await mkdir(join(dir, 'agent'), { recursive: true });
   const log = options.file ?? join(dir, 'access.log');
   const startOffset = options.file ? undefined : await fileSize(log);
+  const source = sourceLabel(options.file);
+  // The agent's state outlives runs: this run's account starts from what it says now.
+  const baseline = await summarizeAgent(join(dir, 'agent'), [log]);
   const url = `http://127.0.0.1:${options.port}`;
   // A fresh token per run: only this run's agent can write to this run's ingest.
   const token = randomBytes(16).toString('hex');
@@ -65,7 +83,7 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
   try {
     const ingest = startPart(
       'ingest',
-      ['serve', '--host', '127.0.0.1', '--port', String(options.port), '--storage', options.lake],
+      ['serve', '--host', '127.0.0.1', '--port', String(options.port), '--lake', options.lake],
       {
         logFile: join(dir, 'ingest.log'),
         env: { ACCESSLAKE_TOKENS: token },
@@ -127,11 +145,15 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
         '--batch-age',
         `${options.batchAgeMs}ms`,
         '--source',
-        `up@${hostname()}`,
+        source,
       ],
       { logFile: join(dir, 'agent.log') },
     );
     parts.push(agent);
+    // Until its signal handlers are in place a SIGTERM would kill the agent outright: a short --duration
+    // (or an early Ctrl-C) on a busy machine must find it started. The run's clock starts then too.
+    await waitForAgentStart(join(dir, 'agent'), agent, AGENT_START_TIMEOUT_MS);
+    const runningSince = Date.now();
 
     const dashboardLine = dashboardUrl ? `\n${' '.repeat(8)}dashboard ${dashboardUrl}` : '';
 
@@ -140,11 +162,12 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
     );
 
     engine = await createDuckDbEngine({ lake: options.lake });
-    // With --file the log's own timestamps may be old: summarize everything in the lake then.
+    // With --file the log's own timestamps may be old: summarize all of its source's records then.
     const rangeFrom = options.file ? new Date(0) : new Date(startedAt - 1000);
     const summarize = async () => {
-      const agentSummary = await summarizeAgent(join(dir, 'agent'));
-      const lake = await summarizeLake(engine!, { from: rangeFrom, to: new Date(Date.now() + 60_000) });
+      const agentSummary = await summarizeAgent(join(dir, 'agent'), [log], baseline);
+      const range = { from: rangeFrom, to: new Date(Date.now() + 60_000) };
+      const lake = await summarizeLake(engine!, range, source);
       return { agent: agentSummary, lake };
     };
 
@@ -158,7 +181,8 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
     };
     await compactIfDue();
 
-    const end = options.durationMs === undefined ? Number.POSITIVE_INFINITY : startedAt + options.durationMs;
+    const end =
+      options.durationMs === undefined ? Number.POSITIVE_INFINITY : runningSince + options.durationMs;
     const stopped = new Promise<'signal'>((resolve) => {
       if (io.signal?.aborted) resolve('signal');
       io.signal?.addEventListener('abort', () => resolve('signal'), { once: true });
@@ -177,7 +201,7 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
       // The run's end: the final account below replaces this tick's summary.
       if (Date.now() >= end) break;
       const { agent: a, lake } = await summarize();
-      print(`${formatSummary(Date.now() - startedAt, a, lake)}${dashboardLine}`);
+      print(`${formatSummary(Date.now() - runningSince, a, lake)}${dashboardLine}`);
       await compactIfDue();
     }
 
@@ -185,7 +209,7 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
     print(`accesslake up: stopping (${gen ? 'generator, ' : ''}agent, ingest)…`);
     if (gen?.running) await gen.stop(5000);
     // The agent stops with what it has read; let it catch up with the generator's last lines first.
-    const left = await waitForDrain(join(dir, 'agent'), agent, options.batchAgeMs + 10_000);
+    const left = await waitForDrain(join(dir, 'agent'), log, agent, options.batchAgeMs + 10_000);
     if (left > 0)
       print(`accesslake up: ${left} bytes not shipped yet; the agent sends them at the next start`);
     const agentCode = await agent.stop(20_000);
@@ -193,13 +217,11 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
     await ingest.stop(10_000);
 
     const final = await summarize();
+    const lakeRecords = await countLake(engine);
     const linesWritten = startOffset === undefined ? undefined : await countLinesFrom(log, startOffset);
-    print(formatSummary(Date.now() - startedAt, final.agent, final.lake));
-    const written = linesWritten === undefined ? '' : `generated ${linesWritten} lines · `;
-    print(
-      `accesslake up: stopped cleanly · ${written}agent shipped ${final.agent.linesShipped} in total · lake holds ${final.lake.requests} records ${options.file ? 'in all' : 'from this run'} · query them: accesslake query --lake ${options.lakeLabel} --named top-paths`,
-    );
-    return { linesWritten, agent: final.agent, lake: final.lake };
+    print(formatSummary(Date.now() - runningSince, final.agent, final.lake));
+    print(finalAccount(options, linesWritten, final.agent, final.lake, lakeRecords, source));
+    return { linesWritten, agent: final.agent, lake: final.lake, lakeRecords, source };
   } finally {
     for (const part of parts) if (part.running) await part.stop(5000);
     process.off('exit', killAll);
@@ -207,11 +229,57 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
   }
 }
 
-/** Polls the agent's status until nothing is left to ship; returns the bytes still unshipped. */
-async function waitForDrain(stateDir: string, agent: Part, timeoutMs: number): Promise<number> {
+/**
+ * The last line: this run (lines generated, shipped, rejected; the lake's records of this run or, with
+ * --file, of this log's source) apart from the whole lake (every run and source).
+ */
+function finalAccount(
+  options: UpOptions,
+  linesWritten: number | undefined,
+  agent: AgentSummary,
+  lake: LakeSummary,
+  lakeRecords: number,
+  source: string,
+): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const plural = (count: number, word: string) => `${n(count)} ${word}${count === 1 ? '' : 's'}`;
+  const written = linesWritten === undefined ? '' : `generated ${plural(linesWritten, 'line')} · `;
+  const rejected =
+    agent.linesRejected > 0
+      ? ` · REJECTED ${plural(agent.linesRejected, 'line')}${agent.firstRejectReason ? ` (first: ${agent.firstRejectReason})` : ''}: check --format, then \`accesslake rejects replay --lake ${options.lakeLabel} --format F\``
+      : ' · 0 rejected';
+  const mine = options.file
+    ? `lake holds ${plural(lake.requests, 'record')} from ${options.fileLabel} (source ${source})`
+    : `lake holds ${plural(lake.requests, 'record')} from this run`;
+  return (
+    `accesslake up: stopped cleanly · this run: ${written}agent shipped ${plural(agent.linesShipped, 'line')}${rejected} · ${mine} · ` +
+    `whole lake: ${plural(lakeRecords, 'record')} (all runs and sources) · query them: accesslake query --lake ${options.lakeLabel} --named top-paths`
+  );
+}
+
+/** How long the agent may take to start (load, read its state, look at the files) on a busy machine. */
+const AGENT_START_TIMEOUT_MS = 60_000;
+
+/** Resolves once the agent process `agent` has written its state (it is started and handles signals). */
+async function waitForAgentStart(stateDir: string, agent: Part, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { lagBytes } = await summarizeAgent(stateDir);
+    const status = await readAgentStatus(stateDir).catch(() => undefined);
+    if (status?.pid === agent.pid) return;
+    if (!agent.running) throw partFailed(agent, await agent.exited);
+    if (Date.now() > deadline)
+      throw new PartFailedError(
+        `the agent did not start within ${timeoutMs / 1000} s (output in ${agent.logFile})`,
+      );
+    await sleep(100);
+  }
+}
+
+/** Polls the agent's status until nothing is left to ship; returns the bytes still unshipped. */
+async function waitForDrain(stateDir: string, log: string, agent: Part, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { lagBytes } = await summarizeAgent(stateDir, [log]);
     if (lagBytes === 0 || !agent.running || Date.now() > deadline) return lagBytes;
     await sleep(200);
   }

@@ -1,9 +1,10 @@
 /**
- * The live summary: what the agent reports (lines shipped, bytes not yet shipped), as
- * `accesslake agent status` reads it from the state file, and what the lake holds, computed by the DuckDB engine with the same SQL style as the named
- * queries (partition predicate first, then the exact time range).
+ * The live summary: what the agent reports (lines shipped and rejected, bytes not yet shipped), as
+ * `accesslake agent status` reads it from the state file, and what the lake holds from this run's source,
+ * computed by the DuckDB engine with the same SQL style as the named queries (partition predicate first,
+ * then the exact time range).
  */
-import { renderNamedQuery, renderTemplate, type TimeRange } from '../query/named-queries.ts';
+import { renderTemplate, type TimeRange } from '../query/named-queries.ts';
 import type { QueryEngine } from '../query/types.ts';
 import { readAgentStatus } from '../shipper-agent/status.ts';
 
@@ -21,7 +22,19 @@ const TOTALS_SQL = `SELECT
 FROM access_logs
 WHERE year BETWEEN substr('{{from_hour}}', 1, 4) AND substr('{{to_hour}}', 1, 4)
   AND concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
-  AND ts >= '{{from_ts}}' AND ts < '{{to_ts}}'`;
+  AND ts >= '{{from_ts}}' AND ts < '{{to_ts}}'
+  AND source = {{source}}`;
+
+/** top-paths (athena/queries/top-paths.sql) for one source: the demo's and a real log's stay apart. */
+const TOP_PATHS_SQL = `SELECT split_part(coalesce(path, '(no request)'), '?', 1) AS path, count(*) AS requests
+FROM access_logs
+WHERE year BETWEEN substr('{{from_hour}}', 1, 4) AND substr('{{to_hour}}', 1, 4)
+  AND concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
+  AND ts >= '{{from_ts}}' AND ts < '{{to_ts}}'
+  AND source = {{source}}
+GROUP BY 1
+ORDER BY 2 DESC, 1
+LIMIT 3`;
 
 export interface LakeSummary {
   requests: number;
@@ -35,15 +48,28 @@ export interface LakeSummary {
 
 export interface AgentSummary {
   linesShipped: number;
+  /** Lines ingest stored under rejects/ instead of the lake. */
+  linesRejected: number;
+  /** ingest's reason for the first rejected line (of the file with the most rejects). */
+  firstRejectReason: string | null;
+  /** The tailed files' formats as the agent chose them (`combined`, or `auto: …` while undecided). */
+  formats: string[];
+  /** Why a file is not shipped at all (its lines fit no format). */
+  stopped: string | null;
   /** Bytes of the tailed file the ingest has not acknowledged yet. */
   lagBytes: number;
   lastAckAt: string | null;
   lastError: string | null;
 }
 
-export async function summarizeLake(engine: QueryEngine, range: TimeRange): Promise<LakeSummary> {
-  const totals = (await engine.query(renderTemplate(TOTALS_SQL, range))).rows[0] ?? {};
-  const top = await engine.query(await renderNamedQuery('top-paths', range));
+export async function summarizeLake(
+  engine: QueryEngine,
+  range: TimeRange,
+  source: string,
+): Promise<LakeSummary> {
+  const render = (sql: string) => renderTemplate(sql.replaceAll('{{source}}', sqlString(source)), range);
+  const totals = (await engine.query(render(TOTALS_SQL))).rows[0] ?? {};
+  const top = await engine.query(render(TOP_PATHS_SQL));
   const n = (key: string) => Number(totals[key] ?? 0);
   const maybe = (key: string) =>
     totals[key] === null || totals[key] === undefined ? null : Number(totals[key]);
@@ -57,19 +83,53 @@ export async function summarizeLake(engine: QueryEngine, range: TimeRange): Prom
   };
 }
 
-/** The agent's own account (`accesslake agent status`), read from its state file while it runs. */
-export async function summarizeAgent(stateDir: string): Promise<AgentSummary> {
+/** Every record in the lake, from every run and source. */
+export async function countLake(engine: QueryEngine): Promise<number> {
+  const rows = (await engine.query('SELECT count(*) AS records FROM access_logs')).rows;
+  return Number(rows[0]?.records ?? 0);
+}
+
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * The agent's own account (`accesslake agent status`), read from its state file while it runs. Only the
+ * files of `paths` count, and `since` (the account when this run started) is taken off: the state
+ * directory outlives a run, and a run reports its own lines.
+ */
+export async function summarizeAgent(
+  stateDir: string,
+  paths: readonly string[],
+  since?: Pick<AgentSummary, 'linesShipped' | 'linesRejected'>,
+): Promise<AgentSummary> {
   let status: Awaited<ReturnType<typeof readAgentStatus>>;
   try {
     status = await readAgentStatus(stateDir);
   } catch {
     // The agent writes its state after its first batch; until then nothing has shipped.
-    return { linesShipped: 0, lagBytes: 0, lastAckAt: null, lastError: null };
+    return {
+      linesShipped: 0,
+      linesRejected: 0,
+      firstRejectReason: null,
+      formats: [],
+      stopped: null,
+      lagBytes: 0,
+      lastAckAt: null,
+      lastError: null,
+    };
   }
-  const acks = status.files.map((f) => f.lastAckAt).filter((t): t is string => t !== null);
+  const files = status.files.filter((f) => paths.includes(f.path));
+  const sum = (pick: (f: (typeof files)[number]) => number) => files.reduce((n, f) => n + pick(f), 0);
+  const acks = files.map((f) => f.lastAckAt).filter((t): t is string => t !== null);
+  const rejecting = [...files].sort((a, b) => b.linesRejected - a.linesRejected)[0];
   return {
-    linesShipped: status.totals.linesShipped,
-    lagBytes: status.totals.lagBytes,
+    linesShipped: Math.max(0, sum((f) => f.linesShipped) - (since?.linesShipped ?? 0)),
+    linesRejected: Math.max(0, sum((f) => f.linesRejected) - (since?.linesRejected ?? 0)),
+    firstRejectReason: rejecting?.linesRejected ? rejecting.firstRejectReason : null,
+    formats: files.filter((f) => !f.rotated).map((f) => f.format ?? 'not decided yet'),
+    stopped: status.stopped.find((s) => paths.includes(s.path))?.reason ?? null,
+    lagBytes: sum((f) => f.lagBytes),
     lastAckAt: acks.sort().at(-1) ?? null,
     lastError: status.lastError?.message ?? null,
   };

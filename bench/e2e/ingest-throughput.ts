@@ -23,7 +23,7 @@ export async function measureIngestThroughput(options: {
   url: string;
   token: string;
   ingestPid: number;
-  /** The ingest's `--storage` folder. */
+  /** The ingest's `--lake` folder. */
   lakeDir: string;
   lines: string[];
   format: string;

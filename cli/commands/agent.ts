@@ -4,7 +4,7 @@ import { formatStatus, type RunningAgent, readAgentStatus, startAgent } from '..
 import { parseFlags } from '../args.ts';
 import type { CommandRunner } from '../main.ts';
 
-const HELP = `usage: accesslake agent --file PATH… --endpoint URL --token T [--format json|combined|main|'<log_format>']
+const HELP = `usage: accesslake agent --file PATH… --endpoint URL --token T [--format auto|json|combined|main|s3|alb|'<log_format>']
                         [--state-dir DIR] [--batch-age 30s] [--batch-bytes 8MiB] [--batch-lines N] [--source LABEL]
                         [--nginx-conf /etc/nginx/nginx.conf] [--token-file PATH] [--max-line-bytes 64KiB]
                         [--gzip-level 1] [--poll-interval 1s] [--read-from beginning|end]
@@ -14,6 +14,12 @@ const HELP = `usage: accesslake agent --file PATH… --endpoint URL --token T [-
 Tails nginx access logs (paths or globs; --nginx-conf reads them and their formats from nginx's
 access_log directives) and ships every line exactly once to an accesslake ingest, through crashes,
 ingest outages and log rotation. SIGTERM/SIGINT stop it gracefully.
+
+--format auto (the default) decides each file's format from its first lines (the most specific of json,
+alb, s3, main and combined that fits, after the log_formats of /etc/nginx/nginx.conf when it exists; an
+access_log there naming the file gives its format outright). The log and "agent status" say which format
+each file got and why; a file whose lines fit no format is stopped alone, with a line and the formats
+tried, while the other files keep shipping.
 
 Every flag has an environment variable: ACCESSLAKE_AGENT_FILES (comma-separated), ACCESSLAKE_NGINX_CONF,
 ACCESSLAKE_ENDPOINT, ACCESSLAKE_TOKEN, ACCESSLAKE_TOKEN_FILE, ACCESSLAKE_FORMAT, ACCESSLAKE_STATE_DIR,

@@ -1,4 +1,5 @@
 import { DASHBOARD_DEFAULTS, lakeState, startDashboard } from '../../dashboard/index.ts';
+import { pickLakeLocation } from '../../lib/config/index.ts';
 import { parseInteger } from '../../lib/units/index.ts';
 import { parseFlags } from '../args.ts';
 import type { CommandRunner } from '../main.ts';
@@ -27,7 +28,10 @@ export const run: CommandRunner = async (argv, env) => {
     console.log(HELP);
     return 0;
   }
-  const lake = values.lake ?? env.ACCESSLAKE_LAKE ?? './lake';
+  // One lake setting in every command (lib/config): ACCESSLAKE_STORAGE still works, with a note.
+  const location = pickLakeLocation(values, env);
+  for (const note of location.deprecations) console.error(`accesslake dashboard: ${note}`);
+  const lake = location.value ?? './lake';
   const tokens = values.token?.length
     ? values.token
     : (env.ACCESSLAKE_DASHBOARD_TOKENS ?? '')

@@ -12,11 +12,12 @@ import {
 } from '../../glue/iam-policy.ts';
 import { projectionTableDdl } from '../../glue/projection-table.ts';
 import { provision, resolveProvisionOptions, type StepReport } from '../../glue/provision/index.ts';
+import { pickLakeLocation } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { parseFlags } from '../args.ts';
 import type { CommandRunner } from '../main.ts';
 
-const HELP = `usage: accesslake provision --storage s3://bucket/prefix [--region R] [--endpoint URL]
+const HELP = `usage: accesslake provision --lake s3://bucket/prefix [--region R] [--endpoint URL]
          [--table crawler|projection] [--crawler-role ARN] [--crawler-schedule hourly|15m|"cron(…)"]
          [--crawler-name accesslake-access-logs] [--database accesslake] [--workgroup accesslake]
          [--bytes-scanned-cutoff 10GiB] [--reports-workgroup accesslake-reports]
@@ -36,9 +37,9 @@ Makes the AWS side of the lake; run it again at any time: what exists and matche
                     Grafana, reports, compaction) and exit; with --policy NAME only that document, as it goes
                     into aws iam put-role-policy --policy-document
   --print-ddl       print the partition-projection table as Athena DDL and exit
-Environment: ACCESSLAKE_STORAGE, AWS_REGION, ACCESSLAKE_AWS_ENDPOINT, ACCESSLAKE_GLUE_DATABASE,
-  ACCESSLAKE_GLUE_CRAWLER, ACCESSLAKE_CRAWLER_ROLE, ACCESSLAKE_ATHENA_WORKGROUP,
-  ACCESSLAKE_REPORTS_WORKGROUP. See docs/aws.md.`;
+Environment: ACCESSLAKE_LAKE (old name ACCESSLAKE_STORAGE; --storage still works too), AWS_REGION,
+  ACCESSLAKE_AWS_ENDPOINT, ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_GLUE_CRAWLER, ACCESSLAKE_CRAWLER_ROLE,
+  ACCESSLAKE_ATHENA_WORKGROUP, ACCESSLAKE_REPORTS_WORKGROUP. See docs/aws.md.`;
 
 const SIGN: Record<StepReport['outcome'], string> = {
   created: '+',
@@ -52,6 +53,7 @@ const SIGN: Record<StepReport['outcome'], string> = {
 
 export const run: CommandRunner = async (argv, env) => {
   const { values } = parseFlags(argv, {
+    lake: { type: 'string' },
     storage: { type: 'string' },
     region: { type: 'string' },
     endpoint: { type: 'string' },
@@ -76,6 +78,8 @@ export const run: CommandRunner = async (argv, env) => {
     return 0;
   }
   const o = resolveProvisionOptions(values, env);
+  for (const note of pickLakeLocation(values, env).deprecations)
+    console.error(`accesslake provision: ${note}`);
   if (values['print-ddl']) {
     console.log(projectionTableDdl(o));
     return 0;

@@ -1,3 +1,4 @@
+import { pickLakeLocation } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../../query/format.ts';
 import {
@@ -11,6 +12,7 @@ import {
   renderNamedQuery,
   renderTemplate,
 } from '../../query/index.ts';
+import { checkLocalLake } from '../../query/lake-check.ts';
 import { parseTimeRange } from '../../query/time-range.ts';
 import { parseFlags } from '../args.ts';
 import type { CommandRunner } from '../main.ts';
@@ -86,9 +88,12 @@ export const run: CommandRunner = async (argv, env) => {
         ? renderTemplate(positionals[0]!, range)
         : positionals[0]!;
 
+  const lake = pickLakeLocation(values, env);
+  for (const note of lake.deprecations) console.error(`accesslake query: ${note}`);
+  if (engineName === 'duckdb') await checkLocalLake(lake.value ?? './lake', lake.setting ?? 'the default');
   const engine: QueryEngine =
     engineName === 'duckdb'
-      ? await createDuckDbEngine({ lake: values.lake ?? env.ACCESSLAKE_LAKE ?? './lake' })
+      ? await createDuckDbEngine({ lake: lake.value ?? './lake' })
       : createAthenaEngine({
           workgroup: values.workgroup ?? env.ACCESSLAKE_ATHENA_WORKGROUP ?? 'accesslake',
           database: values.database ?? env.ACCESSLAKE_GLUE_DATABASE ?? 'accesslake',

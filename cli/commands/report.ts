@@ -1,5 +1,7 @@
+import { pickLakeLocation } from '../../lib/config/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { createDuckDbEngine, formatBytes } from '../../query/index.ts';
+import { checkLocalLake } from '../../query/lake-check.ts';
 import { resolveReportConfig } from '../../reports/config.ts';
 import { runReportFromConfig } from '../../reports/from-config.ts';
 import { headline } from '../../reports/output/summary.ts';
@@ -55,6 +57,8 @@ export const run: CommandRunner = async (argv, env) => {
     return 0;
   }
   const config = resolveReportConfig(values, env);
+  if (config.engine === 'duckdb')
+    await checkLocalLake(config.lake, pickLakeLocation(values, env).setting ?? 'the default');
   const logger = createLogger({ level: 'warn', fields: { component: 'report' } });
   const outcome = await runReportFromConfig(config, {
     logger,

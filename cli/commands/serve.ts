@@ -6,23 +6,27 @@ import { parseInteger } from '../../lib/units/index.ts';
 import { parseFlags } from '../args.ts';
 import type { CommandRunner } from '../main.ts';
 
-const HELP = `usage: accesslake serve [--host 127.0.0.1] [--port 8080] [--storage ./lake | file:///… | s3://bucket/prefix]
+const HELP = `usage: accesslake serve [--host 127.0.0.1] [--port 8080] [--lake ./lake | file:///… | s3://bucket/prefix]
                         [--token T]… [--s3-endpoint URL] [--s3-region R] [--max-body-bytes 16MiB]
                         [--max-decompressed-bytes 128MiB] [--max-concurrent-batches 8]
                         [--max-decompressed-in-flight 256MiB] [--body-timeout 30s] [--header-timeout 10s]
                         [--log-level info]
                         [--register-partitions glue|off] [--glue-database D] [--glue-table T] [--glue-crawler C]
 
-Runs the ingest server. Every flag has an environment variable: ACCESSLAKE_HOST, ACCESSLAKE_PORT,
-ACCESSLAKE_STORAGE, ACCESSLAKE_TOKENS (comma-separated), ACCESSLAKE_S3_ENDPOINT, ACCESSLAKE_S3_REGION,
+Runs the ingest server. Tokens must be 8 characters or more (e.g. openssl rand -hex 16). --log-level
+debug also logs every stored batch and every refused request. Every flag has an environment variable:
+ACCESSLAKE_HOST, ACCESSLAKE_PORT, ACCESSLAKE_LAKE, ACCESSLAKE_TOKENS (comma-separated),
+ACCESSLAKE_S3_ENDPOINT, ACCESSLAKE_S3_REGION,
 ACCESSLAKE_MAX_BODY_BYTES, ACCESSLAKE_MAX_DECOMPRESSED_BYTES, ACCESSLAKE_MAX_CONCURRENT_BATCHES,
-ACCESSLAKE_MAX_DECOMPRESSED_IN_FLIGHT, ACCESSLAKE_BODY_TIMEOUT, ACCESSLAKE_HEADER_TIMEOUT, ACCESSLAKE_LOG_LEVEL, ACCESSLAKE_REGISTER_PARTITIONS, ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_GLUE_TABLE,
-ACCESSLAKE_GLUE_CRAWLER.`;
+ACCESSLAKE_MAX_DECOMPRESSED_IN_FLIGHT, ACCESSLAKE_BODY_TIMEOUT, ACCESSLAKE_HEADER_TIMEOUT, ACCESSLAKE_LOG_LEVEL,
+ACCESSLAKE_REGISTER_PARTITIONS, ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_GLUE_TABLE, ACCESSLAKE_GLUE_CRAWLER.
+--storage / ACCESSLAKE_STORAGE, the old names of --lake, still work.`;
 
 export const run: CommandRunner = async (argv, env) => {
   const { values } = parseFlags(argv, {
     host: { type: 'string' },
     port: { type: 'string' },
+    lake: { type: 'string' },
     storage: { type: 'string' },
     token: { type: 'string', multiple: true },
     's3-endpoint': { type: 'string' },
@@ -45,8 +49,14 @@ export const run: CommandRunner = async (argv, env) => {
   }
   const config = resolveIngestConfig(values, env);
   const host = values.host ?? env.ACCESSLAKE_HOST ?? '127.0.0.1';
-  const port = parseInteger(values.port ?? env.ACCESSLAKE_PORT ?? '8080', '--port', 0, 65535);
+  const port = parseInteger(
+    values.port ?? env.ACCESSLAKE_PORT ?? '8080',
+    values.port !== undefined ? '--port' : 'ACCESSLAKE_PORT',
+    0,
+    65535,
+  );
   const logger = createLogger({ level: config.logLevel, fields: { component: 'ingest' } });
+  for (const note of config.notes) logger.warn(note);
 
   // Loaded only when asked for, so a local lake never loads the Glue SDK.
   const partitionRegistrar =
@@ -69,7 +79,15 @@ export const run: CommandRunner = async (argv, env) => {
     headerTimeoutMs: config.headerTimeoutMs,
     bodyTimeoutMs: config.bodyTimeoutMs,
   });
-  logger.info('ingest listening', { url: server.url, storage: config.storage, tokens: config.tokens.length });
+  logger.info('ingest listening', { url: server.url, lake: config.storage, tokens: config.tokens.length });
+  logger.debug('ingest settings', {
+    maxBodyBytes: config.maxBodyBytes,
+    maxDecompressedBytes: config.maxDecompressedBytes,
+    maxConcurrentBatches: config.maxConcurrentBatches,
+    headerTimeoutMs: config.headerTimeoutMs,
+    bodyTimeoutMs: config.bodyTimeoutMs,
+    registerPartitions: config.registerPartitions,
+  });
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -2,8 +2,9 @@ import { resolveUpOptions, runUp } from '../../up/index.ts';
 import { parseFlags } from '../args.ts';
 import type { CommandRunner } from '../main.ts';
 
-const HELP = `usage: accesslake up [--port 8080] [--lake ./lake] [--rate 20] [--file PATH [--format json|combined|main|'<log_format>']]
-                     [--duration D] [--interval 5s] [--seed N] [--batch-age 1s] [--dashboard-port 8090|off] [--compact-every 5m]
+const HELP = `usage: accesslake up [--port 8080] [--lake ./lake] [--rate 20] [--file PATH [--format auto|json|combined|main|'<log_format>']]
+                     [--duration D] [--interval 5s] [--seed N] [--batch-age 1s] [--dashboard-port 8090|off]
+                     [--compact-every 5m]
 
 Runs the whole pipeline on 127.0.0.1 with no AWS account: ingest writing the lake into --lake, a
 generator writing a realistic nginx access log (or --file: tail a real one), and the agent shipping it
@@ -15,11 +16,18 @@ by status class, p95 latency and top paths (DuckDB over the lake). Ctrl-C stops 
   --lake DIR    the lake folder (default ./lake); run files go to DIR/.up/
   --rate R      generated requests per second (default 20)
   --file PATH   tail this nginx access log instead of generating traffic
-  --format F    the format of --file (default json: nginx/accesslake-json.conf)
+  --format F    the format of --file (default auto: detected from its lines)
   --duration D  stop after D (e.g. 30s), as Ctrl-C would
   --interval I  time between summaries (default 5s)
+  --seed N      the same N generates the same traffic, run after run (default: random, printed by gen)
+  --batch-age A how long the agent lets lines wait before shipping them, 1s to 30s (default 1s, for a
+                live summary; the agent's production default is 30s: fewer, larger lake objects)
   --compact-every C  compact the lake's closed hours into Parquet at start and every C (default 5m;
-                0: never), as accesslake compact does`;
+                0: never), as accesslake compact does
+
+Each summary shows this run's lines shipped and rejected (a wrong --format is loud: the first reason
+and the format are printed), and the final account keeps this run apart from the whole lake. A real log
+(--file) is shipped under its own source label, apart from the demo's.`;
 
 export const run: CommandRunner = async (argv) => {
   const { values } = parseFlags(argv, {

@@ -1,8 +1,9 @@
 /**
  * What `accesslake provision` makes, resolved once from flags and environment. The lake location is
- * the same `s3://bucket/prefix` that `accesslake serve --storage` writes to.
+ * the same `s3://bucket/prefix` that `accesslake serve --lake` writes to.
  */
 import { parseStorageUrl } from '../../ingest/storage/index.ts';
+import { pickLakeLocation } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { parseBytes } from '../../lib/units/index.ts';
 import {
@@ -45,6 +46,8 @@ export interface ProvisionOptions {
 }
 
 export interface ProvisionFlags {
+  lake?: string | undefined;
+  /** Deprecated alias of `lake`. */
   storage?: string | undefined;
   region?: string | undefined;
   endpoint?: string | undefined;
@@ -64,16 +67,17 @@ export function resolveProvisionOptions(
   flags: ProvisionFlags,
   env: Record<string, string | undefined>,
 ): ProvisionOptions {
-  const storage = flags.storage ?? env.ACCESSLAKE_STORAGE;
+  const lake = pickLakeLocation(flags, env);
+  const storage = lake.value;
   if (!storage) {
     throw new ConfigError(
-      'provision needs the lake in S3: pass --storage s3://bucket/prefix (or set ACCESSLAKE_STORAGE)',
+      'provision needs the lake in S3: pass --lake s3://bucket/prefix (or set ACCESSLAKE_LAKE)',
     );
   }
   const location = parseStorageUrl(storage);
   if (location.kind !== 's3') {
     throw new ConfigError(
-      `provision sets up Glue and Athena over S3, but --storage ${JSON.stringify(storage)} is not s3://bucket/prefix; a local lake needs no provisioning (accesslake query uses DuckDB)`,
+      `provision sets up Glue and Athena over S3, but ${lake.setting} ${JSON.stringify(storage)} is not s3://bucket/prefix; a local lake needs no provisioning (accesslake query uses DuckDB)`,
     );
   }
   const tableMode = flags.table ?? 'crawler';

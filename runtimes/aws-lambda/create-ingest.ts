@@ -1,6 +1,6 @@
 /**
  * Builds the ingest app for AWS Lambda from the function's environment, once per container (the cold
- * start). Same variables as `accesslake serve` (ACCESSLAKE_STORAGE, ACCESSLAKE_TOKENS, …), plus
+ * start). Same variables as `accesslake serve` (ACCESSLAKE_LAKE, ACCESSLAKE_TOKENS, …), plus
  * ACCESSLAKE_TOKENS_SECRET: a Secrets Manager ARN or name holding the tokens, read here and never again.
  * Logs are JSON lines written straight to stdout, one CloudWatch event each (no console prefix).
  */

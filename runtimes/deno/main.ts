@@ -1,7 +1,7 @@
 /**
  * Deno entry for ingest: `deno run --allow-net --allow-env --allow-read --allow-write runtimes/deno/main.ts`.
  * Configuration is read once from `Deno.env` with the same names as `accesslake serve`
- * (ACCESSLAKE_STORAGE, ACCESSLAKE_TOKENS, ACCESSLAKE_HOST, ACCESSLAKE_PORT, …). `--allow-read/--allow-write`
+ * (ACCESSLAKE_LAKE, ACCESSLAKE_TOKENS, ACCESSLAKE_HOST, ACCESSLAKE_PORT, …). `--allow-read/--allow-write`
  * are only needed for file storage; S3 needs `--allow-net` and the AWS_* credentials in the environment.
  */
 import { resolveIngestConfig } from '../../ingest/config.ts';

@@ -1,6 +1,6 @@
 /**
  * Cloudflare Workers (workerd) entry for ingest. Configuration comes from the Worker's bindings, with
- * the same names as `accesslake serve`'s environment (ACCESSLAKE_STORAGE, ACCESSLAKE_TOKENS, …; set the
+ * the same names as `accesslake serve`'s environment (ACCESSLAKE_LAKE, ACCESSLAKE_TOKENS, …; set the
  * tokens and AWS keys as secrets). Bindings reach a Worker only with a request, so the app is built on
  * the first request and reused by every later one in the isolate: configuration is still read once.
  * Storage is S3 (`s3://bucket/prefix`, with ACCESSLAKE_S3_ENDPOINT for R2 or another S3-compatible

@@ -82,12 +82,62 @@ describe('agent configuration', () => {
     );
     const { options, warnings } = await resolveAgentConfig({ 'nginx-conf': conf }, env());
     expect(options.files).toEqual([
-      { path: '/var/log/nginx/access.log', format: expect.stringContaining('$http_x_forwarded_for') },
-      { path: '/var/log/nginx/*.log', format: 'combined' },
+      {
+        path: '/var/log/nginx/access.log',
+        format: expect.stringContaining('$http_x_forwarded_for'),
+        formatReason: `access_log in ${conf}:4 uses log_format main`,
+      },
+      {
+        path: '/var/log/nginx/*.log',
+        format: 'combined',
+        formatReason: `access_log in ${conf}:5 uses log_format combined`,
+      },
     ]);
     expect(warnings.join('\n')).toMatch(/syslog/);
     // Every format the conf yields is one the agent (and so ingest) accepts.
     expect(() => resolveAgentOptions({ ...base, stateDir: dir, files: options.files })).not.toThrow();
+  });
+
+  test('with --format auto, nginx.conf at its standard path names the format of the files it logs to', async ({
+    dir,
+  }) => {
+    const conf = join(dir, 'nginx.conf');
+    const log = join(dir, 'access.log');
+    const timed =
+      '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time';
+    await writeFile(conf, `http {\n  log_format timed '${timed}';\n  access_log ${log} timed;\n}\n`);
+    const other = join(dir, 'other.log');
+    const flags = { file: [log, other], endpoint: base.endpoint, token: base.token };
+    const { options } = await resolveAgentConfig(flags, {}, conf);
+    expect(options.files).toEqual([
+      { path: log, format: timed, formatReason: `access_log in ${conf}:3 uses log_format timed` },
+      other,
+    ]);
+    // The conf's log_formats are tried first on the files it does not name.
+    expect(options.formatCandidates).toEqual([{ format: timed, origin: `log_format timed in ${conf}:2` }]);
+    // An explicit --format, or no conf at the standard path, leaves the files alone.
+    const explicit = await resolveAgentConfig({ ...flags, format: 'combined' }, {}, conf);
+    expect(explicit.options.files).toEqual([log, other]);
+    const none = await resolveAgentConfig(flags, {}, join(dir, 'missing.conf'));
+    expect(none.options.files).toEqual([log, other]);
+    expect(none.options.formatCandidates).toBeUndefined();
+  });
+
+  test('a bad value from the environment names the environment variable, not the flag', async () => {
+    const flags = { file: ['/a.log'], endpoint: base.endpoint, token: base.token };
+    const none = '/nonexistent/nginx.conf';
+    await expect(resolveAgentConfig(flags, { ACCESSLAKE_BATCH_AGE: 'soon' }, none)).rejects.toThrow(
+      /^ACCESSLAKE_BATCH_AGE: /,
+    );
+    await expect(resolveAgentConfig(flags, { ACCESSLAKE_GZIP_LEVEL: 'abc' }, none)).rejects.toThrow(
+      /^ACCESSLAKE_GZIP_LEVEL: /,
+    );
+    await expect(resolveAgentConfig(flags, { ACCESSLAKE_LOG_LEVEL: 'loud' }, none)).rejects.toThrow(
+      /^ACCESSLAKE_LOG_LEVEL: /,
+    );
+    await expect(
+      resolveAgentConfig({ ...flags, 'gzip-level': 'abc' }, { ACCESSLAKE_GZIP_LEVEL: '1' }, none),
+    ).rejects.toThrow(/^--gzip-level: /);
   });
 
   test('an nginx.conf without a file access_log says what to add', async ({ dir }) => {
@@ -123,9 +173,9 @@ describe('agent options', () => {
       batchAgeMs: 30_000,
       gzipLevel: 1,
       maxLineBytes: 64 * 1024,
-      format: 'json',
+      format: 'auto',
     });
-    expect(o.files).toEqual([{ path: '/a.log', format: 'json' }]);
+    expect(o.files).toEqual([{ path: '/a.log', format: 'auto' }]);
     // Small batches bring the line cap down with them.
     expect(
       resolveAgentOptions({ ...base, files: ['/a.log'], stateDir: '/tmp/s', batchBytes: 4096 }).maxLineBytes,

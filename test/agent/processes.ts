@@ -85,7 +85,7 @@ export async function startIngest(storage: string, port?: number): Promise<Inges
     String(p),
     '--token',
     TOKEN,
-    '--storage',
+    '--lake',
     storage,
   ]);
   const url = `http://127.0.0.1:${p}`;

@@ -168,6 +168,25 @@ describe('sender', () => {
     }
   });
 
+  it('sums up an HTML error page from a wrong endpoint as its status and title', async () => {
+    const page = `<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx/1.26.3</center>${' '.repeat(2000)}</body></html>`;
+    server.use(http.post(`${ENDPOINT}/v1/batches`, () => HttpResponse.html(page, { status: 404 })));
+    const error = (await sender()
+      .send(batch, new AbortController().signal)
+      .catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(
+      'no accesslake ingest at http://ingest.test (POST /v1/batches answered 404: an HTML page titled "404 Not Found"): --endpoint must be the ingest\'s base URL, e.g. http://127.0.0.1:8080',
+    );
+    server.use(
+      http.post(`${ENDPOINT}/v1/batches`, () =>
+        HttpResponse.html('<html><body><h1>Welcome to nginx!</h1></body></html>'),
+      ),
+    );
+    await expect(sender().send(batch, new AbortController().signal)).rejects.toThrow(
+      'http://ingest.test answered 200 but not like an accesslake ingest (an HTML page titled "Welcome to nginx!"): check --endpoint',
+    );
+  });
+
   it('does not take a 200 that is not ingest answering for this batch', async () => {
     server.use(http.post(`${ENDPOINT}/v1/batches`, () => HttpResponse.text('<html>proxy</html>')));
     await expect(sender().send(batch, new AbortController().signal)).rejects.toThrow(

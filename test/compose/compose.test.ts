@@ -166,7 +166,7 @@ describe('docker-compose.yml agrees with the CLI and the configs it mounts', () 
     const init = services['minio-init']!;
     expect(String(init.command)).toContain('mc mb --ignore-existing "local/$ACCESSLAKE_BUCKET"');
     expect(init.environment!.ACCESSLAKE_BUCKET).toBe(
-      new URL(services.ingest!.environment!.ACCESSLAKE_STORAGE!).host,
+      new URL(services.ingest!.environment!.ACCESSLAKE_LAKE!).host,
     );
   });
 

@@ -144,7 +144,7 @@ describe('the image command, run for real', () => {
     HOME: process.env.HOME ?? '/tmp',
     ACCESSLAKE_HOST: '127.0.0.1',
     ACCESSLAKE_PORT: String(port),
-    ACCESSLAKE_STORAGE: join(dir, 'lake'),
+    ACCESSLAKE_LAKE: join(dir, 'lake'),
     ACCESSLAKE_TOKENS: 'container-token-0001',
   });
   /** Runs the HEALTHCHECK's CMD with the container's environment; returns its exit status. */

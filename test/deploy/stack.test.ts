@@ -281,7 +281,7 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
       LoggingConfig: { LogFormat: 'Text', LogGroup: Match.anyValue() },
       Environment: {
         Variables: Match.objectLike({
-          ACCESSLAKE_STORAGE: Match.anyValue(),
+          ACCESSLAKE_LAKE: Match.anyValue(),
           ACCESSLAKE_TOKENS_SECRET: { Ref: Match.stringLikeRegexp('^IngestTokens') },
           ACCESSLAKE_MAX_BODY_BYTES: '4MiB',
         }),

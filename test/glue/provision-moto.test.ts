@@ -295,7 +295,7 @@ describe('accesslake provision (CLI) on moto_server', () => {
     try {
       const argv = [
         'provision',
-        '--storage',
+        '--lake',
         's3://lake-bucket/lake',
         '--create-bucket',
         '--table',

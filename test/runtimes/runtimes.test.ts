@@ -172,7 +172,13 @@ describe.each(RUNTIME_NAMES)('%s', (name) => {
   it('stores a good batch: one object per event hour plus the rejects', () => {
     expect(answer('good batch')).toEqual({
       status: 200,
-      body: { batchId: BATCH_ID, accepted: 5, rejected: 1, objects: EXPECTED_OBJECTS },
+      body: {
+        batchId: BATCH_ID,
+        accepted: 5,
+        rejected: 1,
+        objects: EXPECTED_OBJECTS,
+        firstRejectReason: expect.stringMatching(/^status: /),
+      },
     });
     expect(observed.get(name)!.keysAfterFirst).toEqual([...EXPECTED_OBJECTS, CLAIM_KEY].sort());
   });

@@ -23,7 +23,7 @@ export interface IngestOptions {
 /** Starts `accesslake serve` and waits for `/healthz`. */
 export async function startIngest(options: IngestOptions): Promise<ManagedProcess> {
   const args = [BIN, 'serve', '--host', '127.0.0.1', '--port', String(options.port)];
-  args.push('--token', options.token, '--storage', options.storage, '--log-level', 'warn');
+  args.push('--token', options.token, '--lake', options.storage, '--log-level', 'warn');
   if (options.s3Endpoint) args.push('--s3-endpoint', options.s3Endpoint);
   const env = {
     ...process.env,

@@ -37,7 +37,7 @@ export interface LakeReader {
   records(): AsyncGenerator<Record<string, unknown>>;
 }
 
-/** A lake in a local folder (`accesslake serve --storage DIR`). */
+/** A lake in a local folder (`accesslake serve --lake DIR`). */
 export function fileLake(root: string): LakeReader {
   return createReader({
     async list(prefix) {
