@@ -122,6 +122,9 @@ export class BatchPicker {
           this.o.maxLineBytes,
         );
         const checksum = await this.checksum(file.handle, batch);
+        // Not the bytes sent before (refilled under the range): never sent under that key. The tracker's
+        // next look sees the anchor changed and moves the entry to the copy that holds them.
+        if (pending.checksum !== undefined && checksum !== pending.checksum) continue;
         file.readPos = Math.max(file.readPos, pending.end);
         advanceAnchor(file, { end: pending.end, checksum });
         file.lines?.reset(file.readPos);

@@ -26,7 +26,7 @@ import {
 import type { FileEntry } from './checkpoint.ts';
 import { compressedFileError, openLog } from './discovery.ts';
 import type { FileAccessError } from './errors.ts';
-import { checksumAt, EMPTY_CHECKSUM, newEntry, readFingerprint } from './identity.ts';
+import { checksumAt, EMPTY_CHECKSUM, knownContent, newEntry, readFingerprint } from './identity.ts';
 import { locateContent } from './locate.ts';
 import { type CandidateVerdict, candidateVerdict, nameTransition } from './rotation.ts';
 import { setPhase, type TrackedFile } from './tracked-file.ts';
@@ -238,11 +238,7 @@ async function placeRest(
 /** State entries no scanned name holds: their content under another name in the directory, or lost. */
 async function settleUnplaced(tracker: FileTracker, now: number): Promise<void> {
   for (const entry of tracker.unattached) {
-    const located = await locateContent(entry, {
-      end: entry.committed,
-      checksum: entry.checksum,
-      exclude: tracker.trackedKeys(),
-    });
+    const located = await locateContent(entry, { ...knownContent(entry), exclude: tracker.trackedKeys() });
     if (!located) {
       const needed = Math.max(entry.size, entry.pending?.end ?? 0);
       tracker.lose(

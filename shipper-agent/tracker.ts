@@ -221,6 +221,10 @@ export class FileTracker {
   async anchorOf(entry: FileEntry, handle: FileHandle): Promise<Anchor> {
     const checksum = entry.checksum ?? (await checksumAt(handle, entry.committed));
     entry.checksum = checksum ?? null;
+    // A pending range with a known checksum was read: the file must keep holding it (a look that finds
+    // it refilled under the range moves the entry to its copy instead of resending other bytes).
+    const pending = entry.pending;
+    if (pending?.checksum !== undefined) return { end: pending.end, checksum: pending.checksum };
     return { end: entry.committed, checksum: checksum ?? '' };
   }
 
