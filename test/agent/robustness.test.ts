@@ -216,6 +216,50 @@ describe('a crash between store and commit, then truncate-and-refill with a copy
   }
 });
 
+describe('a 409 for a pending range when a copy holds the range (a state without its checksum)', () => {
+  test('the copy is read on from the range ingest holds: nothing twice, the refilled file read from 0', async ({
+    dir,
+  }) => {
+    const ingest = inProcessIngest();
+    const log = join(dir, 'access.log');
+    const stateDir = join(dir, 'state');
+    let crashAfterStore = true;
+    ingest.setIntercept(async (request, forward) => {
+      const response = await forward();
+      if (crashAfterStore && isData(request) && response.ok)
+        return Response.json({ error: 'crash before commit' }, { status: 400 });
+      return response;
+    });
+    const head = jsonLines('h', 10);
+    await writeFile(log, head + jsonLines('old', 20));
+    const first = await startTestAgent(ingest, { files: [log], stateDir });
+    await expect(first.finished).rejects.toBeInstanceOf(IngestRejectedError);
+    await editState(stateDir, (files) => {
+      delete (files[0]!.pending as Record<string, unknown>).checksum;
+    });
+    // While down: the file grows, is copied, truncated and refilled with its own first lines.
+    await appendFile(log, jsonLines('late', 5));
+    await copyFile(log, `${log}.1`);
+    await truncate(log, 0);
+    await writeFile(log, head + jsonLines('new', 25));
+    crashAfterStore = false;
+    const second = await startTestAgent(ingest, { files: [log], stateDir });
+    await waitFor(() => second.status().totals.linesShipped >= 40, 10_000, 'the refilled file and the copy');
+    await waitFor(async () => (await ingest.paths()).length >= 70, 10_000, 'every line once');
+    await second.stop();
+    expect(ingest.batches().some((r) => r.status === 409)).toBe(true);
+    expect(await ingest.paths()).toEqual(
+      sorted(
+        expectedPaths('h', 10),
+        expectedPaths('old', 20),
+        expectedPaths('late', 5),
+        expectedPaths('h', 10),
+        expectedPaths('new', 25),
+      ),
+    );
+  });
+});
+
 describe('a path that cannot be tailed', () => {
   test('is stopped alone with its reason in status; the other path ships', async ({ dir }) => {
     const ingest = inProcessIngest();
