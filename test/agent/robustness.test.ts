@@ -216,6 +216,46 @@ describe('a crash between store and commit, then truncate-and-refill with a copy
   }
 });
 
+describe('a crash between store and commit, then a refill with no copy', () => {
+  test('the range in flight is warned about, not counted lost (it was read and sent); the refill ships', async ({
+    dir,
+  }) => {
+    const ingest = inProcessIngest();
+    const log = join(dir, 'access.log');
+    const stateDir = join(dir, 'state');
+    let crashAfterStore = true;
+    ingest.setIntercept(async (request, forward) => {
+      const response = await forward();
+      if (crashAfterStore && isData(request) && response.ok)
+        return Response.json({ error: 'crash before commit' }, { status: 400 });
+      return response;
+    });
+    const head = jsonLines('h', 10);
+    await writeFile(log, head + jsonLines('old', 20));
+    const first = await startTestAgent(ingest, { files: [log], stateDir });
+    await expect(first.finished).rejects.toBeInstanceOf(IngestRejectedError);
+    await truncate(log, 0);
+    await writeFile(log, head + jsonLines('new', 3));
+    crashAfterStore = false;
+    const second = await startTestAgent(ingest, { files: [log], stateDir });
+    await waitFor(() => second.status().totals.linesShipped === 13, 10_000, 'the refilled file shipped');
+    await second.stop();
+    expect(second.status().totals.bytesLost).toBe(0);
+    expect(second.logs.find((l) => String(l.message).includes('in no file any more'))).toMatchObject({
+      level: 'warn',
+      path: log,
+    });
+    expect(await ingest.paths()).toEqual(
+      sorted(
+        expectedPaths('h', 10),
+        expectedPaths('old', 20),
+        expectedPaths('h', 10),
+        expectedPaths('new', 3),
+      ),
+    );
+  });
+});
+
 describe('a 409 for a pending range when a copy holds the range (a state without its checksum)', () => {
   test('the copy is read on from the range ingest holds: nothing twice, the refilled file read from 0', async ({
     dir,
