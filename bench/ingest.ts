@@ -15,11 +15,11 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { createIngestApp } from '../ingest/app.ts';
-import { readBatchLines } from '../ingest/batch/parse-lines.ts';
+import { arrayRejects, readBatchLines } from '../ingest/batch/parse-lines.ts';
 import { resolveLineParser } from '../ingest/formats/index.ts';
 import { HourlyJsonLines } from '../ingest/lake/hourly-json-lines.ts';
 import { DEFAULT_PREFIXES } from '../ingest/lake/layout.ts';
-import { writeBatch } from '../ingest/lake/write-batch.ts';
+import { type RejectedLine, writeBatch } from '../ingest/lake/write-batch.ts';
 import { createFileStorage } from '../ingest/storage/drivers/file.ts';
 import { fflateCodec } from '../lib/gzip/index.ts';
 import { nodeZlibCodec } from '../lib/gzip/node-zlib.ts';
@@ -66,7 +66,8 @@ export async function benchIngest(): Promise<void> {
       let accepted = 0;
       for (const batch of batches) {
         const records = new HourlyJsonLines(batch.length);
-        const rejected = readBatchLines(batch, parser, 'bench', records);
+        const rejected: RejectedLine[] = [];
+        readBatchLines(batch, parser, 'bench', records, arrayRejects(rejected));
         accepted += records.count;
         await writeBatch(
           {

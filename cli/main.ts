@@ -24,6 +24,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
     summary: 'run SQL or a named query on DuckDB or Athena',
     load: () => import('./commands/query.ts'),
   },
+  compact: {
+    summary: 'rewrite closed hours of the lake into Parquet, one object per hour, exactly',
+    load: () => import('./commands/compact.ts'),
+  },
   dashboard: {
     summary: 'serve a web page of charts over the local lake (the Grafana panels, on DuckDB)',
     load: () => import('./commands/dashboard.ts'),

@@ -1,7 +1,8 @@
 /**
  * Bundles the Lambdas with esbuild, each into one ESM file and a zip: the ingest (`functions/ingest.ts`
- * → `dist/lambda/ingest/index.mjs`, `dist/lambda/ingest.zip`) and the scheduled report
- * (`functions/report.ts` → `dist/lambda/report.zip`), which the CDK stack deploys as they are. DuckDB
+ * → `dist/lambda/ingest/index.mjs`, `dist/lambda/ingest.zip`), the scheduled report
+ * (`functions/report.ts` → `dist/lambda/report.zip`) and the scheduled compaction (`functions/compact.ts`
+ * → `dist/lambda/compact.zip`), which the CDK stack deploys as they are. DuckDB
  * and the CLI are never imported by a handler; the build fails if either sneaks in.
  *
  *   npm run build:lambda            # prints the bundle and zip sizes
@@ -34,7 +35,11 @@ export const LAMBDA_NODE_RUNTIME = 'nodejs24.x';
 export const LAMBDA_NODE_TARGET = 'node24';
 
 /** The Lambdas `npm run build:lambda` builds: zip name → entry. */
-export const LAMBDA_ENTRIES = { ingest: 'functions/ingest.ts', report: 'functions/report.ts' } as const;
+export const LAMBDA_ENTRIES = {
+  ingest: 'functions/ingest.ts',
+  report: 'functions/report.ts',
+  compact: 'functions/compact.ts',
+} as const;
 
 /** Modules that must never reach the Lambda zip: the native DuckDB engine and the CLI. */
 const FORBIDDEN_INPUTS = [/node_modules\/@duckdb\//, /^cli\//, /node_modules\/tsx\//];

@@ -1,15 +1,19 @@
 /**
- * The Glue side of the lake, one of two ways (context `catalog`):
- * - `crawler`: the database plus a crawler on a schedule over `access_logs/`, with its own
- *   least-privilege role; it creates and evolves the `access_logs` table (columns never dropped).
- * - `projection`: the database plus the `access_logs` table defined here with partition projection on
- *   year/month/day/hour, so Athena needs no crawler and no partition registration.
+ * The Glue side of the lake, one of two ways (context `catalog`), for the raw JSON table
+ * `access_logs_raw`:
+ * - `crawler`: the table defined here without projection, and a crawler on a schedule with it as its
+ *   catalog target, adding partitions, with its own least-privilege role (columns never dropped).
+ * - `projection`: the table defined here with partition projection on year/month/day/hour, so Athena
+ *   needs no crawler and no partition registration.
+ * Both: the Parquet table `access_logs_compacted` (projection). The view `access_logs` over both is made
+ * through Athena by the compaction Lambda's first run (docs/architecture.md, "Compaction").
  */
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { compactedTableInput } from '../glue/compacted-table.ts';
 import { CRAWLER_CATALOG_ACTIONS } from '../glue/iam-policy.ts';
 import {
   INPUT_FORMAT,
@@ -57,13 +61,40 @@ export class Catalog extends Construct {
       databaseInput: { name: names.database, description: 'accesslake: nginx access logs' },
     });
 
+    const compacted = compactedTableInput(
+      names.compactedTable,
+      `s3://${bucket.bucketName}/${names.compactedPrefix}/`,
+    );
+    const compactedTable = new glue.CfnTable(this, 'CompactedTable', {
+      catalogId: stack.account,
+      databaseName: names.database,
+      tableInput: {
+        name: compacted.Name!,
+        description: compacted.Description!,
+        tableType: 'EXTERNAL_TABLE',
+        parameters: compacted.Parameters!,
+        partitionKeys: PARTITION_KEYS.map((key) => ({ name: key, type: 'string' })),
+        storageDescriptor: {
+          location: compacted.StorageDescriptor!.Location!,
+          inputFormat: compacted.StorageDescriptor!.InputFormat!,
+          outputFormat: compacted.StorageDescriptor!.OutputFormat!,
+          serdeInfo: {
+            serializationLibrary: compacted.StorageDescriptor!.SerdeInfo!.SerializationLibrary!,
+            parameters: { 'serialization.format': '1' },
+          },
+          columns: compacted.StorageDescriptor!.Columns!.map((c) => ({ name: c.Name!, type: c.Type! })),
+        },
+      },
+    });
+    compactedTable.addResourceDependency(database);
+
+    const table = new glue.CfnTable(this, 'Table', {
+      catalogId: stack.account,
+      databaseName: names.database,
+      tableInput: rawTable(names.table, dataLocation, settings.catalog === 'projection'),
+    });
+    table.addResourceDependency(database);
     if (settings.catalog === 'projection') {
-      const table = new glue.CfnTable(this, 'Table', {
-        catalogId: stack.account,
-        databaseName: names.database,
-        tableInput: projectionTable(names.table, dataLocation),
-      });
-      table.addResourceDependency(database);
       this.crawlerRole = undefined;
       return;
     }
@@ -71,7 +102,7 @@ export class Catalog extends Construct {
     this.crawlerRole = new iam.Role(this, 'CrawlerRole', {
       assumedBy: new iam.ServicePrincipal('glue.amazonaws.com'),
       description:
-        'accesslake crawler: read access_logs/, maintain the access_logs table, write crawler logs',
+        'accesslake crawler: read access_logs/, maintain the access_logs_raw table, write crawler logs',
     });
     this.crawlerRole.addToPolicy(
       new iam.PolicyStatement({
@@ -116,34 +147,37 @@ export class Catalog extends Construct {
       name: names.crawler,
       role: this.crawlerRole.roleArn,
       databaseName: names.database,
-      targets: { s3Targets: [{ path: dataLocation }] },
+      // The raw table as a catalog target (glue/crawler.ts says why not an S3 path); crawled whole, as
+      // incremental crawling is for S3 targets; LOG/LOG: a column is never dropped behind the queries.
+      targets: { catalogTargets: [{ databaseName: names.database, tables: [names.table] }] },
       schedule: { scheduleExpression: settings.crawlerSchedule },
-      // Only new hour folders are read; with CRAWL_NEW_FOLDERS_ONLY Glue requires LOG/LOG, which also
-      // means a column is never dropped or changed behind the queries' back.
-      recrawlPolicy: { recrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY' },
+      recrawlPolicy: { recrawlBehavior: 'CRAWL_EVERYTHING' },
       schemaChangePolicy: { updateBehavior: 'LOG', deleteBehavior: 'LOG' },
       configuration: JSON.stringify({
         Version: 1.0,
-        Grouping: { TableGroupingPolicy: 'CombineCompatibleSchemas' },
         CrawlerOutput: { Partitions: { AddOrUpdateBehavior: 'InheritFromTable' } },
       }),
     });
-    crawler.addResourceDependency(database);
-    // Glue validates the target with the crawler's role at creation: the role's policy (its
-    // DefaultPolicy, a child of the role) must exist first, not only the role.
+    // The target table (which follows the database) must exist first. Glue also validates the target
+    // with the crawler's role at creation: the role's policy (its DefaultPolicy, a child of the role)
+    // must exist first, not only the role.
+    crawler.addResourceDependency(table);
     crawler.node.addDependency(this.crawlerRole);
   }
 }
 
 /**
- * The `access_logs` table with partition projection: JSON lines, gzip, one folder per UTC hour. The same
- * table `accesslake provision --table projection` creates (glue/projection-table.ts), in CDK's shape.
+ * The `access_logs_raw` table: JSON lines, gzip, one folder per UTC hour, with partition projection or
+ * (crawler mode) without. The same table `accesslake provision` creates (glue/projection-table.ts).
  */
-function projectionTable(name: string, location: string): glue.CfnTable.TableInputProperty {
+function rawTable(name: string, location: string, projection: boolean): glue.CfnTable.TableInputProperty {
+  const { EXTERNAL, classification, compressionType } = projectionParametersAt(location);
   return {
     name,
     tableType: 'EXTERNAL_TABLE',
-    parameters: projectionParametersAt(location),
+    parameters: projection
+      ? projectionParametersAt(location)
+      : { EXTERNAL: EXTERNAL!, classification: classification!, compressionType: compressionType! },
     partitionKeys: PARTITION_KEYS.map((key) => ({ name: key, type: 'string' })),
     storageDescriptor: {
       location,

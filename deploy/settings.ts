@@ -1,7 +1,8 @@
 /**
  * Deployment settings, read once from CDK context (`-c name=value` or cdk.json) with documented
- * defaults. Names follow shared/DESIGN.md: database `accesslake`, table `access_logs`, prefixes
- * `access_logs/`, `rejects/`, `athena-results/`.
+ * defaults. Names follow shared/DESIGN.md: database `accesslake`, tables `access_logs_raw` (JSON) and
+ * `access_logs_compacted` (Parquet) under the view `access_logs`, prefixes `access_logs/`,
+ * `access_logs_compacted/`, `compaction/`, `rejects/`, `athena-results/`.
  *
  * | context | default | meaning |
  * |---|---|---|
@@ -17,6 +18,8 @@
  * | `reportPeriod` | `weekly` | what the scheduled report covers: `weekly`, `monthly`, `quarterly` |
  * | `reportSchedule` | `cron(0 6 ? * MON *)` | EventBridge schedule of the report Lambda (UTC) |
  * | `reportCode` | `dist/lambda/report.zip` | the report zip `npm run build:lambda` writes |
+ * | `compactLambdaCode` | `dist/lambda/compact.zip` | the compaction Lambda's zip, written by the same build |
+ * | `compactSchedule` | `cron(20 * * * ? *)` | EventBridge schedule of the compaction Lambda, hourly at :20 |
  */
 import { join } from 'node:path';
 import {
@@ -43,6 +46,8 @@ export interface DeploySettings {
   reportPeriod: 'weekly' | 'monthly' | 'quarterly';
   reportSchedule: string;
   reportCode: string;
+  compactLambdaCode: string;
+  compactSchedule: string;
   names: typeof GLUE_DEFAULTS;
 }
 
@@ -116,6 +121,8 @@ export function readDeploySettings(context: ContextReader): DeploySettings {
     reportPeriod: reportPeriod as DeploySettings['reportPeriod'],
     reportSchedule,
     reportCode: text('reportCode') ?? join(REPO_ROOT, 'dist', 'lambda', 'report.zip'),
+    compactLambdaCode: text('compactLambdaCode') ?? join(REPO_ROOT, 'dist', 'lambda', 'compact.zip'),
+    compactSchedule: text('compactSchedule') ?? 'cron(20 * * * ? *)',
     names: GLUE_DEFAULTS,
   };
 }

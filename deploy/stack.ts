@@ -1,8 +1,9 @@
 /**
  * The whole AWS side of accesslake in one stack: the lake bucket (encrypted, private, TLS only, with
  * lifecycle rules on rejects and query results), the ingest Lambda with its Function URL and token
- * secret, the Glue database with a crawler or a projection table, the Athena workgroups (queries, and
- * reports with their own cutoff), and the scheduled report Lambda.
+ * secret, the Glue database with the raw table (crawler or partition projection) and the Parquet table,
+ * the Athena workgroups (queries, and reports with their own cutoff), the scheduled compaction Lambda
+ * (which makes the view `access_logs` over both tables) and the scheduled report Lambda.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
@@ -10,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { REPORTS_RESULTS_FOLDER } from '../glue/provision/options.ts';
 import { Catalog } from './catalog.ts';
+import { CompactFunction } from './compact-function.ts';
 import { IngestFunction } from './ingest-function.ts';
 import { ReportFunction } from './report-function.ts';
 import type { DeploySettings } from './settings.ts';
@@ -23,6 +25,7 @@ export class AccessLakeStack extends Stack {
   readonly ingest: IngestFunction;
   readonly catalog: Catalog;
   readonly report: ReportFunction;
+  readonly compact: CompactFunction;
 
   constructor(scope: Construct, id: string, props: AccessLakeStackProps) {
     super(scope, id, props);
@@ -68,6 +71,13 @@ export class AccessLakeStack extends Stack {
         : {}),
     });
 
+    this.compact = new CompactFunction(this, 'Compact', {
+      bucket: this.bucket,
+      settings,
+      catalogArn: this.catalog.catalogArn,
+      databaseArn: this.catalog.databaseArn,
+    });
+
     const workGroup = (id: string, name: string, description: string, cutoff: number, results: string) =>
       new athena.CfnWorkGroup(this, id, {
         name,
@@ -87,7 +97,7 @@ export class AccessLakeStack extends Stack {
           },
         },
       });
-    workGroup(
+    const queryWorkGroup = workGroup(
       'WorkGroup',
       names.workgroup,
       'accesslake queries: engine v3, results in the lake bucket, per-query scan cutoff',
@@ -105,6 +115,8 @@ export class AccessLakeStack extends Stack {
     this.report = new ReportFunction(this, 'Report', { bucket: this.bucket, settings });
     // The first scheduled run needs the workgroup it runs in.
     this.report.rule.node.addDependency(reportsWorkGroup);
+    // Compaction replaces the view through Athena in the query workgroup.
+    this.compact.rule.node.addDependency(queryWorkGroup);
 
     new CfnOutput(this, 'IngestUrl', {
       value: this.ingest.url.url,

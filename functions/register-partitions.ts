@@ -10,7 +10,7 @@ import { createGlueRegistrar } from '../ingest/partitions/glue-registrar.ts';
 
 const registrar = createGlueRegistrar({
   database: process.env.ACCESSLAKE_GLUE_DATABASE ?? 'accesslake',
-  table: process.env.ACCESSLAKE_GLUE_TABLE ?? 'access_logs',
+  table: process.env.ACCESSLAKE_GLUE_TABLE ?? 'access_logs_raw',
   crawler: process.env.ACCESSLAKE_GLUE_CRAWLER ?? 'accesslake-access-logs',
   ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
 });

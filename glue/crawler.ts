@@ -1,10 +1,13 @@
 /**
- * The Glue crawler's definition: one table for the whole data prefix, `year/month/day/hour` as its
- * partitions, new folders only, and no column ever dropped.
- * https://docs.aws.amazon.com/glue/latest/webapi/API_CreateCrawler.html
+ * The Glue crawler's definition: it crawls the raw table `access_logs_raw` that provision defines (a
+ * catalog target), adding its `year/month/day/hour` partitions, and never drops a column. A catalog
+ * target, not an S3 path: a crawler names the tables it creates after their folder, which would make an
+ * `access_logs` table where the view of that name must be.
+ * https://docs.aws.amazon.com/glue/latest/webapi/API_CreateCrawler.html,
+ * https://docs.aws.amazon.com/glue/latest/dg/crawler-configuration.html
  */
 import type { CreateCrawlerCommandInput } from '@aws-sdk/client-glue';
-import { dataLocation, type ProvisionOptions } from './provision/options.ts';
+import type { ProvisionOptions } from './provision/options.ts';
 
 /** The crawler `provision` creates; `Role` must be set by the caller. */
 export function desiredCrawler(o: ProvisionOptions, role: string): CreateCrawlerCommandInput {
@@ -13,29 +16,23 @@ export function desiredCrawler(o: ProvisionOptions, role: string): CreateCrawler
     Role: role,
     DatabaseName: o.database,
     Description: 'accesslake: adds the hour partitions of the access-log lake to the Glue catalog',
-    // The data prefix only: rejects/ and athena-results/ are its siblings, so the crawler never reads
-    // them; the exclusions keep them out even if a lake is laid out with them nested inside.
-    Targets: { S3Targets: [{ Path: dataLocation(o), Exclusions: crawlerExclusions(o) }] },
+    // The raw table's location is the data prefix only: rejects/, athena-results/ and the compacted
+    // tier are its siblings, so the crawler never reads them.
+    Targets: { CatalogTargets: [{ DatabaseName: o.database, Tables: [o.table] }] },
     Schedule: o.crawlerSchedule,
-    // Only folders added since the last run: an hourly crawl reads one new hour, not the whole lake.
-    RecrawlPolicy: { RecrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY' },
-    // CRAWL_NEW_FOLDERS_ONLY accepts only LOG for both behaviours (Glue answers InvalidInputException
-    // otherwise), and LOG is also what keeps every column: the crawler never rewrites or drops the
-    // table's schema, it only logs what it saw.
+    // Incremental (new folders only) crawling is for S3 targets; a catalog target is crawled whole.
+    RecrawlPolicy: { RecrawlBehavior: 'CRAWL_EVERYTHING' },
+    // A catalog target needs DeleteBehavior LOG, and LOG for updates is what keeps every column: the
+    // crawler never rewrites or drops the table's schema, it only logs what it saw.
     SchemaChangePolicy: { UpdateBehavior: 'LOG', DeleteBehavior: 'LOG' },
     Configuration: JSON.stringify(crawlerConfiguration(o)),
   };
 }
 
-/**
- * https://docs.aws.amazon.com/glue/latest/dg/crawler-configuration.html: the table sits at the data
- * prefix's absolute level (the bucket is level 1), compatible schemas are combined into that one table,
- * and new partitions take the table's schema instead of a guess of their own.
- */
-export function crawlerConfiguration(o: ProvisionOptions) {
+/** New partitions take the table's schema instead of a guess of their own. */
+export function crawlerConfiguration(_o: ProvisionOptions) {
   return {
     Version: 1.0,
-    Grouping: { TableGroupingPolicy: 'CombineCompatibleSchemas', TableLevelConfiguration: tableLevel(o) },
     CrawlerOutput: { Partitions: { AddOrUpdateBehavior: 'InheritFromTable' } },
   };
 }

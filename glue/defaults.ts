@@ -1,12 +1,19 @@
 /** Names shared by `provision`, the partition registrar and the query CLI (shared/DESIGN.md defaults). */
 export const GLUE_DEFAULTS = {
   database: 'accesslake',
-  table: 'access_logs',
+  /** The raw JSON table (the ingest's objects). */
+  table: 'access_logs_raw',
+  /** The Parquet table `accesslake compact` writes (docs/architecture.md, "Compaction"). */
+  compactedTable: 'access_logs_compacted',
+  /** The view users query: compacted hours below the watermark, raw hours from it on. */
+  view: 'access_logs',
   crawler: 'accesslake-access-logs',
   workgroup: 'accesslake',
   /** Reports run here: its own, larger scan cutoff (a quarter's scan outgrows the query cutoff). */
   reportsWorkgroup: 'accesslake-reports',
   dataPrefix: 'access_logs',
+  compactedPrefix: 'access_logs_compacted',
+  statePrefix: 'compaction',
   rejectsPrefix: 'rejects',
   /** Batch claims (ingest/lake/batch-claim.ts): read and created by the ingest, outside the crawled path. */
   batchesPrefix: 'batches',

@@ -1,9 +1,11 @@
 /**
  * Least-privilege IAM documents for the principals accesslake involves: the crawler's role, the ingest
- * (partition registration), whoever runs queries, Grafana's Athena data source, and reports (the CLI or
- * the report Lambda, whose role in the CDK stack is this very document: deploy/report-function.ts). Resources are scoped to the lake's bucket
- * prefix, the Glue database and table, and the workgroup. `account` is the AWS account id (Glue's
- * CatalogId); `*` when unknown.
+ * (partition registration), whoever runs queries, Grafana's Athena data source, reports (the CLI or the
+ * report Lambda, whose role in the CDK stack is this very document: deploy/report-function.ts) and
+ * compaction (the CLI or the compaction Lambda: deploy/compact-function.ts). Resources are scoped to the
+ * lake's bucket prefixes, the Glue database and its tables (`access_logs_raw`, `access_logs_compacted`,
+ * the view `access_logs`: a reader of the view needs both tables under it), and the workgroups.
+ * `account` is the AWS account id (Glue's CatalogId); `*` when unknown.
  */
 import { REPORTS_PREFIX } from '../reports/output/layout.ts';
 import { keyPrefix, type ProvisionOptions, REPORTS_RESULTS_FOLDER } from './provision/options.ts';
@@ -131,7 +133,10 @@ export function queryPolicy(o: ProvisionOptions, account = '*'): PolicyDocument 
       Sid: 'ReadLakeData',
       Effect: 'Allow',
       Action: ['s3:GetObject'],
-      Resource: `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.dataPrefix)}/*`,
+      Resource: [
+        `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.dataPrefix)}/*`,
+        `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.compactedPrefix)}/*`,
+      ],
     },
     {
       Sid: 'WriteQueryResults',
@@ -215,10 +220,13 @@ export function reportPolicy(o: ProvisionOptions, account = '*'): PolicyDocument
         'glue:GetPartitions',
         'glue:BatchGetPartition',
       ],
+      // The report queries the view; Athena resolves it with the caller's rights on both tables under it.
       Resource: [
         `${base}:catalog`,
         `${base}:database/${o.database}`,
+        `${base}:table/${o.database}/${o.view}`,
         `${base}:table/${o.database}/${o.table}`,
+        `${base}:table/${o.database}/${o.compactedTable}`,
       ],
     },
     {
@@ -235,7 +243,10 @@ export function reportPolicy(o: ProvisionOptions, account = '*'): PolicyDocument
       Sid: 'ReadLakeData',
       Effect: 'Allow',
       Action: ['s3:GetObject'],
-      Resource: `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.dataPrefix)}/*`,
+      Resource: [
+        `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.dataPrefix)}/*`,
+        `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.compactedPrefix)}/*`,
+      ],
     },
     {
       Sid: 'WriteReadDeleteReportTables',
@@ -258,6 +269,7 @@ export function reportPolicy(o: ProvisionOptions, account = '*'): PolicyDocument
         StringLike: {
           's3:prefix': [
             `${keyPrefix(o, o.dataPrefix)}/*`,
+            `${keyPrefix(o, o.compactedPrefix)}/*`,
             `${results}/*`,
             `${keyPrefix(o, REPORTS_PREFIX)}/*`,
           ],
@@ -266,6 +278,70 @@ export function reportPolicy(o: ProvisionOptions, account = '*'): PolicyDocument
     },
     {
       Sid: 'FindTheBucket',
+      Effect: 'Allow',
+      Action: ['s3:GetBucketLocation'],
+      Resource: `arn:aws:s3:::${o.bucket}`,
+    },
+  );
+}
+
+/**
+ * `accesslake compact` on an S3 lake (the CLI, or the compaction Lambda): read the raw tier and the
+ * state, write the compacted tier and the state, replace the view through Athena. ListBucket covers the
+ * state prefix too: without it S3 answers a missing state object with 403 instead of 404.
+ */
+export function compactionPolicy(o: ProvisionOptions, account = '*'): PolicyDocument {
+  const data = keyPrefix(o, o.dataPrefix);
+  const compacted = keyPrefix(o, o.compactedPrefix);
+  const state = keyPrefix(o, 'compaction');
+  const results = keyPrefix(o, o.resultsPrefix);
+  const glue = `arn:aws:glue:${o.region}:${account}`;
+  return doc(
+    {
+      Sid: 'ReadRawTierAndState',
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: [`arn:aws:s3:::${o.bucket}/${data}/*`, `arn:aws:s3:::${o.bucket}/${state}/*`],
+    },
+    {
+      Sid: 'WriteCompactedTierAndState',
+      Effect: 'Allow',
+      Action: ['s3:PutObject'],
+      Resource: [`arn:aws:s3:::${o.bucket}/${compacted}/*`, `arn:aws:s3:::${o.bucket}/${state}/*`],
+    },
+    {
+      Sid: 'ListRawTierAndState',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: `arn:aws:s3:::${o.bucket}`,
+      Condition: { StringLike: { 's3:prefix': [`${data}/*`, `${data}/`, `${state}/*`, `${state}/`] } },
+    },
+    {
+      Sid: 'ReplaceTheViewInTheWorkgroup',
+      Effect: 'Allow',
+      Action: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
+      Resource: `arn:aws:athena:${o.region}:${account}:workgroup/${o.workgroup}`,
+    },
+    {
+      Sid: 'StoreTheView',
+      Effect: 'Allow',
+      Action: ['glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable'],
+      Resource: [
+        `${glue}:catalog`,
+        `${glue}:database/${o.database}`,
+        `${glue}:table/${o.database}/${o.view}`,
+        `${glue}:table/${o.database}/${o.table}`,
+        `${glue}:table/${o.database}/${o.compactedTable}`,
+      ],
+    },
+    {
+      Sid: 'WriteQueryResults',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: `arn:aws:s3:::${o.bucket}/${results}/*`,
+    },
+    {
+      Sid: 'LocateTheBucket',
       Effect: 'Allow',
       Action: ['s3:GetBucketLocation'],
       Resource: `arn:aws:s3:::${o.bucket}`,

@@ -57,11 +57,24 @@ export function projectionParametersAt(location: string): Record<string, string>
 
 /** The Glue TableInput `provision --table projection` creates (CreateTable), the same as the DDL below. */
 export function projectionTableInput(o: ProvisionOptions): TableInput {
+  return rawTableInput(o, true);
+}
+
+/**
+ * The raw JSON table `access_logs_raw`: with partition projection (`--table projection`), or without
+ * (`--table crawler`: the crawler adds its partitions, crawling this table as its catalog target).
+ */
+export function rawTableInput(o: ProvisionOptions, projection: boolean): TableInput {
+  const { EXTERNAL, classification, compressionType } = projectionParameters(o);
   return {
     Name: o.table,
-    Description: 'accesslake: nginx access logs, one JSON object per line, partition projection by hour',
+    Description: projection
+      ? 'accesslake: nginx access logs, one JSON object per line, partition projection by hour'
+      : 'accesslake: nginx access logs, one JSON object per line; partitions added by the crawler',
     TableType: 'EXTERNAL_TABLE',
-    Parameters: projectionParameters(o),
+    Parameters: projection
+      ? projectionParameters(o)
+      : { EXTERNAL: EXTERNAL!, classification: classification!, compressionType: compressionType! },
     PartitionKeys: PARTITION_KEYS.map((Name) => ({ Name, Type: 'string' })),
     StorageDescriptor: {
       Columns: CANONICAL_COLUMNS.map(([Name, Type]) => ({ Name, Type })),

@@ -13,11 +13,12 @@ import { createTokenVerifier } from './auth/bearer-tokens.ts';
 import { createKeyedLock } from './batch/keyed-lock.ts';
 import { readBatchBody } from './batch/parse-lines.ts';
 import { createDecompressedBudget, type Reservation } from './body/decompressed-budget.ts';
-import { decodeBody, readCappedBody } from './body/read-body.ts';
+import { assertLineCount, decodeBody, readCappedBody } from './body/read-body.ts';
 import { resolveLineParser } from './formats/index.ts';
 import { createReadinessTracker } from './health/readiness.ts';
 import { HourlyJsonLines } from './lake/hourly-json-lines.ts';
 import { BATCH_ID_PATTERN, DEFAULT_PREFIXES } from './lake/layout.ts';
+import { RejectsJsonLines } from './lake/rejects-json-lines.ts';
 import { type WrittenBatch, writeBatch } from './lake/write-batch.ts';
 import { createIngestMetrics } from './metrics/registry.ts';
 import {
@@ -113,7 +114,10 @@ export function createIngestApp(options: IngestOptions) {
     const parser = resolveLineParser(format);
     const source = request.headers.get('X-Source') ?? 'unknown';
     if (!SOURCE_PATTERN.test(source)) {
-      throw new HttpError(400, 'X-Source must be 1–128 printable ASCII characters without spaces');
+      throw new HttpError(
+        400,
+        'X-Source must be 1–128 characters from "!" to "~" (printable ASCII without the space)',
+      );
     }
 
     const raw = await readCappedBody(request.body, limits.maxBodyBytes, bodyTimeoutMs);
@@ -125,6 +129,7 @@ export function createIngestApp(options: IngestOptions) {
       retryAfterSeconds: RETRY_AFTER_SECONDS,
     });
     metrics.bytesDecompressed.inc({}, body.byteLength);
+    assertLineCount(body, limits.maxLines);
 
     const bodyDigest = await sha256(body);
     const batchId = request.headers.get('Idempotency-Key') ?? hex(bodyDigest.subarray(0, 16));
@@ -136,7 +141,12 @@ export function createIngestApp(options: IngestOptions) {
 
     // The lines' own size is close to their JSONL for JSON formats; text formats grow the buffer once.
     const accepted = new HourlyJsonLines(body.byteLength);
-    const rejected = readBatchBody(body, parser, source, accepted);
+    // Rejects are written as they come, gzipped in bounded chunks: junk lines cost no more than records.
+    const rejected = new RejectsJsonLines(
+      { batch_id: batchId, source, format: parser.name, received_at: new Date().toISOString() },
+      gzip,
+    );
+    await readBatchBody(body, parser, source, accepted, rejected);
     // The content is the bytes and how they are read: the same bytes as another format store other records.
     const digest = `sha256:${hex(await sha256(encoder.encode(`${parser.name}\n${hex(bodyDigest)}`)))}`;
     let written: WrittenBatch;
@@ -155,7 +165,8 @@ export function createIngestApp(options: IngestOptions) {
         ),
       );
     } catch (error) {
-      if (error instanceof StorageError) {
+      // A key storage refused is this request's fault: storage is healthy, readiness stays as it is.
+      if (error instanceof StorageError && !error.refusedKey) {
         const kind = error.throttled ? 'throttled' : 'failed';
         metrics.storageErrors.inc({ kind });
         readiness.storageFailed(kind);
@@ -168,7 +179,7 @@ export function createIngestApp(options: IngestOptions) {
     }
     // Counted only now: a batch that failed part-way is retried and must not be counted twice.
     metrics.recordsAccepted.inc({}, accepted.count);
-    metrics.recordsRejected.inc({}, rejected.length);
+    metrics.recordsRejected.inc({}, rejected.count);
     metrics.bytesOut.inc({}, written.bytesWritten);
 
     if (options.partitionRegistrar && written.partitions.length > 0) {
@@ -177,14 +188,14 @@ export function createIngestApp(options: IngestOptions) {
         logger.warn('partition registration failed; the next crawl will find the data', { error, batchId });
       });
     }
-    if (rejected.length > 0) {
+    if (rejected.count > 0) {
       logger.info('batch had rejected lines', {
         batchId,
-        rejected: rejected.length,
-        firstReason: rejected[0]!.reason,
+        rejected: rejected.count,
+        firstReason: rejected.firstReason,
       });
     }
-    return { batchId, accepted: accepted.count, rejected: rejected.length, objects: written.objects };
+    return { batchId, accepted: accepted.count, rejected: rejected.count, objects: written.objects };
   }
 
   // The one place errors become responses.
@@ -193,6 +204,14 @@ export function createIngestApp(options: IngestOptions) {
       metrics.batches.inc({ status: String(error.status) });
       if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
       return c.json({ error: error.message }, error.status as 400);
+    }
+    if (error instanceof StorageError && error.refusedKey) {
+      metrics.batches.inc({ status: '400' });
+      logger.error('storage refused a batch object name', { error });
+      return c.json(
+        { error: "the lake refused this batch's object name (too long for the storage): nothing was stored" },
+        400,
+      );
     }
     if (error instanceof StorageError) {
       const status = error.throttled ? 503 : 500;

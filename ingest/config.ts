@@ -153,7 +153,7 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig 
     logLevel,
     registerPartitions,
     glueDatabase: flags['glue-database'] ?? env.ACCESSLAKE_GLUE_DATABASE ?? 'accesslake',
-    glueTable: flags['glue-table'] ?? env.ACCESSLAKE_GLUE_TABLE ?? 'access_logs',
+    glueTable: flags['glue-table'] ?? env.ACCESSLAKE_GLUE_TABLE ?? 'access_logs_raw',
     glueCrawler: flags['glue-crawler'] ?? env.ACCESSLAKE_GLUE_CRAWLER ?? 'accesslake-access-logs',
   };
 }

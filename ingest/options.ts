@@ -37,6 +37,7 @@ export interface IngestOptions {
 export const DEFAULT_LIMITS: BodyLimits = {
   maxBodyBytes: 16 * 1024 * 1024,
   maxDecompressedBytes: 128 * 1024 * 1024,
+  maxLines: 1_000_000,
 };
 export const DEFAULT_MAX_CONCURRENT_BATCHES = 8;
 /**

@@ -122,3 +122,15 @@ export function localFileSize(path: string): number | undefined {
   if (!isAbsolute(path)) return undefined;
   return statSync(path, { throwIfNoEntry: false })?.size;
 }
+
+/** S3 GET requests, per 1,000 (S3 Standard, us-east-1; https://aws.amazon.com/s3/pricing/). */
+export const S3_GET_USD_PER_1000 = 0.0004;
+
+/**
+ * What the same read would cost on Athena, for the compaction bench: bytes at $5/TB (without the 10 MB
+ * per-query minimum, so small differences stay visible) plus one S3 GET per object read. An estimate for
+ * comparing layouts, not a bill.
+ */
+export function estimatedAthenaUsd(stats: ReadStats): number {
+  return (stats.bytes / 1024 ** 4) * 5 + (stats.objects / 1000) * S3_GET_USD_PER_1000;
+}

@@ -32,9 +32,19 @@ export interface QueryResult {
  */
 export interface QueryEngine {
   readonly name: 'duckdb' | 'athena';
-  query(sql: string): Promise<QueryResult>;
+  query(sql: string, options?: QueryOptions): Promise<QueryResult>;
   /** Releases the engine (DuckDB's database, Athena's HTTP sockets). Idempotent. */
   close(): Promise<void>;
+}
+
+/** How a query may be narrowed before it runs. */
+export interface QueryOptions {
+  /**
+   * DuckDB: the event hours (`YYYYMMDDHH`, inclusive) the SQL reads, so the view lists only their
+   * files. Give it only when the SQL itself keeps to these hours (the named queries' and reports'
+   * partition predicate); rows outside it are not seen. Athena prunes partitions itself and ignores it.
+   */
+  hours?: { from: string; to: string };
 }
 
 /** A query that could not run or failed: the engine's reason, in its words, and the SQL's first line. */

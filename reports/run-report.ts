@@ -82,7 +82,7 @@ export async function runReport(options: RunReportOptions): Promise<ReportOutcom
   });
   const produced =
     engine.name === 'duckdb'
-      ? await produceWithDuckDb(engine, select)
+      ? await produceWithDuckDb(engine, select, { from: period.fromHour, to: period.toHour })
       : await produceWithAthena(engine, select, {
           database: options.athena!.database,
           objects: options.athena!.objects,

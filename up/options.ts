@@ -13,6 +13,7 @@ export interface UpFlags {
   interval?: string | undefined;
   seed?: string | undefined;
   'batch-age'?: string | undefined;
+  'compact-every'?: string | undefined;
   'dashboard-port'?: string | undefined;
 }
 
@@ -33,6 +34,8 @@ export interface UpOptions {
   intervalMs: number;
   seed: number | undefined;
   batchAgeMs: number;
+  /** Compact the lake's closed hours at start and then this often; 0 = never. */
+  compactEveryMs: number;
   /** The dashboard's port on 127.0.0.1; undefined with `--dashboard-port off`. */
   dashboardPort: number | undefined;
 }
@@ -43,6 +46,7 @@ export const UP_DEFAULTS = {
   rate: 20,
   intervalMs: 5000,
   batchAgeMs: 1000,
+  compactEveryMs: 300_000,
   dashboardPort: 8090,
 } as const;
 
@@ -73,6 +77,12 @@ export function resolveUpOptions(flags: UpFlags, cwd = process.cwd()): UpOptions
     intervalMs,
     seed: flags.seed === undefined ? undefined : parseInteger(flags.seed, '--seed', 0, 2 ** 32 - 1),
     batchAgeMs,
+    compactEveryMs:
+      flags['compact-every'] === undefined || flags['compact-every'] === '0'
+        ? flags['compact-every'] === '0'
+          ? 0
+          : UP_DEFAULTS.compactEveryMs
+        : parseDurationMs(flags['compact-every'], '--compact-every'),
     dashboardPort:
       flags['dashboard-port'] === 'off'
         ? undefined

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../lib/errors/index.ts';
 import { createDuckDbEngine } from '../query/engines/duckdb.ts';
 import type { QueryEngine } from '../query/types.ts';
+import { compactUpLake } from './compaction.ts';
 import { formatSummary } from './format.ts';
 import type { UpOptions } from './options.ts';
 import { checkLakeWritable, checkLogReadable, checkPortFree } from './preflight.ts';
@@ -147,6 +148,16 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
       return { agent: agentSummary, lake };
     };
 
+    // Closed hours become Parquet at start and every --compact-every, beside the live pipeline.
+    let nextCompaction = options.compactEveryMs > 0 ? Date.now() : Number.POSITIVE_INFINITY;
+    const compactIfDue = async () => {
+      if (Date.now() < nextCompaction) return;
+      nextCompaction = Date.now() + options.compactEveryMs;
+      const line = await compactUpLake(options.lake);
+      if (line) print(line);
+    };
+    await compactIfDue();
+
     const end = options.durationMs === undefined ? Number.POSITIVE_INFINITY : startedAt + options.durationMs;
     const stopped = new Promise<'signal'>((resolve) => {
       if (io.signal?.aborted) resolve('signal');
@@ -167,6 +178,7 @@ export async function runUp(options: UpOptions, io: UpIo = {}): Promise<UpResult
       if (Date.now() >= end) break;
       const { agent: a, lake } = await summarize();
       print(`${formatSummary(Date.now() - startedAt, a, lake)}${dashboardLine}`);
+      await compactIfDue();
     }
 
     // Stop in pipeline order so nothing written is left behind: generator, agent (drains), ingest.

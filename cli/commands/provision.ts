@@ -2,6 +2,7 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
+  compactionPolicy,
   crawlerPolicy,
   crawlerTrustPolicy,
   grafanaPolicy,
@@ -20,19 +21,19 @@ const HELP = `usage: accesslake provision --storage s3://bucket/prefix [--region
          [--crawler-name accesslake-access-logs] [--database accesslake] [--workgroup accesslake]
          [--bytes-scanned-cutoff 10GiB] [--reports-workgroup accesslake-reports]
          [--reports-bytes-scanned-cutoff 100GiB] [--create-bucket] [--dry-run] [--apply-changes]
-         [--print-policy [--policy crawler|registrar|query|grafana|report]] [--print-ddl]
+         [--print-policy [--policy crawler|registrar|query|grafana|report|compaction]] [--print-ddl]
 
 Makes the AWS side of the lake; run it again at any time: what exists and matches is left alone.
-  S3 bucket (must exist, or --create-bucket) · Glue database · Glue crawler on a schedule over
-  <prefix>/access_logs/ (or, with --table projection, the table with partition projection and no
-  crawler) · Athena workgroup (engine v3, results in <prefix>/athena-results/, enforced settings, a
+  S3 bucket (must exist, or --create-bucket) · Glue database · the raw JSON table access_logs_raw over
+  <prefix>/access_logs/, kept by a Glue crawler on a schedule (or, with --table projection, by
+  partition projection and no crawler) · the Parquet table access_logs_compacted · Athena workgroup (engine v3, results in <prefix>/athena-results/, enforced settings, a
   per-query scan cutoff) · the reports workgroup (results in <prefix>/athena-results/reports/, its own
-  cutoff) · the named queries.
+  cutoff) · the view access_logs over both tables · the named queries.
   --dry-run         show what would be created or changed, change nothing
   --apply-changes   update resources that differ from the wanted settings (without it they are shown
                     with their differences and left as they are, and the exit code is 1)
   --print-policy    print the least-privilege IAM policies (crawler role, ingest registrar, queries,
-                    Grafana, reports) and exit; with --policy NAME only that document, as it goes
+                    Grafana, reports, compaction) and exit; with --policy NAME only that document, as it goes
                     into aws iam put-role-policy --policy-document
   --print-ddl       print the partition-projection table as Athena DDL and exit
 Environment: ACCESSLAKE_STORAGE, AWS_REGION, ACCESSLAKE_AWS_ENDPOINT, ACCESSLAKE_GLUE_DATABASE,
@@ -96,6 +97,7 @@ export const run: CommandRunner = async (argv, env) => {
       query: all.queryPolicy,
       grafana: all.grafanaPolicy,
       report: all.reportPolicy,
+      compaction: all.compactionPolicy,
     };
     const document = documents[values.policy];
     if (!document) {
@@ -176,5 +178,6 @@ function policies(o: ReturnType<typeof resolveProvisionOptions>, account: string
     queryPolicy: queryPolicy(o, account),
     grafanaPolicy: grafanaPolicy(o, account),
     reportPolicy: reportPolicy(o, account),
+    compactionPolicy: compactionPolicy(o, account),
   };
 }

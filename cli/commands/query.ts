@@ -4,6 +4,7 @@ import {
   createAthenaEngine,
   createDuckDbEngine,
   formatBytes,
+  hourKey,
   isNamedQuery,
   NAMED_QUERIES,
   type QueryEngine,
@@ -95,7 +96,13 @@ export const run: CommandRunner = async (argv, env) => {
           ...(values.endpoint ? { endpoint: values.endpoint } : {}),
         });
   try {
-    const result = await engine.query(sql);
+    // A named query keeps to its hours (its partition predicate): DuckDB then lists only their files.
+    const result = await engine.query(
+      sql,
+      values.named !== undefined
+        ? { hours: { from: hourKey(range.from), to: hourKey(new Date(range.to.getTime() - 1)) } }
+        : {},
+    );
     process.stdout.write(formatResult(result, output));
     if (result.read !== undefined) {
       // stderr, so `--output csv > file` stays clean; the dashboard shows the same measure.

@@ -3,7 +3,7 @@ import { parseFlags } from '../args.ts';
 import type { CommandRunner } from '../main.ts';
 
 const HELP = `usage: accesslake up [--port 8080] [--lake ./lake] [--rate 20] [--file PATH [--format json|combined|main|'<log_format>']]
-                     [--duration D] [--interval 5s] [--seed N] [--batch-age 1s] [--dashboard-port 8090|off]
+                     [--duration D] [--interval 5s] [--seed N] [--batch-age 1s] [--dashboard-port 8090|off] [--compact-every 5m]
 
 Runs the whole pipeline on 127.0.0.1 with no AWS account: ingest writing the lake into --lake, a
 generator writing a realistic nginx access log (or --file: tail a real one), and the agent shipping it
@@ -17,7 +17,9 @@ by status class, p95 latency and top paths (DuckDB over the lake). Ctrl-C stops 
   --file PATH   tail this nginx access log instead of generating traffic
   --format F    the format of --file (default json: nginx/accesslake-json.conf)
   --duration D  stop after D (e.g. 30s), as Ctrl-C would
-  --interval I  time between summaries (default 5s)`;
+  --interval I  time between summaries (default 5s)
+  --compact-every C  compact the lake's closed hours into Parquet at start and every C (default 5m;
+                0: never), as accesslake compact does`;
 
 export const run: CommandRunner = async (argv) => {
   const { values } = parseFlags(argv, {
@@ -30,6 +32,7 @@ export const run: CommandRunner = async (argv) => {
     interval: { type: 'string' },
     seed: { type: 'string' },
     'batch-age': { type: 'string' },
+    'compact-every': { type: 'string' },
     'dashboard-port': { type: 'string' },
   });
   if (values.help) {

@@ -65,7 +65,7 @@ export function compareCrawler(
   actual: Crawler,
   role: string | undefined,
 ) {
-  const target = actual.Targets?.S3Targets?.[0];
+  const target = actual.Targets?.CatalogTargets?.[0];
   // Glue keeps whatever was given: a role name or its ARN name the same role.
   const sameRole =
     role !== undefined && actual.Role !== undefined && roleName(role) === roleName(actual.Role);
@@ -73,11 +73,8 @@ export function compareCrawler(
     {
       Role: sameRole ? actual.Role : desired.Role,
       DatabaseName: desired.DatabaseName,
-      S3Target: {
-        Path: desired.Targets?.S3Targets?.[0]?.Path,
-        Exclusions: desired.Targets?.S3Targets?.[0]?.Exclusions,
-      },
-      S3TargetCount: 1,
+      CatalogTarget: desired.Targets?.CatalogTargets?.[0],
+      TargetCount: 1,
       Schedule: desired.Schedule,
       RecrawlPolicy: desired.RecrawlPolicy,
       SchemaChangePolicy: desired.SchemaChangePolicy,
@@ -86,8 +83,8 @@ export function compareCrawler(
     {
       Role: actual.Role,
       DatabaseName: actual.DatabaseName,
-      S3Target: { Path: target?.Path, Exclusions: target?.Exclusions ?? [] },
-      S3TargetCount: actual.Targets?.S3Targets?.length ?? 0,
+      CatalogTarget: target ? { DatabaseName: target.DatabaseName, Tables: target.Tables } : undefined,
+      TargetCount: (actual.Targets?.CatalogTargets?.length ?? 0) + (actual.Targets?.S3Targets?.length ?? 0),
       Schedule: actual.Schedule?.ScheduleExpression,
       RecrawlPolicy: actual.RecrawlPolicy,
       SchemaChangePolicy: actual.SchemaChangePolicy,

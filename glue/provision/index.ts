@@ -7,6 +7,7 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { namedQuerySteps } from '../../athena/provision/named-queries-step.ts';
+import { viewStep } from '../../athena/provision/view-step.ts';
 import { workgroupStep } from '../../athena/provision/workgroup-step.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { bucketStep } from './bucket-step.ts';
@@ -14,7 +15,7 @@ import { crawlerStep } from './crawler-step.ts';
 import { databaseStep } from './database-step.ts';
 import type { ProvisionOptions } from './options.ts';
 import type { ProvisionStep, StepReport } from './step.ts';
-import { projectionTableStep } from './table-step.ts';
+import { compactedTableStep, rawTableStep } from './table-step.ts';
 
 export { type ProvisionOptions, resolveProvisionOptions } from './options.ts';
 export type { Change, Outcome, StepReport } from './step.ts';
@@ -49,12 +50,17 @@ export function provisionSteps(
   onCatalogId: (id: string) => void,
 ) {
   const steps: ProvisionStep[] = [bucketStep(o, clients.s3), databaseStep(o, clients.glue, onCatalogId)];
-  steps.push(o.tableMode === 'crawler' ? crawlerStep(o, clients.glue) : projectionTableStep(o, clients.glue));
+  // The raw table first: in crawler mode the crawler's target is this table.
+  steps.push(rawTableStep(o, clients.glue));
+  if (o.tableMode === 'crawler') steps.push(crawlerStep(o, clients.glue));
+  steps.push(compactedTableStep(o, clients.glue));
+  // The view is made by Athena, in the workgroup, over both tables: after all three.
   steps.push(
     workgroupStep(o, clients.athena),
     workgroupStep(o, clients.athena, 'reports'),
-    ...namedQuerySteps(o, clients.athena),
+    viewStep(o, clients),
   );
+  steps.push(...namedQuerySteps(o, clients.athena));
   return steps;
 }
 

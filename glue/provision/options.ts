@@ -22,9 +22,13 @@ export interface ProvisionOptions {
   region: string;
   endpoint: string | undefined;
   database: string;
-  /** The table's name: the data prefix's folder name, which is what the crawler calls it too. */
+  /** The raw JSON table (`access_logs_raw`): the ingest's objects under the data prefix. */
   table: string;
+  /** The Parquet table (`access_logs_compacted`) and the view over both (`access_logs`). */
+  compactedTable: string;
+  view: string;
   dataPrefix: string;
+  compactedPrefix: string;
   rejectsPrefix: string;
   resultsPrefix: string;
   tableMode: TableMode;
@@ -101,7 +105,10 @@ export function resolveProvisionOptions(
     endpoint: flags.endpoint ?? env.ACCESSLAKE_AWS_ENDPOINT,
     database: name(flags.database ?? env.ACCESSLAKE_GLUE_DATABASE ?? GLUE_DEFAULTS.database, '--database'),
     table: GLUE_DEFAULTS.table,
+    compactedTable: GLUE_DEFAULTS.compactedTable,
+    view: GLUE_DEFAULTS.view,
     dataPrefix: GLUE_DEFAULTS.dataPrefix,
+    compactedPrefix: GLUE_DEFAULTS.compactedPrefix,
     rejectsPrefix: GLUE_DEFAULTS.rejectsPrefix,
     resultsPrefix: GLUE_DEFAULTS.resultsPrefix,
     tableMode,
@@ -136,6 +143,7 @@ export function s3Root(o: Pick<ProvisionOptions, 'bucket' | 'prefix'>): string {
   return `s3://${o.bucket}/${o.prefix ? `${o.prefix}/` : ''}`;
 }
 export const dataLocation = (o: ProvisionOptions) => `${s3Root(o)}${o.dataPrefix}/`;
+export const compactedLocation = (o: ProvisionOptions) => `${s3Root(o)}${o.compactedPrefix}/`;
 export const resultsLocation = (o: ProvisionOptions) => `${s3Root(o)}${o.resultsPrefix}/`;
 /** The reports workgroup's results, a folder of the results prefix (so its lifecycle rule covers it). */
 export const REPORTS_RESULTS_FOLDER = 'reports';

@@ -7,26 +7,52 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import { awsErrorCode, toAwsError } from '../aws-errors.ts';
-import { projectionTableInput } from '../projection-table.ts';
-import type { ProvisionOptions } from './options.ts';
+import { compactedTableInput } from '../compacted-table.ts';
+import { rawTableInput } from '../projection-table.ts';
+import { compactedLocation, type ProvisionOptions } from './options.ts';
 import { diff, type ProvisionStep } from './step.ts';
 
-/** The partition-projection table (`--table projection`). */
-export function projectionTableStep(o: ProvisionOptions, glue: GlueClient): ProvisionStep {
-  const resource = `table/${o.database}/${o.table}`;
-  const desired = projectionTableInput(o);
+/** The raw JSON table: with partition projection (`--table projection`) or for the crawler to fill. */
+export function rawTableStep(o: ProvisionOptions, glue: GlueClient): ProvisionStep {
+  const projection = o.tableMode === 'projection';
+  return glueTableStep(
+    o,
+    glue,
+    projection ? 'Glue table (projection)' : 'Glue table (crawled)',
+    rawTableInput(o, projection),
+  );
+}
+
+/** The Parquet table `accesslake compact` writes, always with partition projection. */
+export function compactedTableStep(o: ProvisionOptions, glue: GlueClient): ProvisionStep {
+  return glueTableStep(
+    o,
+    glue,
+    'Glue table (Parquet)',
+    compactedTableInput(o.compactedTable, compactedLocation(o)),
+  );
+}
+
+function glueTableStep(
+  o: ProvisionOptions,
+  glue: GlueClient,
+  kind: string,
+  desired: TableInput,
+): ProvisionStep {
+  const name = desired.Name!;
+  const resource = `table/${o.database}/${name}`;
   return {
-    kind: 'Glue table (projection)',
-    name: `${o.database}.${o.table}`,
+    kind,
+    name: `${o.database}.${name}`,
     async inspect() {
       let table: Table | undefined;
       try {
-        table = (await glue.send(new GetTableCommand({ DatabaseName: o.database, Name: o.table }))).Table;
+        table = (await glue.send(new GetTableCommand({ DatabaseName: o.database, Name: name }))).Table;
       } catch (error) {
         if (awsErrorCode(error) === 'EntityNotFoundException') return { state: 'missing' };
         throw toAwsError(error, 'glue:GetTable', resource);
       }
-      return { state: 'present', changes: compareTable(desired, table ?? { Name: o.table }) };
+      return { state: 'present', changes: compareTable(desired, table ?? { Name: name }) };
     },
     async create() {
       try {
@@ -46,7 +72,7 @@ export function projectionTableStep(o: ProvisionOptions, glue: GlueClient): Prov
   };
 }
 
-function compareTable(desired: ReturnType<typeof projectionTableInput>, actual: Table) {
+function compareTable(desired: TableInput, actual: Table) {
   const columns = (t: TableInput | Table) =>
     (t.StorageDescriptor?.Columns ?? []).map((c) => `${c.Name} ${c.Type}`);
   const keys = (t: TableInput | Table) => (t.PartitionKeys ?? []).map((c) => `${c.Name} ${c.Type}`);

@@ -1,5 +1,5 @@
 /**
- * The space-separated lines AWS writes for S3 server access logs and load balancer access logs: bare
+ * The blank-separated lines AWS writes for S3 server access logs and load balancer access logs: bare
  * words, `"quoted strings"` (ALB escapes `"` and `\` inside them with a backslash) and `[bracketed]`
  * times (S3). One left-to-right pass, no regular expression.
  */
@@ -14,7 +14,11 @@ export interface SplitOptions {
   fieldsBefore?: number;
 }
 
-/** Splits `line` into its fields; quotes and brackets are removed, backslash escapes resolved. */
+/**
+ * Splits `line` into its fields; quotes and brackets are removed, backslash escapes resolved. Fields are
+ * separated by runs of blanks (spaces, tabs): `a  b` is two fields, never an empty one between them, and
+ * blanks at the start or end make no field.
+ */
 export function splitAwsLine(
   line: string,
   format: string,
@@ -22,7 +26,7 @@ export function splitAwsLine(
 ): Result<string[]> & { end?: number } {
   const fields: string[] = [];
   const n = line.length;
-  let i = from;
+  let i = skipBlanks(line, from);
   while (i < n) {
     if (fields.length >= limit) return { success: true, data: fields, end: i };
     const c = line.charCodeAt(i);
@@ -39,7 +43,7 @@ export function splitAwsLine(
           j += 2;
           continue;
         }
-        if (d === 0x22 && (j + 1 === n || line.charCodeAt(j + 1) === 0x20)) {
+        if (d === 0x22 && (j + 1 === n || isBlank(line.charCodeAt(j + 1)))) {
           closed = true;
           break;
         }
@@ -63,18 +67,19 @@ export function splitAwsLine(
       fields.push(line.slice(i + 1, close));
       i = close + 1;
     } else {
-      let j = line.indexOf(' ', i);
-      if (j === -1) j = n;
+      let j = i;
+      while (j < n && !isBlank(line.charCodeAt(j))) j++;
       fields.push(line.slice(i, j));
       i = j;
     }
     if (i < n) {
-      if (line.charCodeAt(i) !== 0x20) {
+      if (!isBlank(line.charCodeAt(i))) {
         return fail(
           `${format} field ${fieldsBefore + fields.length}: expected a blank at column ${i + 1}, got ${JSON.stringify(line[i])}`,
         );
       }
-      i++;
+      // A run of blanks is one separator: numbering never depends on how many blanks were written.
+      i = skipBlanks(line, i);
     }
   }
   return ok(fields);
@@ -86,4 +91,14 @@ export function hostOfEndpoint(endpoint: string): string {
   if (colon === -1) return endpoint;
   const host = endpoint.slice(0, colon);
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** Space and tab separate fields; a run of them counts as one. */
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+function skipBlanks(line: string, i: number): number {
+  while (i < line.length && isBlank(line.charCodeAt(i))) i++;
+  return i;
 }

@@ -4,6 +4,7 @@
  * can never write the same object.
  */
 import { AccessLakeError } from '../../lib/errors/index.ts';
+import { sha256 } from '../../lib/hash/sha256.ts';
 
 export interface LakePrefixes {
   /** Crawled data. Default `access_logs`. */
@@ -34,19 +35,42 @@ export function isPartitionableTs(ts: string): boolean {
 const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
 
 /**
+ * Longest encoded source kept readable in a name. With the longest batch id (128) the longest data object
+ * name is `access_` + 16 + `_` + source + `_` + 128 + `-<n>` + `.jsonl.gz` = 161 + source + `-<n>` bytes;
+ * a digest form (at most {@link SOURCE_PREFIX_MAX} + 2 + 32 = 74 bytes) keeps every name under the
+ * 255-byte file-name limit (NAME_MAX on Linux and macOS; S3 keys allow 1024 bytes in all).
+ */
+export const SOURCE_READABLE_MAX = 64;
+/** The readable part kept before the digest of an over-long source. */
+export const SOURCE_PREFIX_MAX = 40;
+
+/**
  * A source label (`X-Source`: printable ASCII, which may hold `/`, `=`, `_` or `.`) as one file-name
  * part: `A–Z a–z 0–9 -` stay, every other byte becomes `.` and two lower-case hex digits (`web/1` →
- * `web.2f1`). The output never holds `_`, so `access_<ts>_<source>_<batchId>` splits back unambiguously,
- * and distinct labels always give distinct names.
+ * `web.2f1`). An encoding longer than {@link SOURCE_READABLE_MAX} bytes (each `/` costs 3) becomes its
+ * first at most {@link SOURCE_PREFIX_MAX} bytes (never cut inside a `.xx`), `.z` and the first 16 bytes
+ * of the SHA-256 of the whole label in hex: 32 hex digits, 128 bits, collision-free in practice. The
+ * readable encoding never holds `.z` (a `.` is always followed by hex), so a digest name never equals a
+ * readable one. The output never holds `_`, so `access_<ts>_<source>_<batchId>` splits back
+ * unambiguously, and distinct labels give distinct names.
  */
 export function encodeSourceLabel(source: string): string {
+  const bytes = new TextEncoder().encode(source);
   let out = '';
-  for (const byte of new TextEncoder().encode(source)) {
+  for (const byte of bytes) {
     const keep =
       (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x2d;
     out += keep ? String.fromCharCode(byte) : `.${byte.toString(16).padStart(2, '0')}`;
   }
-  return out;
+  if (out.length <= SOURCE_READABLE_MAX) return out;
+  let cut = SOURCE_PREFIX_MAX;
+  // A `.` within the last two kept bytes starts an escape that would be cut: cut before it.
+  const dot = out.lastIndexOf('.', cut - 1);
+  if (dot !== -1 && dot > cut - 3) cut = dot;
+  const digest = sha256(bytes).subarray(0, 16);
+  let hex = '';
+  for (const b of digest) hex += b.toString(16).padStart(2, '0');
+  return `${out.slice(0, cut)}.z${hex}`;
 }
 
 /** One UTC event hour: the partition a record lands in. */

@@ -11,17 +11,9 @@ import {
   type LakePrefixes,
   rejectsObjectKey,
 } from './layout.ts';
+import { type RejectedLine, RejectsJsonLines } from './rejects-json-lines.ts';
 
-/** A line that could not become a record, kept with its reason. */
-export interface RejectedLine {
-  /** 1-based line number within the batch. */
-  line_no: number;
-  reason: string;
-  /** The line as text; invalid UTF-8 shows as U+FFFD here, its exact bytes are in `line_b64`. */
-  line: string;
-  /** The line's exact bytes, base64 (RFC 4648 §4), present only when the line is not valid UTF-8. */
-  line_b64?: string;
-}
+export type { RejectedLine } from './rejects-json-lines.ts';
 
 export interface BatchToWrite {
   batchId: string;
@@ -30,7 +22,11 @@ export interface BatchToWrite {
   /** `sha256:<hex>` of what the batch's objects are made of (decompressed body and format). */
   digest: string;
   accepted: HourlyJsonLines;
-  rejected: RejectedLine[];
+  /**
+   * The rejects, written as they came ({@link RejectsJsonLines}), or as objects (tools and tests: they
+   * are written the same way here).
+   */
+  rejected: RejectsJsonLines | RejectedLine[];
 }
 
 export interface WrittenBatch {
@@ -80,26 +76,14 @@ export async function writeBatch(batch: BatchToWrite, options: WriteBatchOptions
     data.push({ key, body: await options.gzip.gzip(jsonLines, options.gzipLevel) });
     partitions.push(hourOf(firstTs));
   }
+  const rejected = Array.isArray(batch.rejected) ? rejectsOf(batch, batch.rejected, options) : batch.rejected;
   let rejects: PlannedObject | undefined;
-  if (batch.rejected.length > 0) {
-    const receivedAt = new Date().toISOString();
-    const lines = batch.rejected.map((r) =>
-      JSON.stringify({
-        batch_id: batch.batchId,
-        source: batch.source,
-        format: batch.format,
-        received_at: receivedAt,
-        ...r,
-      }),
-    );
-    rejects = {
-      key: rejectsObjectKey(prefixes, batch.source, batch.batchId),
-      body: await options.gzip.gzip(`${lines.join('\n')}\n`, options.gzipLevel),
-    };
+  if (rejected.count > 0) {
+    rejects = { key: rejectsObjectKey(prefixes, batch.source, batch.batchId), body: await rejected.gzipped() };
   }
   const answer = {
     accepted: batch.accepted.count,
-    rejected: batch.rejected.length,
+    rejected: rejected.count,
     objects: [...data.map((o) => o.key), ...(rejects ? [rejects.key] : [])],
   };
 
@@ -135,6 +119,15 @@ export async function writeBatch(batch: BatchToWrite, options: WriteBatchOptions
     throw error;
   }
   return { ...answer, partitions, bytesWritten, replayed: false };
+}
+
+function rejectsOf(batch: BatchToWrite, lines: RejectedLine[], options: WriteBatchOptions): RejectsJsonLines {
+  const rejects = new RejectsJsonLines(
+    { batch_id: batch.batchId, source: batch.source, format: batch.format, received_at: new Date().toISOString() },
+    options.gzip,
+  );
+  for (const r of lines) rejects.reject(r.line_no, r.reason, r.line, r.line_b64);
+  return rejects;
 }
 
 async function removeUnacknowledged(

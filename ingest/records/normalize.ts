@@ -130,7 +130,9 @@ function readTime(fields: FieldMap): string | Failure {
     winners[S.ts] = 'msec';
     const ms = parseEpochSeconds(typeof msec === 'number' ? msec : String(msec));
     if (ms === undefined)
-      return failure(`msec: expected epoch seconds like 1736519462.123, got ${quote(msec)}`);
+      return failure(
+        `msec: expected epoch seconds like 1736519462.123 (0 to 253402300799.999: 1970-01-01T00:00:00.000Z to 9999-12-31T23:59:59.999Z), got ${quote(msec)}`,
+      );
     if (typeof ms === 'string') return failure(`msec: ${ms}, got ${quote(msec)}`);
     return toIsoUtc(ms);
   }

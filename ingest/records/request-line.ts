@@ -3,6 +3,8 @@
  * host of an absolute-form target. One grammar for every format, so one request has one canonical path
  * whichever way it was logged (docs/formats.md, "The request line"):
  *
+ * - spaces and tabs at both ends are dropped first (`"GET /x HTTP/1.1 "`: nginx allows spaces after
+ *   the version); inside, words are split on spaces, as nginx splits them;
  * - the method is the first word (up to the first blank) and must be an HTTP token (RFC 9110 §9.1);
  * - the protocol is the last word when it looks like `HTTP/x.y`; otherwise there is none (HTTP/0.9);
  * - the request target is everything between, without the blanks around it: blanks inside it are kept
@@ -34,23 +36,35 @@ export interface RequestLine {
   host: string | null;
 }
 
-/** Parses `$request`; null when the text is no request line (see the module comment). */
+/**
+ * Parses `$request`; null when the text is no request line (see the module comment). Spaces and tabs at
+ * either end are dropped first (nginx's parser allows spaces after the version before CR LF and keeps
+ * them in `$request`). Inside, words are split on spaces only, as nginx's parser splits them
+ * (ngx_http_parse_request_line): a tab inside the target is part of it, a tab between the method and
+ * the target makes no request line, as nginx answers such a request 400.
+ */
 export function parseRequestLine(text: string): RequestLine | null {
-  const space = text.indexOf(' ');
-  if (space <= 0) return null;
-  const method = text.slice(0, space);
+  let from = 0;
+  let to = text.length;
+  while (from < to && isBlank(text.charCodeAt(from))) from++;
+  while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+  let space = from;
+  while (space < to && text.charCodeAt(space) !== 0x20) space++;
+  if (space === from || space === to) return null;
+  const method = text.slice(from, space);
   if (!HTTP_TOKEN.test(method)) return null;
-  let end = text.length;
+  let end = to;
   let protocol: string | null = null;
-  const last = text.lastIndexOf(' ');
+  let last = to;
+  while (last > space && text.charCodeAt(last - 1) !== 0x20) last--;
   if (last > space) {
-    const word = text.slice(last + 1);
+    const word = text.slice(last, to);
     if (HTTP_VERSION.test(word)) {
       protocol = word;
       end = last;
     }
   }
-  let start = space + 1;
+  let start = space;
   while (start < end && text.charCodeAt(start) === 0x20) start++;
   while (end > start && text.charCodeAt(end - 1) === 0x20) end--;
   if (start === end) return null;
@@ -66,6 +80,11 @@ export function parseRequestLine(text: string): RequestLine | null {
   if (upper === 'CONNECT' && !target.includes(' '))
     return { method: upper, path: target, protocol, host: null };
   return null;
+}
+
+/** SP and HTAB: the blanks dropped at the ends of `$request`. */
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09;
 }
 
 /**

@@ -41,8 +41,11 @@ const TIME_LOCAL =
 // $time_iso8601: "2025-01-10T14:31:02+00:00", also with fractions or "Z" as other tools write it.
 const ISO_8601 =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
-// $msec: "1736519462.123"
-const EPOCH_SECONDS = /^\d{9,11}(?:\.\d{1,6})?$/;
+// $msec: "1736519462.123" (nginx writes `%T.%03M`); any count of integer digits, so 0.000 (1970) and
+// 253402300799.999 (9999) are read and the range is checked on the value, not on the digits.
+const EPOCH_SECONDS = /^(\d+)(?:\.(\d{1,6}))?$/;
+/** Seconds past this many integer digits are past year 9999 whatever they say. */
+const MAX_EPOCH_DIGITS = 12;
 
 /**
  * Consecutive log lines almost always share their timestamp text: remembering the last conversion skips
@@ -137,9 +140,16 @@ export function parseEpochSeconds(value: string | number): ParsedTime | undefine
   return parseEpochText(typeof value === 'number' ? String(value) : value);
 }
 
-const parseEpochText = rememberLast((text) =>
-  EPOCH_SECONDS.test(text) ? inLakeRange(Math.round(Number(text) * 1000)) : undefined,
-);
+const parseEpochText = rememberLast((text) => {
+  const match = EPOCH_SECONDS.exec(text);
+  if (match === null) return undefined;
+  const whole = match[1]!.replace(/^0+(?=\d)/, '');
+  if (whole.length > MAX_EPOCH_DIGITS)
+    return `${text} seconds is after 9999-12-31T23:59:59.999Z, the latest time the lake holds`;
+  // Whole seconds and the fraction apart: `253402300799.999 * 1000` is not exact in binary floating point.
+  const fraction = match[2] === undefined ? 0 : Math.round(Number(`0.${match[2]}`) * 1000);
+  return inLakeRange(Number(whole) * 1000 + fraction);
+});
 
 /** `+`/`-`, `HH`, `MM` → minutes east of UTC, or why the offset is not one nginx can write. */
 function offset(sign: string, hours: string, minutes: string): ParsedTime {

@@ -34,12 +34,18 @@ export interface PutOptions {
   durable?: boolean;
 }
 
-/** A storage operation failed. `throttled` means back off and retry (S3 SlowDown, 503). */
+/**
+ * A storage operation failed. `throttled` means back off and retry (S3 SlowDown, 503). `refusedKey` means
+ * storage is healthy but refused this key (a file name over NAME_MAX: ENAMETOOLONG; S3 KeyTooLongError):
+ * the request, not storage, is at fault, so it must not mark the ingest unready, and a retry fails again.
+ */
 export class StorageError extends AccessLakeError {
   readonly throttled: boolean;
-  constructor(message: string, options: { cause?: unknown; throttled?: boolean } = {}) {
+  readonly refusedKey: boolean;
+  constructor(message: string, options: { cause?: unknown; throttled?: boolean; refusedKey?: boolean } = {}) {
     super(message, options);
     this.throttled = options.throttled ?? false;
+    this.refusedKey = options.refusedKey ?? false;
   }
 }
 

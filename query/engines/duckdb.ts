@@ -1,15 +1,26 @@
 /**
  * The DuckDB engine: queries the local lake folder the file storage writes, through a view
- * `access_logs` over `<lake>/access_logs/**\/*.jsonl.gz` with hive partitions, plus the Trino macros, so
- * the SQL written for Athena runs here unchanged.
+ * `access_logs` over the compacted hours' Parquet objects and the later hours' `*.jsonl.gz`, split at
+ * the compaction watermark (docs/architecture.md, "Compaction"), with hive partitions, plus the Trino
+ * macros, so the SQL written for Athena runs here unchanged. The view is rebuilt before each query over
+ * the files of the hours it asks for (`options.hours`), or of every hour.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/layout.ts';
 import { DEFAULT_PREFIXES } from '../../ingest/lake/layout.ts';
 import { CANONICAL_COLUMNS } from '../../ingest/records/canonical.ts';
 import { enableReadStats, measureReads } from '../read-stats.ts';
-import { type QueryColumn, type QueryEngine, QueryError, type QueryResult, safeInteger } from '../types.ts';
+import {
+  type QueryColumn,
+  type QueryEngine,
+  QueryError,
+  type QueryOptions,
+  type QueryResult,
+  safeInteger,
+} from '../types.ts';
+import { type LakeFiles, lakeFilesFor } from './lake-files.ts';
 import { TRINO_MACROS } from './trino-macros.ts';
 
 export interface DuckDbEngineOptions {
@@ -43,7 +54,7 @@ const DUCKDB_TYPES: Record<string, string> = {
 export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<QueryEngine> {
   const root = options.lake.startsWith('file://') ? fileURLToPath(options.lake) : resolve(options.lake);
   const table = options.table ?? 'access_logs';
-  const pattern = `${root}/${options.dataPrefix ?? DEFAULT_PREFIXES.data}/**/*.jsonl.gz`;
+  const prefixes = { ...DEFAULT_COMPACTION_PREFIXES, raw: options.dataPrefix ?? DEFAULT_PREFIXES.data };
 
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
@@ -52,14 +63,12 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
   for (const macro of TRINO_MACROS) await connection.run(macro);
   await enableReadStats(connection);
 
-  let viewOverFiles = false;
-  const refreshView = async () => {
-    if (viewOverFiles) return;
-    const found = await connection.runAndReadAll(`SELECT count(*) FROM glob(${quote(pattern)})`);
-    viewOverFiles = Number(found.getRows()[0]?.[0] ?? 0) > 0;
-    await connection.run(`CREATE OR REPLACE VIEW ${ident(table)} AS ${viewSql(viewOverFiles, pattern)}`);
+  const refreshView = async (hours: QueryOptions['hours']) => {
+    const files = await lakeFilesFor(root, hours, prefixes);
+    await connection.run(`CREATE OR REPLACE VIEW ${ident(table)} AS ${viewSql(files)}`);
+    return files;
   };
-  await refreshView();
+  await refreshView(undefined);
 
   // One connection runs one statement at a time; queue callers rather than interleave them.
   let queue: Promise<unknown> = Promise.resolve();
@@ -67,10 +76,11 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
 
   return {
     name: 'duckdb',
-    query(sql) {
+    query(sql, queryOptions) {
       const run = queue.then(async () => {
         if (closed) throw new QueryError('duckdb', 'the DuckDB engine is closed');
-        await refreshView();
+        // Only a query that names the view needs it rebuilt over the lake's files as they are now.
+        if (sql.includes(table)) await refreshView(queryOptions?.hours);
         return runQuery(connection, sql);
       });
       queue = run.catch(() => {});
@@ -107,10 +117,10 @@ async function runQuery(connection: DuckDBConnection, sql: string): Promise<Quer
   return { columns, rows, read };
 }
 
-function viewSql(overFiles: boolean, pattern: string): string {
+function viewSql(files: LakeFiles): string {
   const data = CANONICAL_COLUMNS.map(([name, type]) => [name, DUCKDB_TYPES[type] ?? 'VARCHAR'] as const);
   const selectList = [...data.map(([name]) => name), ...PARTITION_COLUMNS].map(ident).join(', ');
-  if (!overFiles) {
+  if (files.parquet.length === 0 && files.rawGlobs.length === 0) {
     const empty = [
       ...data.map(([name, type]) => `CAST(NULL AS ${type}) AS ${ident(name)}`),
       ...PARTITION_COLUMNS.map((p) => `CAST(NULL AS VARCHAR) AS ${ident(p)}`),
@@ -119,9 +129,26 @@ function viewSql(overFiles: boolean, pattern: string): string {
   }
   const columns = data.map(([name, type]) => `${quote(name)}: ${quote(type)}`).join(', ');
   const hiveTypes = PARTITION_COLUMNS.map((p) => `${quote(p)}: 'VARCHAR'`).join(', ');
-  // Partition values stay strings ('01', not 1), as in the Glue table, so concat(year, month, day, hour)
-  // gives the same YYYYMMDDHH on both engines. Explicit columns ignore unknown keys and fix the types.
-  return `SELECT ${selectList} FROM read_json(${quote(pattern)}, format = 'newline_delimited', hive_partitioning = true, hive_types = {${hiveTypes}}, columns = {${columns}})`;
+  const list = (paths: string[]) => `[${paths.map(quote).join(', ')}]`;
+  const branches: string[] = [];
+  if (files.parquet.length > 0) {
+    // The Parquet columns have the JSON table's types already; the casts pin them for the UNION.
+    const typed = [
+      ...data.map(([name, type]) => `CAST(${ident(name)} AS ${type}) AS ${ident(name)}`),
+      ...PARTITION_COLUMNS.map(ident),
+    ];
+    branches.push(
+      `SELECT ${typed.join(', ')} FROM read_parquet(${list(files.parquet)}, hive_partitioning = true, hive_types = {${hiveTypes}})`,
+    );
+  }
+  if (files.rawGlobs.length > 0) {
+    // Partition values stay strings ('01', not 1), as in the Glue table, so concat(year, month, day, hour)
+    // gives the same YYYYMMDDHH on both engines. Explicit columns ignore unknown keys and fix the types.
+    branches.push(
+      `SELECT ${selectList} FROM read_json(${list(files.rawGlobs)}, format = 'newline_delimited', hive_partitioning = true, hive_types = {${hiveTypes}}, columns = {${columns}})`,
+    );
+  }
+  return branches.join(' UNION ALL ');
 }
 
 /** DuckDB's type spelling → Trino's, so both engines describe columns alike. */

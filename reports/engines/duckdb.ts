@@ -11,8 +11,15 @@ import type { QueryEngine } from '../../query/types.ts';
 import { lit, REPORT_ORDER_BY } from '../sql/report-query.ts';
 import type { ProducedReport } from './types.ts';
 
-/** Runs `select` (from buildReportSelect) on a DuckDB engine and returns the report's rows and files. */
-export async function produceWithDuckDb(engine: QueryEngine, select: string): Promise<ProducedReport> {
+/**
+ * Runs `select` (from buildReportSelect) on a DuckDB engine and returns the report's rows and files.
+ * `hours`: the period's event hours, so the engine lists only their files.
+ */
+export async function produceWithDuckDb(
+  engine: QueryEngine,
+  select: string,
+  hours?: { from: string; to: string },
+): Promise<ProducedReport> {
   const dir = await mkdtemp(join(tmpdir(), 'accesslake-report-'));
   try {
     const parquet = join(dir, 'report.parquet');
@@ -20,6 +27,7 @@ export async function produceWithDuckDb(engine: QueryEngine, select: string): Pr
     // SNAPPY rather than DuckDB's newer defaults: every Parquet reader (Athena v2, Spark, pandas) has it.
     await engine.query(
       `COPY (SELECT * FROM (${select}) ORDER BY ${REPORT_ORDER_BY}) TO ${lit(parquet)} (FORMAT parquet, COMPRESSION snappy)`,
+      hours ? { hours } : {},
     );
     const readBack = `SELECT * FROM read_parquet(${lit(parquet)}) ORDER BY ${REPORT_ORDER_BY}`;
     const { rows } = await engine.query(readBack);

@@ -4,6 +4,8 @@
  * round's load, in ms.
  */
 
+import { createRandom } from '../../gen/random.ts';
+
 export type FaultKind =
   /** logrotate: rename access.log → access.log.1, then USR1 to nginx (it reopens a new file). */
   | 'rename'
@@ -33,24 +35,13 @@ export interface Schedule {
   faults: Fault[];
 }
 
-/** mulberry32: a small, fast PRNG with a 32-bit state; good enough to draw schedules from. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ROTATIONS: FaultKind[] = ['rename', 'create', 'copytruncate', 'refill'];
 const ALL: FaultKind[] = [...ROTATIONS, 'kill-agent', 'kill-agent', 'kill-ingest', 'outage'];
 
 /** Draws a round: 5–9 faults over the load, at least one rotation and one kill of the agent. */
 export function drawSchedule(seed: number, loadSeconds: number): Schedule {
-  const random = prng(seed);
+  // gen/random.ts's mulberry32: the same seed draws the same schedule as before.
+  const { next: random } = createRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const between = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
   const loadMs = loadSeconds * 1000;

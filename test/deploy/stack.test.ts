@@ -51,18 +51,34 @@ const GLUE = (rest: string) => `arn:\${AWS::Partition}:glue:\${AWS::Region}:\${A
 function allowedGrants(bucket: string, secret: string, logGroups: string[]): Record<string, RegExp[]> {
   const lake = `\\$\\{${bucket}\\.Arn\\}`;
   const glue = (rest: string) => new RegExp(`^${GLUE(rest).replace(/[${}]/g, '\\$&')}$`);
-  const glueTable = [glue('catalog'), glue('database/accesslake'), glue('table/accesslake/access_logs')];
+  const glueTable = [
+    glue('catalog'),
+    glue('database/accesslake'),
+    glue('table/accesslake/access_logs_raw'),
+    // The compaction Lambda stores the view and reads both tables it is made of.
+    glue('table/accesslake/access_logs'),
+    glue('table/accesslake/access_logs_compacted'),
+  ];
+  const ownLogs = logGroups.map((id) => new RegExp(`^\\$\\{${id}\\.Arn\\}$`));
+  const workgroup = [
+    /^arn:\$\{AWS::Partition\}:athena:\$\{AWS::Region\}:\$\{AWS::AccountId\}:workgroup\/accesslake$/,
+  ];
   const crawlerLogs = [
     /^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:\/aws-glue\/crawlers(:\*)?$/,
   ];
-  const ownLogs = logGroups.map((id) => new RegExp(`^\\$\\{${id}\\.Arn\\}$`));
   // The report role's policy is glue/iam-policy.ts's, built with the bucket's name: `arn:aws:s3:::${Lake}`.
   const named = (rest: string) => new RegExp(`^arn:aws:s3:::\\$\\{${bucket}\\}${rest}$`);
   const reportGlue = (rest: string) =>
     new RegExp(`^arn:aws:glue:\\$\\{AWS::Region\\}:\\$\\{AWS::AccountId\\}:${rest}$`);
   const reportDb = [reportGlue('catalog'), reportGlue('database/accesslake')];
   const reportTables = reportGlue('table/accesslake/accesslake_report_\\*');
-  const reportRead = [...reportDb, reportGlue('table/accesslake/access_logs')];
+  // The report reads the view `access_logs` and, through it, both tables under it.
+  const reportRead = [
+    ...reportDb,
+    reportGlue('table/accesslake/access_logs'),
+    reportGlue('table/accesslake/access_logs_raw'),
+    reportGlue('table/accesslake/access_logs_compacted'),
+  ];
   const grants: Record<string, RegExp[]> = {
     's3:PutObject': [
       new RegExp(`^${lake}/access_logs/\\*$`),
@@ -70,11 +86,17 @@ function allowedGrants(bucket: string, secret: string, logGroups: string[]): Rec
       new RegExp(`^${lake}/batches/\\*$`),
       named('/athena-results/reports/\\*'),
       named('/reports/\\*'),
+      new RegExp(`^${lake}/access_logs_compacted/\\*$`),
+      new RegExp(`^${lake}/compaction/\\*$`),
+      new RegExp(`^${lake}/athena-results/\\*$`),
     ],
     's3:GetObject': [
       new RegExp(`^${lake}/access_logs/\\*$`),
       new RegExp(`^${lake}/batches/\\*$`),
+      new RegExp(`^${lake}/compaction/\\*$`),
+      new RegExp(`^${lake}/athena-results/\\*$`),
       named('/access_logs/\\*'),
+      named('/access_logs_compacted/\\*'),
       named('/athena-results/reports/\\*'),
       named('/reports/\\*'),
     ],
@@ -85,7 +107,7 @@ function allowedGrants(bucket: string, secret: string, logGroups: string[]): Rec
     ],
     's3:AbortMultipartUpload': [named('/athena-results/reports/\\*')],
     's3:ListBucket': [new RegExp(`^${lake}$`), named('')],
-    's3:GetBucketLocation': [named('')],
+    's3:GetBucketLocation': [new RegExp(`^${lake}$`), named('')],
     'secretsmanager:GetSecretValue': [new RegExp(`^\\$\\{${secret}\\}$`)],
     'logs:CreateLogStream': [...ownLogs, ...crawlerLogs],
     'logs:PutLogEvents': [...ownLogs, ...crawlerLogs],
@@ -101,6 +123,10 @@ function allowedGrants(bucket: string, secret: string, logGroups: string[]): Rec
     'athena:GetWorkGroup',
   ]) {
     grants[a] = [/^arn:aws:athena:\$\{AWS::Region\}:\$\{AWS::AccountId\}:workgroup\/accesslake-reports$/];
+  }
+  // The compaction Lambda replaces the view in the query workgroup.
+  for (const a of ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults']) {
+    grants[a]!.push(...workgroup);
   }
   for (const a of [
     'glue:BatchCreatePartition',
@@ -175,9 +201,11 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
         }
       }
       if (actions.includes('s3:ListBucket') && !s.where.startsWith('ReportRole')) {
-        expect(s.Condition).toEqual({
-          StringLike: { 's3:prefix': ['access_logs/*', 'access_logs/', 'access_logs'] },
-        });
+        // The crawler lists the raw tier; the compaction the raw tier and its state.
+        expect([
+          { StringLike: { 's3:prefix': ['access_logs/*', 'access_logs/', 'access_logs'] } },
+          { StringLike: { 's3:prefix': ['access_logs/*', 'access_logs/', 'compaction/*', 'compaction/'] } },
+        ]).toContainEqual(s.Condition);
       }
     }
   });
@@ -304,33 +332,38 @@ describe.each(['crawler', 'projection'] as const)('the %s stack', (catalog) => {
 });
 
 describe('catalog modes', () => {
-  it('crawler: crawls access_logs/ on a schedule, new folders only, never dropping columns', () => {
+  it('crawler: crawls the access_logs_raw table on a schedule, never dropping columns', () => {
     const t = asserts.crawler!;
     t.hasResourceProperties('AWS::Glue::Crawler', {
       Name: 'accesslake-access-logs',
       DatabaseName: 'accesslake',
-      Targets: {
-        S3Targets: [{ Path: { 'Fn::Join': ['', ['s3://', { Ref: Match.anyValue() }, '/access_logs/']] } }],
-      },
+      Targets: { CatalogTargets: [{ DatabaseName: 'accesslake', Tables: ['access_logs_raw'] }] },
       Schedule: { ScheduleExpression: 'cron(15 * * * ? *)' },
-      RecrawlPolicy: { RecrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY' },
+      RecrawlPolicy: { RecrawlBehavior: 'CRAWL_EVERYTHING' },
       SchemaChangePolicy: { UpdateBehavior: 'LOG', DeleteBehavior: 'LOG' },
     });
-    t.resourceCountIs('AWS::Glue::Table', 0);
+    // The raw table (no projection: the crawler adds its partitions) and the Parquet table.
+    t.resourceCountIs('AWS::Glue::Table', 2);
+    t.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        Name: 'access_logs_raw',
+        Parameters: Match.objectLike({ classification: 'json' }),
+      }),
+    });
     // The ingest registers fresh hours itself, with the names the grants are scoped to.
     t.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
           ACCESSLAKE_REGISTER_PARTITIONS: 'glue',
           ACCESSLAKE_GLUE_DATABASE: 'accesslake',
-          ACCESSLAKE_GLUE_TABLE: 'access_logs',
+          ACCESSLAKE_GLUE_TABLE: 'access_logs_raw',
           ACCESSLAKE_GLUE_CRAWLER: 'accesslake-access-logs',
         }),
       },
     });
   });
 
-  it('projection: defines access_logs with year/month/day/hour projection and no crawler', () => {
+  it('projection: defines access_logs_raw with year/month/day/hour projection and no crawler', () => {
     const t = asserts.projection!;
     t.resourceCountIs('AWS::Glue::Crawler', 0);
     t.hasResourceProperties('AWS::Lambda::Function', {
@@ -339,7 +372,7 @@ describe('catalog modes', () => {
     t.hasResourceProperties('AWS::Glue::Table', {
       DatabaseName: 'accesslake',
       TableInput: {
-        Name: 'access_logs',
+        Name: 'access_logs_raw',
         PartitionKeys: ['year', 'month', 'day', 'hour'].map((name) => ({ Name: name, Type: 'string' })),
         Parameters: Match.objectLike({
           'projection.enabled': 'true',
@@ -382,4 +415,40 @@ describe('deploy settings', () => {
       /bytesScannedCutoff/,
     );
   });
+});
+
+describe('the compaction Lambda', () => {
+  it.each(['crawler', 'projection'] as const)(
+    '%s: runs hourly from EventBridge, one at a time, with the Parquet table beside the raw one',
+    (catalog) => {
+      const t = asserts[catalog]!;
+      t.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs24.x',
+        ReservedConcurrentExecutions: 1,
+        Timeout: 900,
+        Environment: {
+          Variables: Match.objectLike({
+            ACCESSLAKE_GLUE_DATABASE: 'accesslake',
+            ACCESSLAKE_ATHENA_WORKGROUP: 'accesslake',
+            ACCESSLAKE_COMPACT_MAX_HOURS: '24',
+          }),
+        },
+      });
+      t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(20 * * * ? *)' });
+      t.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+      });
+      t.hasResourceProperties('AWS::Glue::Table', {
+        TableInput: Match.objectLike({
+          Name: 'access_logs_compacted',
+          StorageDescriptor: Match.objectLike({
+            SerdeInfo: Match.objectLike({
+              SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+            }),
+          }),
+        }),
+      });
+    },
+  );
 });

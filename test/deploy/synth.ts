@@ -25,8 +25,15 @@ export function synthesizeStacks() {
     const ingestZip = (await buildLambdaBundle({ outDir })).zipPath;
     const reportZip = (await buildLambdaBundle({ outDir, name: 'report', entry: 'functions/report.ts' }))
       .zipPath;
+    const compactZip = (await buildLambdaBundle({ outDir, name: 'compact', entry: 'functions/compact.ts' }))
+      .zipPath;
     for (const catalog of ['crawler', 'projection'] as const) {
-      const context: Record<string, string> = { catalog, lambdaCode: ingestZip, reportCode: reportZip };
+      const context: Record<string, string> = {
+        catalog,
+        lambdaCode: ingestZip,
+        reportCode: reportZip,
+        compactLambdaCode: compactZip,
+      };
       const app = new App({ outdir: join(workDir, `cdk.out-${catalog}`) });
       const stack = new AccessLakeStack(app, `AccessLake-${catalog}`, {
         settings: readDeploySettings((key) => context[key]),

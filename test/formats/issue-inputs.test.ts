@@ -87,6 +87,41 @@ describe('issue 15, failure 2: blanks inside the request line', () => {
   });
 });
 
+describe('blanks at the ends of the request line and tabs (tester fault 4)', () => {
+  const line = (request: string) =>
+    `203.0.113.91 - - [14/Jun/2016:15:58:13 -0400] "${request}" 404 151 "-" "curl/7.43.0"`;
+  it.each([
+    ['GET /x HTTP/1.1 ', 'GET', '/x', 'HTTP/1.1'],
+    ['GET /x HTTP/1.1   ', 'GET', '/x', 'HTTP/1.1'],
+    [' GET /x HTTP/1.1', 'GET', '/x', 'HTTP/1.1'],
+    ['  GET  /x  HTTP/1.1  ', 'GET', '/x', 'HTTP/1.1'],
+    ['GET /x\t HTTP/1.1', 'GET', '/x\t', 'HTTP/1.1'],
+    ['GET\t/x\tHTTP/1.1', null, null, null],
+    ['\tGET /x HTTP/1.1\t', 'GET', '/x', 'HTTP/1.1'],
+    ['GET /a b HTTP/1.1 \t ', 'GET', '/a b', 'HTTP/1.1'],
+    ['GET /old ', 'GET', '/old', null],
+  ])('%j', (request, method, path, protocol) => {
+    expect(record('combined', line(request))).toMatchObject({ method, path, protocol });
+  });
+  it('json: the same request line with blanks around it', () => {
+    const r = record(
+      'json',
+      '{"time_iso8601":"2023-07-07T09:54:24+00:00","remote_addr":"203.0.113.9","request":"\\tGET /x HTTP/1.1 ","status":200,"body_bytes_sent":1}',
+    );
+    expect(r).toMatchObject({ method: 'GET', path: '/x', protocol: 'HTTP/1.1' });
+  });
+});
+
+describe('json: a key named twice', () => {
+  it('keeps the last value, as docs/formats.md says', () => {
+    const r = record(
+      'json',
+      '{"time_iso8601":"2023-07-07T09:54:24+00:00","remote_addr":"203.0.113.9","request":"GET /x HTTP/1.1","status":200,"body_bytes_sent":1,"k":"first","k":"second"}',
+    );
+    expect(r.extra).toEqual({ k: 'second' });
+  });
+});
+
 describe('issue 15, failure 3: two fields for one canonical field', () => {
   it('json: body_bytes_sent wins, bytes_sent is kept in extra', () => {
     const r = record(
@@ -188,6 +223,23 @@ describe('issue 21, kind 1: a known layout followed by extra fields', () => {
     const r = record('combined', line);
     expect(r.extra).toEqual(extra);
     expect(r.method).not.toBeNull();
+  });
+
+  it.each([['"-" "2.75"'], [' "-" "2.75"'], ['"-"  "2.75"'], ['"-" \t "2.75"  '], ['\t"-"\t"2.75"']])(
+    'numbers appended fields the same whatever the blanks before and between them (%j)',
+    (tail) => {
+      const head =
+        '198.51.100.4 - alice [01/Apr/2021:12:02:31 +0000] "GET / HTTP/1.1" 404 153 "-" "Mozilla/5.0"';
+      const r = record('combined', `${head} ${tail}`);
+      expect(r.extra).toEqual({ remote_user: 'alice', field_2: '2.75' });
+    },
+  );
+
+  it('alb reads runs of blanks as one separator too', () => {
+    const alb =
+      'http 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.000 0.001 0.000 200 200 34 366 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.46.0" - - arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "Root=1-58337262-36d228ad5d99923122bbe354" "-" "-" 0 2018-07-02T22:22:48.364000Z "forward" "-" "-" "10.0.0.1:80" "200" "-" "-"';
+    const single = record('alb', alb);
+    expect(record('alb', alb.replaceAll(' "', '  "'))).toEqual(single);
   });
 
   it('main keeps fields after its X-Forwarded-For', () => {

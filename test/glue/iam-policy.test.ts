@@ -5,7 +5,13 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
-import { grafanaPolicy, type PolicyDocument, queryPolicy, reportPolicy } from '../../glue/iam-policy.ts';
+import {
+  compactionPolicy,
+  grafanaPolicy,
+  type PolicyDocument,
+  queryPolicy,
+  reportPolicy,
+} from '../../glue/iam-policy.ts';
 import { resolveProvisionOptions } from '../../glue/provision/options.ts';
 
 const o = resolveProvisionOptions({ storage: 's3://lake-bucket/lake', region: 'eu-west-1' }, {});
@@ -61,6 +67,33 @@ describe('printed policies', () => {
     );
   });
 
+  // Athena resolves the view `access_logs` with the caller's permissions: whoever queries it needs the
+  // view, both tables under it and both tiers' objects, or the first compaction breaks their queries.
+  it.each([
+    ['report', reportPolicy],
+    ['grafana', grafanaPolicy],
+    ['query', queryPolicy],
+  ] as const)('%s: may read the view access_logs, both tables under it and both tiers', (_name, policy) => {
+    const doc = policy(o, '123456789012');
+    const glue = 'arn:aws:glue:eu-west-1:123456789012';
+    const reads = (action: string, resource: string) =>
+      doc.Statement.some(
+        (s) =>
+          s.Action.includes(action) &&
+          [s.Resource]
+            .flat()
+            .some((r) => r === resource || (r.endsWith('/*') && resource.startsWith(r.slice(0, -1)))),
+      );
+    for (const table of ['access_logs', 'access_logs_raw', 'access_logs_compacted']) {
+      for (const action of ['glue:GetTable', 'glue:GetPartitions']) {
+        expect(reads(action, `${glue}:table/accesslake/${table}`), `${action} ${table}`).toBe(true);
+      }
+    }
+    for (const tier of ['access_logs', 'access_logs_compacted']) {
+      expect(reads('s3:GetObject', `arn:aws:s3:::lake-bucket/lake/${tier}/year=2025/x`), tier).toBe(true);
+    }
+  });
+
   it('provision --print-policy --policy NAME prints that document alone; an unknown name is refused', async () => {
     const out: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)));
@@ -83,12 +116,16 @@ describe('printed policies', () => {
       'queryPolicy',
       'grafanaPolicy',
       'reportPolicy',
+      'compactionPolicy',
     ]);
+    out.length = 0;
+    expect(await main([...argv, '--policy', 'compaction'], {})).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toEqual(compactionPolicy(o));
     const errors: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)));
     expect(await main([...argv, '--policy', 'nope'], {})).not.toBe(0);
     expect(errors.join('\n')).toMatch(
-      /--policy: "nope" is not one of crawler, registrar, query, grafana, report/,
+      /--policy: "nope" is not one of crawler, registrar, query, grafana, report, compaction/,
     );
   });
 });

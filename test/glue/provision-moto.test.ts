@@ -67,44 +67,74 @@ const options = (flags: Record<string, string | boolean> = {}) =>
   );
 const clients = () => ({ glue, athena, s3 });
 
-async function setTransition(model: string, transition: object) {
-  const res = await fetch(`${moto.endpoint}/moto-api/state-manager/set-transition`, {
-    method: 'POST',
-    body: JSON.stringify({ model_name: model, transition }),
-  });
-  expect(res.ok).toBe(true);
+/**
+ * moto runs no SQL, so the `CREATE OR REPLACE VIEW` provision sends through Athena stores nothing: this
+ * puts in Glue what Athena would (a VIRTUAL_VIEW table named access_logs), as a later run then sees it.
+ */
+async function athenaStoresTheView() {
+  await glue
+    .send(
+      new CreateTableCommand({
+        DatabaseName: 'accesslake',
+        TableInput: { Name: 'access_logs', TableType: 'VIRTUAL_VIEW', Parameters: { presto_view: 'true' } },
+      }),
+    )
+    .catch((error: Error) => {
+      if (error.name !== 'AlreadyExistsException') throw error;
+    });
 }
 
 describe('provision on moto_server', () => {
   it('creates everything once; the second run changes nothing and says so', async () => {
     const first = await provision(options(), clients());
-    expect(first.reports.map((r) => r.outcome)).toEqual(Array(13).fill('created'));
+    expect(first.reports.map((r) => r.outcome)).toEqual(Array(16).fill('created'));
+    expect(first.reports.map((r) => r.kind).slice(0, 8)).toEqual([
+      'S3 bucket',
+      'Glue database',
+      'Glue table (crawled)',
+      'Glue crawler',
+      'Glue table (Parquet)',
+      'Athena workgroup',
+      'Athena workgroup',
+      'Athena view',
+    ]);
+    await athenaStoresTheView();
 
     const second = await provision(options(), clients());
-    expect(second.reports.map((r) => r.outcome)).toEqual(Array(13).fill('unchanged'));
+    expect(second.reports.map((r) => r.outcome)).toEqual(Array(16).fill('unchanged'));
     expect(second.nothingToDo).toBe(true);
     expect(second.incomplete).toBe(false);
   });
 
-  it('makes the crawler over the data prefix: new folders only, LOG/LOG, one table, on the schedule', async () => {
+  it('makes the crawler over the raw table (a catalog target), LOG/LOG, on the schedule', async () => {
     await provision(options({ 'crawler-schedule': '30m' }), clients());
     const { Crawler: c } = await glue.send(new GetCrawlerCommand({ Name: 'accesslake-access-logs' }));
     expect(c).toMatchObject({
       Role: ROLE,
       DatabaseName: 'accesslake',
-      Targets: {
-        S3Targets: [
-          { Path: 's3://lake-bucket/lake/access_logs/', Exclusions: ['rejects/**', 'athena-results/**'] },
-        ],
-      },
+      Targets: { CatalogTargets: [{ DatabaseName: 'accesslake', Tables: ['access_logs_raw'] }] },
       Schedule: { ScheduleExpression: 'cron(0/30 * * * ? *)' },
-      RecrawlPolicy: { RecrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY' },
+      RecrawlPolicy: { RecrawlBehavior: 'CRAWL_EVERYTHING' },
       SchemaChangePolicy: { UpdateBehavior: 'LOG', DeleteBehavior: 'LOG' },
       State: 'READY',
     });
-    expect(JSON.parse(c!.Configuration!)).toMatchObject({
-      Grouping: { TableGroupingPolicy: 'CombineCompatibleSchemas', TableLevelConfiguration: 3 },
+    expect(JSON.parse(c!.Configuration!)).toEqual({
+      Version: 1,
+      CrawlerOutput: { Partitions: { AddOrUpdateBehavior: 'InheritFromTable' } },
     });
+    const { Table: raw } = await glue.send(
+      new GetTableCommand({ DatabaseName: 'accesslake', Name: 'access_logs_raw' }),
+    );
+    expect(raw?.StorageDescriptor?.Location).toBe('s3://lake-bucket/lake/access_logs/');
+    expect(raw?.Parameters?.['projection.enabled']).toBeUndefined();
+    const { Table: parquet } = await glue.send(
+      new GetTableCommand({ DatabaseName: 'accesslake', Name: 'access_logs_compacted' }),
+    );
+    expect(parquet?.StorageDescriptor?.Location).toBe('s3://lake-bucket/lake/access_logs_compacted/');
+    expect(parquet?.StorageDescriptor?.SerdeInfo?.SerializationLibrary).toBe(
+      'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+    );
+    expect(parquet?.Parameters?.['projection.enabled']).toBe('true');
   });
 
   it('makes the workgroup with engine v3, enforced results location and the scan cutoff', async () => {
@@ -170,7 +200,7 @@ describe('provision on moto_server', () => {
 
   it('changes nothing in a dry run', async () => {
     const dry = await provision(options(), clients(), { dryRun: true });
-    expect(dry.reports.map((r) => r.outcome)).toEqual(Array(13).fill('would create'));
+    expect(dry.reports.map((r) => r.outcome)).toEqual(Array(16).fill('would create'));
     await expect(glue.send(new GetDatabaseCommand({ Name: 'accesslake' }))).rejects.toMatchObject({
       name: 'EntityNotFoundException',
     });
@@ -182,7 +212,7 @@ describe('provision on moto_server', () => {
     const first = await provision(options({ table: 'projection' }), clients());
     expect(first.reports[2]).toMatchObject({ kind: 'Glue table (projection)', outcome: 'created' });
     const { Table: t } = await glue.send(
-      new GetTableCommand({ DatabaseName: 'accesslake', Name: 'access_logs' }),
+      new GetTableCommand({ DatabaseName: 'accesslake', Name: 'access_logs_raw' }),
     );
     expect(t?.Parameters).toMatchObject({
       'projection.enabled': 'true',
@@ -199,86 +229,55 @@ describe('provision on moto_server', () => {
     await expect(glue.send(new GetCrawlerCommand({ Name: 'accesslake-access-logs' }))).rejects.toMatchObject({
       name: 'EntityNotFoundException',
     });
+    await athenaStoresTheView();
     const second = await provision(options({ table: 'projection' }), clients());
     expect(second.nothingToDo).toBe(true);
 
     // The registrar knows projection needs no catalog partitions.
     const registrar = createGlueRegistrar({
       database: 'accesslake',
-      table: 'access_logs',
+      table: 'access_logs_raw',
       crawler: 'x',
       client: glue,
     });
     await registrar.register([{ year: '2025', month: '01', day: '10', hour: '14' }]);
     const { Partitions = [] } = await glue.send(
-      new GetPartitionsCommand({ DatabaseName: 'accesslake', TableName: 'access_logs' }),
+      new GetPartitionsCommand({ DatabaseName: 'accesslake', TableName: 'access_logs_raw' }),
     );
     expect(Partitions).toEqual([]);
   });
 });
 
 describe('the crawler and the registrar on moto_server', () => {
-  it('starts the crawler while there is no table, rides out a running crawl, then adds partitions', async () => {
+  it('adds hour partitions to the raw table provision made for the crawler, like the crawl would', async () => {
     await provision(options(), clients());
-    const crawlerState = async () =>
-      (await glue.send(new GetCrawlerCommand({ Name: 'accesslake-access-logs' }))).Crawler?.State;
     const registrar = createGlueRegistrar({
       database: 'accesslake',
-      table: 'access_logs',
+      table: 'access_logs_raw',
       crawler: 'accesslake-access-logs',
       client: glue,
       crawlerDebounceMs: 0,
       missingTableTtlMs: 0,
     });
     const hour = { year: '2025', month: '01', day: '10', hour: '14' };
-
-    expect(await crawlerState()).toBe('READY');
-    await registrar.register([hour]);
-    expect(await crawlerState()).toBe('RUNNING'); // moto keeps it running until told otherwise
-    await registrar.register([hour]); // CrawlerRunningException: fine
-    expect(registrar.registered.size).toBe(0);
-
-    // Let moto's crawl finish, as a real crawl would after a minute or two.
-    await setTransition('glue::crawl', { progression: 'immediate' });
-    expect(await crawlerState()).toBe('READY');
-
-    // What the first crawl leaves behind: the table (moto's crawler does not read S3, so we make it).
-    await glue.send(
-      new CreateTableCommand({
-        DatabaseName: 'accesslake',
-        TableInput: {
-          Name: 'access_logs',
-          PartitionKeys: ['year', 'month', 'day', 'hour'].map((Name) => ({ Name, Type: 'string' })),
-          StorageDescriptor: {
-            Columns: [
-              { Name: 'ts', Type: 'string' },
-              { Name: 'status', Type: 'int' },
-            ],
-            Location: 's3://lake-bucket/lake/access_logs/',
-            SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
-          },
-          Parameters: { classification: 'json', UPDATED_BY_CRAWLER: 'accesslake-access-logs' },
-        },
-      }),
-    );
     await registrar.register([hour, { ...hour, hour: '15' }]);
     expect([...registrar.registered]).toEqual(['2025011014', '2025011015']);
     const { Partition } = await glue.send(
       new GetPartitionCommand({
         DatabaseName: 'accesslake',
-        TableName: 'access_logs',
+        TableName: 'access_logs_raw',
         PartitionValues: ['2025', '01', '10', '14'],
       }),
     );
     expect(Partition?.StorageDescriptor?.Location).toBe(
       's3://lake-bucket/lake/access_logs/year=2025/month=01/day=10/hour=14/',
     );
-    expect(Partition?.StorageDescriptor?.Columns?.map((c) => c.Name)).toEqual(['ts', 'status']);
+    expect(Partition?.StorageDescriptor?.Columns?.map((c) => c.Name)).toContain('upstream_response_time');
 
     // A second ingest instance (fresh memory) meets AlreadyExists and counts the hour as registered.
     const other = createGlueRegistrar({
       database: 'accesslake',
-      table: 'access_logs',
+      table: 'access_logs_raw',
       crawler: 'x',
       client: glue,
     });
@@ -305,10 +304,12 @@ describe('accesslake provision (CLI) on moto_server', () => {
         moto.endpoint,
       ];
       expect(await main(argv, { AWS_REGION: MOTO_REGION })).toBe(0);
-      expect(out.join('\n')).toContain('+ Glue table (projection) accesslake.access_logs: created');
+      expect(out.join('\n')).toContain('+ Glue table (projection) accesslake.access_logs_raw: created');
+      expect(out.join('\n')).toContain('+ Athena view accesslake.access_logs: created');
+      await athenaStoresTheView();
       out.length = 0;
       expect(await main(argv, { AWS_REGION: MOTO_REGION })).toBe(0);
-      expect(out.at(-1)).toBe('\nnothing to change: all 13 resources are already as wanted');
+      expect(out.at(-1)).toBe('\nnothing to change: all 15 resources are already as wanted');
       out.length = 0;
       expect(await main([...argv, '--bytes-scanned-cutoff', '1GiB'], { AWS_REGION: MOTO_REGION })).toBe(1);
       expect(out.join('\n')).toContain('BytesScannedCutoffPerQuery: 10737418240 → 1073741824');

@@ -121,6 +121,18 @@ const server = setupServer(
     return { NamedQueryId: id };
   }),
   athena('UpdateNamedQuery', () => ({})),
+  // The view: Athena runs CREATE OR REPLACE VIEW and stores it in Glue as a VIRTUAL_VIEW table.
+  athena('StartQueryExecution', (i) => {
+    const sql = String(i.QueryString);
+    const m = /^CREATE OR REPLACE VIEW "([^"]+)"\."([^"]+)"/.exec(sql);
+    if (!m) throw new AwsFault('InvalidRequestException', `unexpected query: ${sql.slice(0, 60)}`);
+    state.tables.set(`${m[1]}.${m[2]}`, { Name: m[2], DatabaseName: m[1], TableType: 'VIRTUAL_VIEW' });
+    return { QueryExecutionId: 'q-view' };
+  }),
+  athena('GetQueryExecution', () => ({
+    QueryExecution: { QueryExecutionId: 'q-view', Status: { State: 'SUCCEEDED' }, Statistics: {} },
+  })),
+  athena('GetQueryResults', () => ({ ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } })),
   unknownOperation(GLUE),
 );
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -155,29 +167,35 @@ const outcomes = (r: Awaited<ReturnType<typeof provision>>) =>
 describe('provision against the AWS APIs (msw)', () => {
   it('creates every resource, then finds nothing to do', async () => {
     const first = await provision(options(), clients());
-    expect(outcomes(first).slice(0, 4)).toEqual([
+    expect(outcomes(first).slice(0, 8)).toEqual([
       'S3 bucket lake-bucket: unchanged',
       'Glue database accesslake: created',
+      'Glue table (crawled) accesslake.access_logs_raw: created',
       'Glue crawler accesslake-access-logs: created',
+      'Glue table (Parquet) accesslake.access_logs_compacted: created',
       'Athena workgroup accesslake: created',
+      'Athena workgroup accesslake-reports: created',
+      'Athena view accesslake.access_logs: created',
     ]);
+    // The view's SQL as Athena receives it, with no watermark yet: every hour from JSON.
+    expect(inputs.get('athena:StartQueryExecution')).toMatchObject({
+      WorkGroup: 'accesslake',
+      QueryString: expect.stringContaining(
+        `FROM "accesslake"."access_logs_raw" WHERE concat("year", "month", "day", "hour") >= '0000000000'`,
+      ),
+    });
     expect(
       first.reports.filter((r) => r.kind === 'Athena named query' && r.outcome === 'created'),
     ).toHaveLength(8);
     expect(inputs.get('glue:CreateCrawler')).toMatchObject({
       Role: ROLE,
-      Targets: {
-        S3Targets: [
-          { Path: 's3://lake-bucket/lake/access_logs/', Exclusions: ['rejects/**', 'athena-results/**'] },
-        ],
-      },
-      RecrawlPolicy: { RecrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY' },
+      Targets: { CatalogTargets: [{ DatabaseName: 'accesslake', Tables: ['access_logs_raw'] }] },
+      RecrawlPolicy: { RecrawlBehavior: 'CRAWL_EVERYTHING' },
       SchemaChangePolicy: { UpdateBehavior: 'LOG', DeleteBehavior: 'LOG' },
       Schedule: 'cron(5 * * * ? *)',
     });
     expect(JSON.parse(inputs.get('glue:CreateCrawler')!.Configuration as string)).toEqual({
       Version: 1,
-      Grouping: { TableGroupingPolicy: 'CombineCompatibleSchemas', TableLevelConfiguration: 3 },
       CrawlerOutput: { Partitions: { AddOrUpdateBehavior: 'InheritFromTable' } },
     });
     expect(first.accountId).toBe('123456789012'); // read back after CreateDatabase
@@ -193,9 +211,9 @@ describe('provision against the AWS APIs (msw)', () => {
 
   it('creates a projection table the docs’ rules accept: template ending in "/", Hive JSON SerDe', async () => {
     const result = await provision(options({ table: 'projection' }), clients());
-    expect(outcomes(result)[2]).toBe('Glue table (projection) accesslake.access_logs: created');
+    expect(outcomes(result)[2]).toBe('Glue table (projection) accesslake.access_logs_raw: created');
     expect(flagged).toEqual([]);
-    const table = state.tables.get('accesslake.access_logs') as {
+    const table = state.tables.get('accesslake.access_logs_raw') as {
       StorageDescriptor: { SerdeInfo: { SerializationLibrary: string } };
     };
     expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe(

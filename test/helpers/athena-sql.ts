@@ -1,12 +1,13 @@
 /**
  * Every SQL string the code can send to Athena, collected from the code that builds it, and a checker
- * that holds each one to Athena's grammars: Trino for queries and CTAS (Athena engine v3 is Trino), Hive
+ * that holds each one to Athena's grammars: Trino for queries, CTAS and views (Athena engine v3 is Trino), Hive
  * for DDL (Athena runs DDL through Hive: https://docs.aws.amazon.com/athena/latest/ug/ddl-reference.html).
  * DuckDB accepts much that Trino refuses; the DuckDB engine runs the same SQL, so nothing DuckDB-only may
- * slip in. New SQL (views, compaction CTAS…) joins the collection by adding a source to `SOURCES`.
+ * slip in. New SQL joins the collection by adding a source to `SOURCES`.
  */
 import { HiveSQL, TrinoSQL } from 'dt-sql-parser';
 import { savedQuerySql } from '../../athena/provision/named-queries-step.ts';
+import { createViewSql, DEFAULT_VIEW_NAMES } from '../../compact/athena-view.ts';
 import { projectionTableDdl } from '../../glue/projection-table.ts';
 import { resolveProvisionOptions } from '../../glue/provision/options.ts';
 import { FROM_ISO, TO_ISO, toGrafanaSql } from '../../grafana/time-macros.ts';
@@ -95,11 +96,28 @@ function ddl(): AthenaSql[] {
   ];
 }
 
+/**
+ * Compaction's one statement, `CREATE OR REPLACE VIEW access_logs` (compact/athena-view.ts), as
+ * `provision` sends it (no watermark yet) and as a compaction run sends it (a watermark hour). Not
+ * `readsLake`: a view reads nothing when it is made, and its body is inlined into every query over it,
+ * whose own hour range (the named queries', the reports', Grafana's: all checked here) Trino pushes into
+ * both branches of the UNION ALL. A view that fixed a range itself would hide the rest of the lake; the
+ * only predicate it may carry is the watermark split, on the partition columns so each tier is pruned.
+ */
+function compaction(): AthenaSql[] {
+  const names = { database: 'accesslake', ...DEFAULT_VIEW_NAMES };
+  return [
+    { name: 'view access_logs (provision, no watermark)', sql: createViewSql(names, null) },
+    { name: 'view access_logs (compaction, watermark 2025011014)', sql: createViewSql(names, '2025011014') },
+  ].map((v) => ({ ...v, grammar: 'trino' as const, readsLake: false }));
+}
+
 /** The sources of Athena SQL; add one here for new SQL. */
 export const SOURCES: Record<string, () => AthenaSql[] | Promise<AthenaSql[]>> = {
   namedQueries,
   reports,
   ddl,
+  compaction,
 };
 
 export async function collectAthenaSql(): Promise<AthenaSql[]> {

@@ -81,6 +81,26 @@ describe('POST /v1/batches: body', () => {
     expect(res.status).toBe(415);
   });
 
+  it('reads Content-Encoding identity as no encoding (RFC 9110 §12.5.3), as docs/wire-protocol.md says', async () => {
+    const { app } = setup();
+    const res = await app.request(
+      '/v1/batches',
+      batchRequest(`${jsonLine()}\n`, { 'Content-Encoding': 'identity' }),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ accepted: 1, rejected: 0 });
+  });
+
+  it.each([['web 1'], ['web\t1'], ['wéb'], ['x'.repeat(129)]])(
+    'answers 400 naming the alphabet for X-Source %j',
+    async (source) => {
+      const { app } = setup();
+      const res = await app.request('/v1/batches', batchRequest(`${jsonLine()}\n`, { 'X-Source': source }));
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toMatch(/X-Source must be 1–128 characters from "!" to "~"/);
+    },
+  );
+
   it('answers 413 when the compressed body passes the cap', async () => {
     const { app } = setup({ limits: { maxBodyBytes: 1024 } });
     const noisy = Array.from({ length: 200 }, (_, i) => jsonLine({ path: `/${crypto.randomUUID()}-${i}` }));

@@ -218,6 +218,30 @@ describe('time parsing', () => {
     expect(parseEpochSeconds('1736519462.123')).toBe(1736519462123);
     expect(parseEpochSeconds('abc')).toBeUndefined();
   });
+  it.each([
+    ['0.000', '1970-01-01T00:00:00.000Z'],
+    ['0', '1970-01-01T00:00:00.000Z'],
+    ['1.000', '1970-01-01T00:00:01.000Z'],
+    ['86400.000', '1970-01-02T00:00:00.000Z'],
+    ['999999999.5', '2001-09-09T01:46:39.500Z'],
+    ['253402300799.999', '9999-12-31T23:59:59.999Z'],
+    ['253402300799', '9999-12-31T23:59:59.000Z'],
+  ])('accepts $msec %s anywhere in the lake range', (msec, ts) => {
+    const result = normalizeFields({ ...base, msec }, 'web-1');
+    expect(result.success && result.data.ts).toBe(ts);
+  });
+  it.each(['253402300800.000', '253402300799.9996', '99999999999999999999.1'])(
+    'rejects $msec %s past 9999 with a reason naming the range',
+    (msec) => {
+      const result = normalizeFields({ ...base, msec }, 'web-1');
+      expect(result.success).toBe(false);
+      expect(!result.success && result.error).toMatch(/^msec: .*9999-12-31T23:59:59\.999Z, the latest time/);
+    },
+  );
+  it('names the range when $msec is not epoch seconds', () => {
+    const result = normalizeFields({ ...base, msec: '-1.000' }, 'web-1');
+    expect(!result.success && result.error).toMatch(/0 to 253402300799\.999/);
+  });
 });
 
 describe('IP addresses', () => {

@@ -17,6 +17,7 @@ import {
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
 import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../helpers/moto.ts';
 import { BATCH_ID, buildCases } from './harness/cases.ts';
 import type { RunningRuntime } from './harness/process.ts';
@@ -121,7 +122,7 @@ beforeAll(async () => {
     new CreateTableCommand({
       DatabaseName: 'accesslake',
       TableInput: {
-        Name: 'access_logs',
+        Name: GLUE_DEFAULTS.table,
         PartitionKeys: ['year', 'month', 'day', 'hour'].map((Name) => ({ Name, Type: 'string' })),
         StorageDescriptor: {
           Location: `s3://${BUCKET}/lambda-function-url/access_logs/`,
@@ -215,7 +216,7 @@ describe.each(RUNTIME_NAMES)('%s', (name) => {
 describe('lambda-function-url, configured as deployed', () => {
   it('registered the batch’s hour partitions in Glue', async () => {
     const out = await glue.send(
-      new GetPartitionsCommand({ DatabaseName: 'accesslake', TableName: 'access_logs' }),
+      new GetPartitionsCommand({ DatabaseName: 'accesslake', TableName: GLUE_DEFAULTS.table }),
     );
     const partitions = (out.Partitions ?? [])
       .map((p) => [p.Values?.join('/'), p.StorageDescriptor?.Location])

@@ -160,6 +160,49 @@ describe('accesslake up (real processes)', () => {
 });
 
 describe('accesslake up: bad input, one line each', () => {
+  it('compacts the closed hours of the lake it fills into Parquet, and still counts every record once', async () => {
+    const lake = join(dir, 'lake-compact');
+    const log = join(dir, 'old-access.log');
+    // Two closed hours of a real log (old timestamps), tailed with --file.
+    const lines = Array.from({ length: 120 }, (_, i) =>
+      JSON.stringify({
+        ts: new Date(Date.parse('2025-01-10T10:00:00Z') + i * 60_000).toISOString(),
+        remote_addr: '203.0.113.9',
+        method: 'GET',
+        path: `/old/${i}`,
+        protocol: 'HTTP/1.1',
+        status: 200,
+        bytes_sent: i,
+        request_time: 0.01,
+      }),
+    );
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const port = await freePort();
+    const result = up([
+      '--port',
+      String(port),
+      '--lake',
+      lake,
+      '--file',
+      log,
+      // Long enough for the agent to start and ship on a busy machine before it is stopped.
+      '--duration',
+      '15s',
+      '--interval',
+      '1s',
+      '--compact-every',
+      '1s',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/accesslake up: compacted 2 closed hours \(\d+ objects, 120 rows → /);
+    const parquet = (
+      readdirSync(join(lake, 'access_logs_compacted'), { recursive: true }) as string[]
+    ).filter((f) => f.endsWith('.parquet'));
+    expect(parquet).toHaveLength(2);
+    expect(result.stdout).toMatch(/lake holds 120 records in all/);
+  });
+
   it('names a busy port and a free one to use instead', async () => {
     const port = await freePort();
     const server: Server = createServer();

@@ -74,7 +74,12 @@ export function createFileStorage(root: string): ObjectStorage {
       return await place(tmp, path);
     } catch (error) {
       if (error instanceof StorageError) throw error;
-      throw new StorageError(`cannot write ${path}: ${(error as Error).message}`, { cause: error });
+      // ENAMETOOLONG: a name over NAME_MAX (255 bytes) or a path over PATH_MAX; the disk is fine.
+      const refusedKey = (error as NodeJS.ErrnoException).code === 'ENAMETOOLONG';
+      throw new StorageError(`cannot write ${path}: ${(error as Error).message}`, {
+        cause: error,
+        refusedKey,
+      });
     } finally {
       await rm(tmp, { force: true }).catch(() => {});
     }
@@ -113,7 +118,11 @@ export function createFileStorage(root: string): ObjectStorage {
         if (code === 'ENOENT') return undefined;
         if (code === 'ELOOP') throw new SymlinkInLakeError(key, base, { cause: error });
         if (error instanceof StorageError) throw error;
-        throw new StorageError(`cannot read ${key}: ${(error as Error).message}`, { cause: error });
+        const refusedKey = code === 'ENAMETOOLONG';
+        throw new StorageError(`cannot read ${key}: ${(error as Error).message}`, {
+          cause: error,
+          refusedKey,
+        });
       }
     },
     async list(prefix) {

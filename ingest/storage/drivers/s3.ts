@@ -158,5 +158,7 @@ function toStorageError(what: string, error: unknown): StorageError {
   const reason = timedOut
     ? 'timed out'
     : `${name || 'error'}${status ? ` (HTTP ${status})` : ''}: ${(error as Error).message}`;
-  return new StorageError(`${what} failed: ${reason}`, { cause: error, throttled });
+  // KeyTooLongError: the key is over S3's 1024 bytes; storage is fine, this key never will be.
+  const refusedKey = name === 'KeyTooLongError';
+  return new StorageError(`${what} failed: ${reason}`, { cause: error, throttled, refusedKey });
 }
