@@ -143,6 +143,9 @@ export class BatchPicker {
           await this.tracker.stopFile(file, `cannot read its pending batch: ${(error as Error).message}`);
           continue;
         }
+        // Truncated under the range (copytruncate while the batch waited for a retry): the tracker's next
+        // look sees the file shorter than its anchor and moves the entry, range included, to the copy.
+        if (file.handle && pending.checksum !== undefined) continue;
         this.tracker.lose(
           file.entry,
           pending.end - pending.start,
