@@ -7,7 +7,7 @@ import type { Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { FileEntry } from './checkpoint.ts';
 import { expandPatterns, type PathPattern, type Probe, probePath } from './discovery.ts';
-import { checksumAt, fingerprintMatches, holdsContent, readFingerprint } from './identity.ts';
+import { checksumAt, fingerprintMatches, holdsContent, knownContent, readFingerprint } from './identity.ts';
 import { readInto } from './reader.ts';
 import { hasCompressedName, listRotatedSiblings } from './siblings.ts';
 import type { TrackedFile } from './tracked-file.ts';
@@ -75,14 +75,20 @@ export async function openCandidate(c: Candidate): Promise<FileHandle | undefine
   return handle;
 }
 
-/** Whether the candidate holds `entry`'s content up to its committed offset (same inode or a copy). */
+/**
+ * Whether the candidate holds `entry`'s content (same inode or a copy) up to its committed offset, or
+ * up to its pending range's end when that range's checksum is known (identity.ts `knownContent`).
+ */
 export async function holdsEntry(c: Candidate, entry: FileEntry): Promise<boolean> {
   const sameInode = entry.dev === c.stats.dev && entry.ino === c.stats.ino;
   // A copy can only be told by its first bytes: without any, a same-inode match is all there is.
   if (!sameInode && entry.fingerprintBytes === 0) return false;
-  if (c.stats.size < entry.committed) return false;
+  const known = knownContent(entry);
+  if (c.stats.size < known.end) return false;
   const handle = await openCandidate(c);
-  return handle ? holdsContent(handle, c.stats.size, entry, entry.committed) : false;
+  return handle
+    ? holdsContent(handle, c.stats.size, { ...entry, checksum: known.checksum }, known.end)
+    : false;
 }
 
 /** gzip's magic number (RFC 1952 §2.3.1) or a compressed file's name. */

@@ -21,6 +21,12 @@ export interface PendingRange {
   start: number;
   end: number;
   lines: number;
+  /**
+   * Checksum of the bytes just before `end` as they were read (identity.ts `checksumAt`): after a
+   * restart only a file holding these bytes gets the range (a refilled file with the same first bytes
+   * does not; its copy does). Absent in a state written before it existed.
+   */
+  checksum?: string;
 }
 
 /** One tracked file. Offsets are bytes from the file's start. */

@@ -116,6 +116,18 @@ export function batchKey(fileId: string, start: number, end: number): string {
   return createHash('sha256').update(`${fileId}:${start}:${end}`).digest('base64url').slice(0, 32);
 }
 
+/**
+ * How far the agent knows an entry's content, with the checksum before that offset: the end of its
+ * pending range (read and sent, perhaps stored by ingest) when the state recorded that range's checksum,
+ * else its committed offset. A file holds the entry only if it holds the content up to there: a file
+ * refilled with the same first lines holds the committed bytes by checksum but not the range in flight.
+ */
+export function knownContent(entry: FileEntry): { end: number; checksum: string | null } {
+  const pending = entry.pending;
+  if (pending?.checksum !== undefined) return { end: pending.end, checksum: pending.checksum };
+  return { end: entry.committed, checksum: entry.checksum };
+}
+
 /** The checksum before offset 0: of no bytes. */
 export const EMPTY_CHECKSUM = hash(new Uint8Array(0));
 

@@ -235,7 +235,13 @@ export class AgentLoop {
       this.rewind(batch);
       return;
     }
-    batch.entry.pending = { batchId: batch.batchId, start: batch.start, end: batch.end, lines: batch.lines };
+    batch.entry.pending = {
+      batchId: batch.batchId,
+      start: batch.start,
+      end: batch.end,
+      lines: batch.lines,
+      checksum: batch.checksum,
+    };
     await this.save();
     this.inFlight = batch;
     void this.sendAndCommit(batch).finally(() => {

@@ -137,6 +137,9 @@ export class BatchPicker {
           this.o.maxLineBytes,
         );
         const checksum = await this.checksum(file.handle, batch);
+        // Not the bytes sent before (refilled under the range): never sent under that key. The tracker's
+        // next look sees the anchor changed and moves the entry to the copy that holds them.
+        if (pending.checksum !== undefined && checksum !== pending.checksum) continue;
         file.readPos = Math.max(file.readPos, pending.end);
         advanceAnchor(file, { end: pending.end, checksum });
         file.lines?.reset(file.readPos);
@@ -155,6 +158,9 @@ export class BatchPicker {
           await this.tracker.stopFile(file, `cannot read its pending batch: ${(error as Error).message}`);
           continue;
         }
+        // Truncated under the range (copytruncate while the batch waited for a retry): the tracker's next
+        // look sees the file shorter than its anchor and moves the entry, range included, to the copy.
+        if (file.handle && pending.checksum !== undefined) continue;
         this.tracker.lose(
           file.entry,
           pending.end - pending.start,

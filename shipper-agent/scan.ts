@@ -26,7 +26,7 @@ import {
 import type { FileEntry } from './checkpoint.ts';
 import { compressedFileError, openLog } from './discovery.ts';
 import type { FileAccessError } from './errors.ts';
-import { checksumAt, EMPTY_CHECKSUM, newEntry, readFingerprint } from './identity.ts';
+import { checksumAt, EMPTY_CHECKSUM, knownContent, newEntry, readFingerprint } from './identity.ts';
 import { locateContent } from './locate.ts';
 import { type CandidateVerdict, candidateVerdict, nameTransition } from './rotation.ts';
 import { setPhase, type TrackedFile } from './tracked-file.ts';
@@ -241,18 +241,20 @@ async function placeRest(
 /** State entries no scanned name holds: their content under another name in the directory, or lost. */
 async function settleUnplaced(tracker: FileTracker, now: number): Promise<void> {
   for (const entry of tracker.unattached) {
-    const located = await locateContent(entry, {
-      end: entry.committed,
-      checksum: entry.checksum,
-      exclude: tracker.trackedKeys(),
-    });
+    const located = await locateContent(entry, { ...knownContent(entry), exclude: tracker.trackedKeys() });
     if (!located) {
-      const needed = Math.max(entry.size, entry.pending?.end ?? 0);
-      tracker.lose(
-        entry,
-        needed - entry.committed,
-        'was deleted or replaced while the agent was not running',
-      );
+      // Lost: what the agent saw beyond what it read. The range in flight was read and sent: ingest may
+      // hold it, so it is said, not counted.
+      const read = Math.max(entry.committed, entry.pending?.end ?? 0);
+      if (entry.pending)
+        tracker.options.logger.warn('the batch in flight when the agent stopped is in no file any more', {
+          path: entry.path,
+          batchId: entry.pending.batchId,
+          start: entry.pending.start,
+          end: entry.pending.end,
+          hint: 'ingest holds it if it stored it before the stop; it cannot be sent again',
+        });
+      tracker.lose(entry, entry.size - read, 'was deleted or replaced while the agent was not running');
       continue;
     }
     Object.assign(entry, { path: located.path, dev: located.stats.dev, ino: located.stats.ino });

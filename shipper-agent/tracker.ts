@@ -114,9 +114,13 @@ export class FileTracker {
    * from now on it is a new file, read from its start under a new id, so new batch keys.
    */
   async reidentify(entry: FileEntry, now: number): Promise<void> {
+    const pending = entry.pending;
     entry.pending = null;
     const file = this.find(entry);
     if (!file?.handle) return;
+    // The 409 says ingest stored the range as first sent. Its copy (copytruncate, refill) still holds
+    // that content: the rest is read from there, never the whole copy again from 0 under a new id.
+    if (pending) await this.continueInCopy(file, entry, pending.end);
     const phase = file.phase;
     const stats = await file.handle.stat();
     const fp = await readFingerprint(file.handle, stats.size);
@@ -128,6 +132,41 @@ export class FileTracker {
       this.options.countLines,
     );
     if (phase !== 'active') setPhase(file, 'rotated');
+  }
+
+  /**
+   * After a 409: a copy (another inode next to it) holding the entry's committed content and at least
+   * `stored` bytes takes the entry, read on from `stored` (the range ingest holds). Offsets in bytes.
+   */
+  private async continueInCopy(file: TrackedFile, entry: FileEntry, stored: number): Promise<void> {
+    const copy = await locateContent(entry, {
+      end: entry.committed,
+      checksum: entry.checksum,
+      exclude: this.trackedKeys(),
+    });
+    if (!copy) return;
+    const checksum = await checksumAt(copy.handle, stored);
+    if (checksum === undefined) {
+      await copy.handle.close();
+      return;
+    }
+    const moved: FileEntry = {
+      ...entry,
+      path: copy.path,
+      dev: copy.stats.dev,
+      ino: copy.stats.ino,
+      committed: stored,
+      checksum,
+      rotated: true,
+    };
+    const tracked = this.track(moved, copy.handle, copy.stats.size, 0, 'copy', { end: stored, checksum });
+    tracked.readPos = stored;
+    tracked.lines?.reset(stored);
+    this.options.logger.info('reading the rest of the content ingest answered 409 for from its copy', {
+      path: copy.path,
+      from: stored,
+      was: file.entry.path,
+    });
   }
 
   /** Bytes that can never be shipped: counted and said loudly. */
@@ -221,6 +260,10 @@ export class FileTracker {
   async anchorOf(entry: FileEntry, handle: FileHandle): Promise<Anchor> {
     const checksum = entry.checksum ?? (await checksumAt(handle, entry.committed));
     entry.checksum = checksum ?? null;
+    // A pending range with a known checksum was read: the file must keep holding it (a look that finds
+    // it refilled under the range moves the entry to its copy instead of resending other bytes).
+    const pending = entry.pending;
+    if (pending?.checksum !== undefined) return { end: pending.end, checksum: pending.checksum };
     return { end: entry.committed, checksum: checksum ?? '' };
   }
 

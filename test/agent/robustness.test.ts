@@ -6,7 +6,7 @@
  * The agent runs against the real ingest app in-process; the failures only a broken or newer ingest
  * gives (5xx for one file's batches, a crash between store and commit) are made in front of it.
  */
-import { appendFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect } from 'vitest';
@@ -138,6 +138,10 @@ describe('a 409 for a pending range (its bytes changed under the agent)', () => 
     await writeFile(log, head + jsonLines('old', 20));
     const first = await startTestAgent(ingest, { files: [log], stateDir });
     await expect(first.finished).rejects.toBeInstanceOf(IngestRejectedError);
+    // A state from before pending ranges kept a checksum: only ingest can tell the range's bytes changed.
+    await editState(stateDir, (files) => {
+      delete (files[0]!.pending as Record<string, unknown>).checksum;
+    });
     // Truncated and refilled while the agent is down: same head, other lines after it.
     await truncate(log, 0);
     await writeFile(log, head + jsonLines('new', 25));
@@ -158,6 +162,137 @@ describe('a 409 for a pending range (its bytes changed under the agent)', () => 
       sorted(
         expectedPaths('h', 10),
         expectedPaths('old', 20),
+        expectedPaths('h', 10),
+        expectedPaths('new', 25),
+      ),
+    );
+  });
+});
+
+describe('a crash between store and commit, then truncate-and-refill with a copy (chaos seed 897126)', () => {
+  // The range in flight was stored by ingest; the copy (access.log.1) holds it, the refilled file starts
+  // with the same lines. Shorter and longer refills: the range is gone from the file, or other bytes.
+  for (const newLines of [3, 40]) {
+    test(`refill of ${newLines} lines: the range is resent from the copy under its key, nothing twice, nothing lost`, async ({
+      dir,
+    }) => {
+      const ingest = inProcessIngest();
+      const log = join(dir, 'access.log');
+      const stateDir = join(dir, 'state');
+      let crashAfterStore = true;
+      ingest.setIntercept(async (request, forward) => {
+        const response = await forward();
+        if (crashAfterStore && isData(request) && response.ok)
+          return Response.json({ error: 'crash before commit' }, { status: 400 });
+        return response;
+      });
+      const head = jsonLines('h', 10);
+      await writeFile(log, head + jsonLines('old', 20));
+      const first = await startTestAgent(ingest, { files: [log], stateDir });
+      await expect(first.finished).rejects.toBeInstanceOf(IngestRejectedError);
+      // While the agent is down, in one step: copy, truncate, refill with the file's own first lines.
+      await copyFile(log, `${log}.1`);
+      await truncate(log, 0);
+      await writeFile(log, head + jsonLines('new', newLines));
+      crashAfterStore = false;
+      const second = await startTestAgent(ingest, { files: [log], stateDir });
+      await waitFor(
+        () => second.status().totals.linesShipped === 40 + newLines,
+        10_000,
+        'the copy and the refilled file shipped',
+      );
+      await second.stop();
+      expect(await ingest.paths()).toEqual(
+        sorted(
+          expectedPaths('h', 10),
+          expectedPaths('old', 20),
+          expectedPaths('h', 10),
+          expectedPaths('new', newLines),
+        ),
+      );
+      expect(second.status().totals.bytesLost).toBe(0);
+      expect(ingest.batches().some((r) => r.status === 409)).toBe(false);
+    });
+  }
+});
+
+describe('a crash between store and commit, then a refill with no copy', () => {
+  test('the range in flight is warned about, not counted lost (it was read and sent); the refill ships', async ({
+    dir,
+  }) => {
+    const ingest = inProcessIngest();
+    const log = join(dir, 'access.log');
+    const stateDir = join(dir, 'state');
+    let crashAfterStore = true;
+    ingest.setIntercept(async (request, forward) => {
+      const response = await forward();
+      if (crashAfterStore && isData(request) && response.ok)
+        return Response.json({ error: 'crash before commit' }, { status: 400 });
+      return response;
+    });
+    const head = jsonLines('h', 10);
+    await writeFile(log, head + jsonLines('old', 20));
+    const first = await startTestAgent(ingest, { files: [log], stateDir });
+    await expect(first.finished).rejects.toBeInstanceOf(IngestRejectedError);
+    await truncate(log, 0);
+    await writeFile(log, head + jsonLines('new', 3));
+    crashAfterStore = false;
+    const second = await startTestAgent(ingest, { files: [log], stateDir });
+    await waitFor(() => second.status().totals.linesShipped === 13, 10_000, 'the refilled file shipped');
+    await second.stop();
+    expect(second.status().totals.bytesLost).toBe(0);
+    expect(second.logs.find((l) => String(l.message).includes('in no file any more'))).toMatchObject({
+      level: 'warn',
+      path: log,
+    });
+    expect(await ingest.paths()).toEqual(
+      sorted(
+        expectedPaths('h', 10),
+        expectedPaths('old', 20),
+        expectedPaths('h', 10),
+        expectedPaths('new', 3),
+      ),
+    );
+  });
+});
+
+describe('a 409 for a pending range when a copy holds the range (a state without its checksum)', () => {
+  test('the copy is read on from the range ingest holds: nothing twice, the refilled file read from 0', async ({
+    dir,
+  }) => {
+    const ingest = inProcessIngest();
+    const log = join(dir, 'access.log');
+    const stateDir = join(dir, 'state');
+    let crashAfterStore = true;
+    ingest.setIntercept(async (request, forward) => {
+      const response = await forward();
+      if (crashAfterStore && isData(request) && response.ok)
+        return Response.json({ error: 'crash before commit' }, { status: 400 });
+      return response;
+    });
+    const head = jsonLines('h', 10);
+    await writeFile(log, head + jsonLines('old', 20));
+    const first = await startTestAgent(ingest, { files: [log], stateDir });
+    await expect(first.finished).rejects.toBeInstanceOf(IngestRejectedError);
+    await editState(stateDir, (files) => {
+      delete (files[0]!.pending as Record<string, unknown>).checksum;
+    });
+    // While down: the file grows, is copied, truncated and refilled with its own first lines.
+    await appendFile(log, jsonLines('late', 5));
+    await copyFile(log, `${log}.1`);
+    await truncate(log, 0);
+    await writeFile(log, head + jsonLines('new', 25));
+    crashAfterStore = false;
+    const second = await startTestAgent(ingest, { files: [log], stateDir });
+    await waitFor(() => second.status().totals.linesShipped >= 40, 10_000, 'the refilled file and the copy');
+    await waitFor(async () => (await ingest.paths()).length >= 70, 10_000, 'every line once');
+    await second.stop();
+    expect(ingest.batches().some((r) => r.status === 409)).toBe(true);
+    expect(await ingest.paths()).toEqual(
+      sorted(
+        expectedPaths('h', 10),
+        expectedPaths('old', 20),
+        expectedPaths('late', 5),
         expectedPaths('h', 10),
         expectedPaths('new', 25),
       ),
