@@ -66,15 +66,20 @@ describe('agent delivery (real processes)', () => {
     const log = join(dir, 'access.log');
     const stateDir = join(dir, 'state');
     let ingest = await startIngest(storage);
-    const appender = await startAppender(log, { burst: 10, intervalMs: 20, prefix: 'o', max: 2500 });
+    const appender = await startAppender(log, { burst: 10, intervalMs: 20, prefix: 'o', max: 20_000 });
     // The CLI entry, as `accesslake up` and the e2e suite run it.
     const agent = startAgentProcess(agentArgs(log, ingest.url, stateDir));
-    await sleep(1500);
-    await ingest.stop();
-    await sleep(2500);
-    ingest = await startIngest(storage, ingest.port);
-    await appender.stop();
+    const retrying = () => agent.output().includes('cannot deliver batch to ingest, retrying');
     try {
+      // Each phase waits for what it needs rather than for a fixed time: on a loaded machine the CLI
+      // can take seconds to start, and an outage that ends before it first sends tests nothing.
+      await waitFor(async () => (await lakePaths(storage)).length > 0, 60_000, 'the first batch in the lake');
+      await ingest.stop();
+      await waitFor(retrying, 30_000, 'the agent to report a failed delivery');
+      await sleep(500);
+      ingest = await startIngest(storage, ingest.port);
+      await sleep(500);
+      await appender.stop();
       await waitShipped(stateDir, log, 40_000);
       expect(await agent.stop()).toBe(0);
     } finally {
@@ -85,7 +90,7 @@ describe('agent delivery (real processes)', () => {
     expect(agent.output()).toMatch(
       /"cannot deliver batch to ingest, retrying; lines wait in the log file".*"reason":"[^"]+"/,
     );
-  });
+  }, 150_000);
 
   test('rename rotation and copytruncate while lines are appended', async ({ dir }) => {
     const storage = join(dir, 'lake');
