@@ -9,8 +9,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { HourlyJsonLines } from '../ingest/lake/hourly-json-lines.ts';
-import { DEFAULT_PREFIXES, dataObjectKey } from '../ingest/lake/layout.ts';
-import type { CanonicalRecord } from '../ingest/records/canonical.ts';
+import type { CanonicalRecord } from '../lake-contract/index.ts';
+import { DEFAULT_PREFIXES, dataObjectKey } from '../lake-contract/index.ts';
 
 export interface GenLakeShape {
   hosts: number;

@@ -5,7 +5,7 @@
  * stores the view in the Glue catalog in the encoding Athena reads (a view made with Glue CreateTable
  * needs that encoding by hand). https://docs.aws.amazon.com/athena/latest/ug/create-view.html
  */
-import { CANONICAL_COLUMNS } from '../ingest/records/canonical.ts';
+import { CANONICAL_COLUMNS } from '../lake-contract/index.ts';
 import type { QueryEngine } from '../query/types.ts';
 import type { HourKey } from './layout.ts';
 

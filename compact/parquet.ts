@@ -6,7 +6,7 @@
  * https://github.com/apache/parquet-format/blob/master/LogicalTypes.md#maps
  */
 import { type ColumnSource, parquetWriteBuffer, type SchemaElement } from 'hyparquet-writer';
-import { CANONICAL_COLUMNS } from '../ingest/records/canonical.ts';
+import { CANONICAL_COLUMNS } from '../lake-contract/index.ts';
 
 /**
  * Rows per row group. Athena advises row groups near 128 MB; an access-log row is about 250 bytes

@@ -22,7 +22,7 @@ import {
   projectionParametersAt,
   SERDE,
 } from '../glue/projection-table.ts';
-import { CANONICAL_COLUMNS } from '../ingest/records/canonical.ts';
+import { CANONICAL_COLUMNS } from '../lake-contract/index.ts';
 import type { DeploySettings } from './settings.ts';
 
 export interface CatalogProps {

@@ -5,8 +5,9 @@
  * ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_GLUE_TABLE, ACCESSLAKE_GLUE_CRAWLER, AWS_REGION. IAM: the
  * registrar policy from `accesslake provision --print-policy`. See docs/aws.md.
  */
-import { hourOf } from '../ingest/lake/layout.ts';
+
 import { createGlueRegistrar } from '../ingest/partitions/glue-registrar.ts';
+import { hourOf } from '../lake-contract/index.ts';
 
 const registrar = createGlueRegistrar({
   database: process.env.ACCESSLAKE_GLUE_DATABASE ?? 'accesslake',

@@ -6,7 +6,7 @@
  */
 import type { TableInput } from '@aws-sdk/client-glue';
 import { EVENT_TIME_COLUMN } from '../compact/parquet.ts';
-import { CANONICAL_COLUMNS } from '../ingest/records/canonical.ts';
+import { CANONICAL_COLUMNS } from '../lake-contract/index.ts';
 import { PARTITION_KEYS, projectionParametersAt } from './projection-table.ts';
 
 export const PARQUET_SERDE = 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe';

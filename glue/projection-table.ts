@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html
  */
 import type { TableInput } from '@aws-sdk/client-glue';
-import { CANONICAL_COLUMNS } from '../ingest/records/canonical.ts';
+import { CANONICAL_COLUMNS } from '../lake-contract/index.ts';
 import { dataLocation, type ProvisionOptions } from './provision/options.ts';
 
 export const PARTITION_KEYS = ['year', 'month', 'day', 'hour'] as const;

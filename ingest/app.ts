@@ -6,6 +6,7 @@
  * event hour plus the rejects → answer `{ batchId, accepted, rejected, objects }`.
  */
 import { Hono } from 'hono';
+import { BATCH_ID_PATTERN, DEFAULT_PREFIXES } from '../lake-contract/index.ts';
 import { HttpError } from '../lib/errors/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
 import { silentLogger } from '../lib/log/index.ts';
@@ -17,7 +18,6 @@ import { assertLineCount, decodeBody, readCappedBody } from './body/read-body.ts
 import { resolveLineParser } from './formats/index.ts';
 import { createReadinessTracker } from './health/readiness.ts';
 import { HourlyJsonLines } from './lake/hourly-json-lines.ts';
-import { BATCH_ID_PATTERN, DEFAULT_PREFIXES } from './lake/layout.ts';
 import { RejectsJsonLines } from './lake/rejects-json-lines.ts';
 import { type WrittenBatch, writeBatch } from './lake/write-batch.ts';
 import { createIngestMetrics } from './metrics/registry.ts';

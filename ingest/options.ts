@@ -1,7 +1,7 @@
+import type { LakePrefixes } from '../lake-contract/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
 import type { Logger } from '../lib/log/index.ts';
 import type { BodyLimits } from './body/read-body.ts';
-import type { LakePrefixes } from './lake/layout.ts';
 import type { PartitionRegistrar } from './partitions/types.ts';
 import type { ObjectStorage } from './storage/index.ts';
 

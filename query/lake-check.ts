@@ -5,7 +5,7 @@
 import { opendir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_PREFIXES } from '../ingest/lake/layout.ts';
+import { DEFAULT_PREFIXES } from '../lake-contract/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 
 /**

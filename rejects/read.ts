@@ -2,8 +2,9 @@
  * Reading the lake's rejects: `<rejects>/rejects_<source>_<batchId>.jsonl.gz`, one JSON line per rejected line as
  * ingest wrote it (`ingest/lake/write-batch.ts`): the batch, source, format, reason and the line itself.
  */
-import { DEFAULT_PREFIXES, type LakePrefixes } from '../ingest/lake/layout.ts';
+
 import type { ObjectStorage } from '../ingest/storage/index.ts';
+import { DEFAULT_PREFIXES, type LakePrefixes } from '../lake-contract/index.ts';
 import { AccessLakeError } from '../lib/errors/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
 

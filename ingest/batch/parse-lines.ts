@@ -1,7 +1,7 @@
+import type { CanonicalRecord } from '../../lake-contract/index.ts';
+import { isPartitionableTs } from '../../lake-contract/index.ts';
 import type { LineParser } from '../formats/index.ts';
-import { isPartitionableTs } from '../lake/layout.ts';
 import type { RejectedLine, RejectSink } from '../lake/rejects-json-lines.ts';
-import type { CanonicalRecord } from '../records/canonical.ts';
 import { normalizeFields } from '../records/normalize.ts';
 
 export interface ParsedBatch {

@@ -1,4 +1,4 @@
-import { fail, ok } from '../records/canonical.ts';
+import { fail, ok } from '../../lib/result/index.ts';
 import { positionalName } from '../records/extra.ts';
 import type { FieldMap } from '../records/normalize.ts';
 import { hostOfEndpoint, splitAwsLine } from './aws-tokens.ts';

@@ -1,4 +1,4 @@
-import { fail, ok } from '../records/canonical.ts';
+import { fail, ok } from '../../lib/result/index.ts';
 import type { FieldMap } from '../records/normalize.ts';
 import type { LineParser } from './types.ts';
 import { decodeNginxEscapes } from './unescape.ts';

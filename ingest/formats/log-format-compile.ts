@@ -5,7 +5,7 @@
  * costs at most one scan per variable. Variables written back to back, the fixed-width `$time_local` and
  * upstream lists are cut by what their values may contain (log-format-vars.ts).
  */
-import { fail, ok, type Result } from '../records/canonical.ts';
+import { fail, ok, type Result } from '../../lib/result/index.ts';
 import type { FieldMap } from '../records/normalize.ts';
 import { LogFormatSyntaxError } from './errors.ts';
 import { appendFields } from './log-format-appended.ts';

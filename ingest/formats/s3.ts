@@ -1,4 +1,4 @@
-import { fail, ok, type Result } from '../records/canonical.ts';
+import { fail, ok, type Result } from '../../lib/result/index.ts';
 import { positionalName } from '../records/extra.ts';
 import type { FieldMap } from '../records/normalize.ts';
 import { splitAwsLine } from './aws-tokens.ts';

@@ -1,4 +1,4 @@
-import type { Result } from '../records/canonical.ts';
+import type { Result } from '../../lib/result/index.ts';
 import type { FieldMap } from '../records/normalize.ts';
 
 /**

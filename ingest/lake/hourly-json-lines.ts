@@ -1,4 +1,4 @@
-import type { CanonicalRecord } from '../records/canonical.ts';
+import type { CanonicalRecord } from '../../lake-contract/index.ts';
 import { JsonLinesWriter } from './json-lines-writer.ts';
 
 /** One UTC event hour of a batch, as the lake object's uncompressed JSONL. */

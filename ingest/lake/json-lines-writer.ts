@@ -5,7 +5,7 @@
  * ingest's largest cost after gzip; with `HourlyJsonLines` writing each record as it is accepted,
  * the ingest core went from 10.5 to 7.0 CPU s per 1M lines (`npm run bench`).
  */
-import { CANONICAL_COLUMNS, type CanonicalRecord } from '../records/canonical.ts';
+import { CANONICAL_COLUMNS, type CanonicalRecord } from '../../lake-contract/index.ts';
 
 type CanonicalColumn = (typeof CANONICAL_COLUMNS)[number][0];
 

@@ -10,7 +10,7 @@ import {
   hourOf,
   type LakePrefixes,
   rejectsObjectKey,
-} from './layout.ts';
+} from '../../lake-contract/index.ts';
 import { type RejectedLine, RejectsJsonLines } from './rejects-json-lines.ts';
 
 export type { RejectedLine } from './rejects-json-lines.ts';

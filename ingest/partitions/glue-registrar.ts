@@ -16,7 +16,7 @@ import {
   type Table,
 } from '@aws-sdk/client-glue';
 import { awsErrorCode, toAwsError } from '../../glue/aws-errors.ts';
-import { type HourPartition, partitionPath } from '../lake/layout.ts';
+import { type HourPartition, partitionPath } from '../../lake-contract/index.ts';
 import type { PartitionRegistrar } from './types.ts';
 
 export interface GlueRegistrarOptions {

@@ -1,4 +1,4 @@
-import type { HourPartition } from '../lake/layout.ts';
+import type { HourPartition } from '../../lake-contract/index.ts';
 
 /**
  * Makes freshly written hour partitions visible to the query engine (Glue BatchCreatePartition, or a

@@ -16,8 +16,9 @@
  * The map has no prototype, so `__proto__`, `constructor` and the like are ordinary keys.
  */
 
-/** A record's `extra` map: a null-prototype object, so every key is an own, ordinary property. */
-export type ExtraFields = Record<string, string>;
+import type { ExtraFields } from '../../lake-contract/index.ts';
+
+export type { ExtraFields };
 
 export const EXTRA_POLICY = {
   maxFields: 32,

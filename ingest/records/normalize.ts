@@ -3,8 +3,10 @@
  * (`status`, `path`) or by their nginx variable (`body_bytes_sent`, `http_user_agent`, `time_local`);
  * the alias table below maps both, so every format shares one set of validation rules.
  */
+
+import { type CanonicalRecord, MAX_PATH_BYTES } from '../../lake-contract/index.ts';
+import { fail, ok, type Result } from '../../lib/result/index.ts';
 import { FIELD_ALIASES, pick, pick3, S, SLOT_OF, winners } from './aliases.ts';
-import { type CanonicalRecord, fail, MAX_PATH_BYTES, ok, type Result } from './canonical.ts';
 import { ExtraCollector, type ExtraFields } from './extra.ts';
 import { isIP } from './ip.ts';
 import { parseRequestLine, printableRequest, splitAbsoluteTarget } from './request-line.ts';

@@ -9,8 +9,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/layout.ts';
-import { DEFAULT_PREFIXES } from '../../ingest/lake/layout.ts';
-import { CANONICAL_COLUMNS } from '../../ingest/records/canonical.ts';
+import { CANONICAL_COLUMNS, DEFAULT_PREFIXES } from '../../lake-contract/index.ts';
 import { enableReadStats, measureReads } from '../read-stats.ts';
 import {
   type QueryColumn,

@@ -1,7 +1,7 @@
 import { appendFile, open, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { BATCH_ID_PATTERN } from '../../ingest/lake/layout.ts';
+import { BATCH_ID_PATTERN } from '../../lake-contract/index.ts';
 import {
   batchKey,
   FINGERPRINT_BYTES,

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBatchLines } from '../../ingest/batch/parse-lines.ts';
 import { resolveLineParser } from '../../ingest/formats/index.ts';
-import type { CanonicalRecord } from '../../ingest/records/canonical.ts';
+import type { CanonicalRecord } from '../../lake-contract/index.ts';
 
 const OWNER = '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be';
 

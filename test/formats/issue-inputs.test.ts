@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveLineParser } from '../../ingest/formats/index.ts';
-import type { CanonicalRecord } from '../../ingest/records/canonical.ts';
 import { normalizeFields } from '../../ingest/records/normalize.ts';
+import type { CanonicalRecord } from '../../lake-contract/index.ts';
 
 function record(spec: string, line: string): CanonicalRecord {
   const fields = resolveLineParser(spec).parse(line);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBatchLines } from '../../ingest/batch/parse-lines.ts';
 import { resolveLineParser } from '../../ingest/formats/index.ts';
 import { readNginxConf } from '../../ingest/formats/nginx-conf.ts';
-import type { CanonicalRecord } from '../../ingest/records/canonical.ts';
+import type { CanonicalRecord } from '../../lake-contract/index.ts';
 import { freePort } from '../helpers/moto.ts';
 import { type NginxProcess, rawRequest, startNginx } from './nginx-server.ts';
 

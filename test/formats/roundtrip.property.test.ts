@@ -16,8 +16,8 @@ import {
 import { readNginxConf } from '../../ingest/formats/nginx-conf.ts';
 import { escapeValue, formatTimeLocal, renderLogLine } from '../../ingest/formats/render.ts';
 import { decodeJsonEscapes, decodeNginxEscapes } from '../../ingest/formats/unescape.ts';
-import type { CanonicalRecord } from '../../ingest/records/canonical.ts';
 import { normalizeFields } from '../../ingest/records/normalize.ts';
+import type { CanonicalRecord } from '../../lake-contract/index.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const CUSTOM =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveLineParser } from '../../ingest/formats/index.ts';
-import type { CanonicalRecord } from '../../ingest/records/canonical.ts';
 import { normalizeFields } from '../../ingest/records/normalize.ts';
+import type { CanonicalRecord } from '../../lake-contract/index.ts';
 import { generateLines, START } from './generated-lines.ts';
 
 /** Every line through the ingest's own parser and validator, as the ingest would on arrival. */

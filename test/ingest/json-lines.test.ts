@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HourlyJsonLines } from '../../ingest/lake/hourly-json-lines.ts';
 import { JsonLinesWriter } from '../../ingest/lake/json-lines-writer.ts';
-import type { CanonicalRecord } from '../../ingest/records/canonical.ts';
+import type { CanonicalRecord } from '../../lake-contract/index.ts';
 
 const perRecord = (records: readonly object[]) => records.map((r) => `${JSON.stringify(r)}\n`).join('');
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { HourlyJsonLines } from '../../ingest/lake/hourly-json-lines.ts';
-import { DEFAULT_PREFIXES, InvalidPartitionError } from '../../ingest/lake/layout.ts';
 import { writeBatch } from '../../ingest/lake/write-batch.ts';
-import type { CanonicalRecord } from '../../ingest/records/canonical.ts';
 import { createMemoryStorage } from '../../ingest/storage/index.ts';
+import type { CanonicalRecord } from '../../lake-contract/index.ts';
+import { DEFAULT_PREFIXES, InvalidPartitionError } from '../../lake-contract/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { readJsonLines } from '../helpers/lake.ts';
 

@@ -11,15 +11,15 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
+import { createFileStorage } from '../../ingest/storage/drivers/file.ts';
+import { createMemoryStorage, type ObjectStorage, StorageError } from '../../ingest/storage/index.ts';
 import {
   batchClaimKey,
   DEFAULT_PREFIXES,
   dataObjectKey,
   encodeSourceLabel,
   rejectsObjectKey,
-} from '../../ingest/lake/layout.ts';
-import { createFileStorage } from '../../ingest/storage/drivers/file.ts';
-import { createMemoryStorage, type ObjectStorage, StorageError } from '../../ingest/storage/index.ts';
+} from '../../lake-contract/index.ts';
 import { sha256 } from '../../lib/hash/sha256.ts';
 import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
 

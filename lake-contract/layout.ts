@@ -3,8 +3,8 @@
  * source and batch id), so a retried batch overwrites itself and can never appear twice, and two sources
  * can never write the same object.
  */
-import { AccessLakeError } from '../../lib/errors/index.ts';
-import { sha256 } from '../../lib/hash/sha256.ts';
+import { AccessLakeError } from '../lib/errors/index.ts';
+import { sha256 } from '../lib/hash/sha256.ts';
 
 export interface LakePrefixes {
   /** Crawled data. Default `access_logs`. */
@@ -59,7 +59,10 @@ export function encodeSourceLabel(source: string): string {
   let out = '';
   for (const byte of bytes) {
     const keep =
-      (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x2d;
+      (byte >= 0x30 && byte <= 0x39) ||
+      (byte >= 0x41 && byte <= 0x5a) ||
+      (byte >= 0x61 && byte <= 0x7a) ||
+      byte === 0x2d;
     out += keep ? String.fromCharCode(byte) : `.${byte.toString(16).padStart(2, '0')}`;
   }
   if (out.length <= SOURCE_READABLE_MAX) return out;

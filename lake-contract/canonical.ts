@@ -2,8 +2,6 @@
  * The canonical access-log record: one JSON object per line in the lake, whatever format nginx wrote.
  * The field rules are the contract in shared/DESIGN.md; docs/record.md repeats them for users.
  */
-import type { ExtraFields } from './extra.ts';
-
 export interface CanonicalRecord {
   /** Event time, ISO-8601 UTC with milliseconds: `2025-01-10T14:31:02.000Z`. */
   ts: string;
@@ -28,7 +26,7 @@ export interface CanonicalRecord {
   upstream_response_time: string | null;
   /** The agent's source label. */
   source: string;
-  /** Fields the format carried beyond the canonical ones, under the policy of extra.ts. */
+  /** Fields the format carried beyond the canonical ones, under the ingest's `extra` policy. */
   extra?: ExtraFields;
 }
 
@@ -54,8 +52,8 @@ export const CANONICAL_COLUMNS = [
   ['extra', 'map<string,string>'],
 ] as const;
 
-/** What a parser or validator returns for one line: the value, or a reason a person can act on. */
-export type Result<T> = { success: true; data: T } | { success: false; error: string };
-
-export const ok = <T>(data: T): Result<T> => ({ success: true, data });
-export const fail = <T = never>(error: string): Result<T> => ({ success: false, error });
+/**
+ * A record's `extra` map: a null-prototype object, so every key is an own, ordinary property. The policy
+ * that fills it (key rules, limits) is the ingest's `ingest/records/extra.ts` (docs/record.md, "extra").
+ */
+export type ExtraFields = Record<string, string>;
