@@ -3,8 +3,8 @@
  * `{ wallSeconds, maxRssMiB, hours, rows, bytesIn, bytesOut }` as JSON. Used by bench/compact.ts.
  */
 import { compactLake } from '../compact/run.ts';
-import { createStorage } from '../ingest/storage/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
+import { createStorage } from '../storage/index.ts';
 
 const [dir, before] = process.argv.slice(2);
 if (!dir || !before) throw new Error('usage: compact-child.ts <lake> <before ISO>');

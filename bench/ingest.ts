@@ -19,10 +19,10 @@ import { arrayRejects, readBatchLines } from '../ingest/batch/parse-lines.ts';
 import { resolveLineParser } from '../ingest/formats/index.ts';
 import { HourlyJsonLines } from '../ingest/lake/hourly-json-lines.ts';
 import { type RejectedLine, writeBatch } from '../ingest/lake/write-batch.ts';
-import { createFileStorage } from '../ingest/storage/drivers/file.ts';
 import { DEFAULT_PREFIXES } from '../lake-contract/index.ts';
 import { fflateCodec } from '../lib/gzip/index.ts';
 import { nodeZlibCodec } from '../lib/gzip/node-zlib.ts';
+import { createStorage } from '../storage/index.ts';
 import { generateLines } from './lib/lines.ts';
 import { formatRate, type Measurement, measure, printTable } from './lib/measure.ts';
 
@@ -56,7 +56,7 @@ export async function benchIngest(): Promise<void> {
     };
 
     const parser = resolveLineParser('json');
-    const storage = createFileStorage(join(dir, 'core'));
+    const storage = await createStorage(join(dir, 'core'));
     // Each round writes new batches: the same batch id again would be answered from its claim, unwritten.
     let coreRound = 0;
     let httpRound = 0;
@@ -85,7 +85,10 @@ export async function benchIngest(): Promise<void> {
     };
 
     // The whole HTTP path too: auth, gunzip of the request body, decode, parse, write, answer.
-    const app = createIngestApp({ tokens: ['bench-token-1'], storage: createFileStorage(join(dir, 'http')) });
+    const app = createIngestApp({
+      tokens: ['bench-token-1'],
+      storage: await createStorage(join(dir, 'http')),
+    });
     const bodies = batches.map((b) => new Uint8Array(gzipSync(b, { level: 1 })));
     const http = async () => {
       let n = 0;

@@ -13,7 +13,6 @@ import { createGenerator } from '../gen/generator.ts';
 import { compileLogFormat } from '../gen/log-format.ts';
 import { KNOWN_VARIABLES } from '../gen/variables.ts';
 import { createIngestApp } from '../ingest/app.ts';
-import { createStorage } from '../ingest/storage/index.ts';
 import {
   createDuckDbEngine,
   formatBytes,
@@ -22,6 +21,7 @@ import {
   renderNamedQuery,
   type TimeRange,
 } from '../query/index.ts';
+import { createStorage } from '../storage/index.ts';
 import { measure, printTable } from './lib/measure.ts';
 
 const LINES = Number(process.env.BENCH_QUERY_LINES ?? 240_000);

@@ -4,9 +4,9 @@
  * as skipped with the object and reason, and stays served from the raw tier.
  */
 
-import type { ObjectStorage } from '../ingest/storage/index.ts';
 import { AccessLakeError } from '../lib/errors/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
+import type { ObjectStorage } from '../storage/index.ts';
 import { type CompactionPrefixes, compactedObjectKey, type HourKey } from './layout.ts';
 import { ParquetHourWriter } from './parquet.ts';
 import { type HourManifest, keysDigest } from './state.ts';

@@ -4,9 +4,10 @@
  * one Parquet object; then the new state (watermark and manifests) in one atomic put; then
  * `publishWatermark` (the Athena view). A kill at any point leaves the old state, which is exact.
  */
-import { type ObjectStorage, StorageError } from '../ingest/storage/index.ts';
+
 import { ConfigError, describeError } from '../lib/errors/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
+import { type ObjectStorage, StorageError } from '../storage/index.ts';
 import { compactHour } from './hour.ts';
 import {
   type CompactionPrefixes,

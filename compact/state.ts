@@ -3,8 +3,8 @@
  * run, in one atomic put, so it never points at an hour whose Parquet object is not complete.
  */
 
-import type { ObjectStorage } from '../ingest/storage/index.ts';
 import { AccessLakeError } from '../lib/errors/index.ts';
+import type { ObjectStorage } from '../storage/index.ts';
 import { type CompactionPrefixes, type HourKey, isHourKey, stateObjectKey } from './layout.ts';
 
 /** What an hour's Parquet object was built from, to notice late raw objects. */

@@ -16,7 +16,7 @@ import { gzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
 import { compileLogFormat, createGenerator, KNOWN_VARIABLES } from '../gen/index.ts';
 import { createIngestApp } from '../ingest/app.ts';
-import { createStorage } from '../ingest/storage/index.ts';
+import { createStorage } from '../storage/index.ts';
 import { startDashboard } from './index.ts';
 
 const HOURS = 6;

@@ -7,10 +7,10 @@
  */
 import { DEFAULT_VIEW_NAMES, publishAthenaView } from '../compact/athena-view.ts';
 import { compactLake } from '../compact/run.ts';
-import { createStorage, parseStorageUrl } from '../ingest/storage/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
 import { createAthenaEngine } from '../query/engines/athena.ts';
+import { createStorage, parseStorageUrl } from '../storage/index.ts';
 
 const lake = process.env.ACCESSLAKE_LAKE ?? '';
 if (parseStorageUrl(lake).kind !== 's3')

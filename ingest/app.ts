@@ -10,6 +10,7 @@ import { BATCH_ID_PATTERN, DEFAULT_PREFIXES } from '../lake-contract/index.ts';
 import { HttpError } from '../lib/errors/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
 import { silentLogger } from '../lib/log/index.ts';
+import { StorageError } from '../storage/index.ts';
 import { createTokenVerifier } from './auth/bearer-tokens.ts';
 import { createKeyedLock } from './batch/keyed-lock.ts';
 import { readBatchBody } from './batch/parse-lines.ts';
@@ -29,7 +30,6 @@ import {
   type IngestOptions,
   RETRY_AFTER_SECONDS,
 } from './options.ts';
-import { StorageError } from './storage/index.ts';
 
 export type { IngestOptions } from './options.ts';
 

@@ -23,6 +23,7 @@ import { pickLakeLocation } from '../lib/config/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { isLogLevel, type LogLevel } from '../lib/log/index.ts';
 import { parseBytes, parseDurationMs, parseInteger } from '../lib/units/index.ts';
+import { parseStorageUrl } from '../storage/index.ts';
 import {
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_HEADER_TIMEOUT_MS,
@@ -30,7 +31,6 @@ import {
   DEFAULT_MAX_CONCURRENT_BATCHES,
   DEFAULT_MAX_DECOMPRESSED_IN_FLIGHT,
 } from './options.ts';
-import { parseStorageUrl } from './storage/index.ts';
 
 export type Env = Record<string, string | undefined>;
 

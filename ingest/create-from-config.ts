@@ -1,8 +1,8 @@
 import { createLogger, type Logger } from '../lib/log/index.ts';
+import { type CreateStorageOptions, createStorage } from '../storage/index.ts';
 import { createIngestApp, type IngestApp } from './app.ts';
 import type { IngestConfig } from './config.ts';
 import type { PartitionRegistrar } from './partitions/types.ts';
-import { type CreateStorageOptions, createStorage } from './storage/index.ts';
 
 export interface IngestDependencies {
   logger?: Logger;

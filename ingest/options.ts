@@ -1,9 +1,9 @@
 import type { LakePrefixes } from '../lake-contract/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
 import type { Logger } from '../lib/log/index.ts';
+import type { ObjectStorage } from '../storage/index.ts';
 import type { BodyLimits } from './body/read-body.ts';
 import type { PartitionRegistrar } from './partitions/types.ts';
-import type { ObjectStorage } from './storage/index.ts';
 
 /** Everything the ingest app needs, resolved once at the entry point and passed in. */
 export interface IngestOptions {

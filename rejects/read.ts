@@ -3,10 +3,10 @@
  * ingest wrote it (`ingest/lake/write-batch.ts`): the batch, source, format, reason and the line itself.
  */
 
-import type { ObjectStorage } from '../ingest/storage/index.ts';
 import { DEFAULT_PREFIXES, type LakePrefixes } from '../lake-contract/index.ts';
 import { AccessLakeError } from '../lib/errors/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
+import type { ObjectStorage } from '../storage/index.ts';
 
 /** One rejected line as stored. */
 export interface StoredReject {

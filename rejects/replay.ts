@@ -18,9 +18,9 @@ import { resolveLineParser } from '../ingest/formats/index.ts';
 import { HourlyJsonLines } from '../ingest/lake/hourly-json-lines.ts';
 import { RejectsJsonLines } from '../ingest/lake/rejects-json-lines.ts';
 import { writeBatch } from '../ingest/lake/write-batch.ts';
-import type { ObjectStorage } from '../ingest/storage/index.ts';
 import { DEFAULT_PREFIXES, type LakePrefixes } from '../lake-contract/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
+import type { ObjectStorage } from '../storage/index.ts';
 import { listRejectsKeys, readRejectsObject } from './read.ts';
 
 export interface ReplayOptions {

@@ -3,10 +3,11 @@
  * writable, Athena has S3 to write to, the SMTP server answers and accepts the login), then the one
  * query that scans the period, then the files published all or nothing, then the mail.
  */
-import type { ObjectStorage } from '../ingest/storage/index.ts';
+
 import { describeError } from '../lib/errors/index.ts';
 import { type Logger, silentLogger } from '../lib/log/index.ts';
 import type { QueryEngine } from '../query/types.ts';
+import type { ObjectStorage } from '../storage/index.ts';
 import type { Mailer } from './email/send.ts';
 import { produceWithAthena } from './engines/athena.ts';
 import { produceWithDuckDb } from './engines/duckdb.ts';

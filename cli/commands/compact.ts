@@ -2,10 +2,10 @@ import { DEFAULT_VIEW_NAMES, publishAthenaView } from '../../compact/athena-view
 import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/layout.ts';
 import { lockFolderLake } from '../../compact/lock.ts';
 import { type CompactResult, compactLake, type HourEvent } from '../../compact/run.ts';
-import { createStorage, parseStorageUrl } from '../../ingest/storage/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { createAthenaEngine, formatBytes } from '../../query/index.ts';
+import { createStorage, parseStorageUrl } from '../../storage/index.ts';
 import { parseFlags } from '../args.ts';
 import type { CommandRunner } from '../main.ts';
 

@@ -1,10 +1,10 @@
-import { createStorage } from '../../ingest/storage/index.ts';
 import { pickLakeLocation } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { formatRejectGroups, groupRejects } from '../../rejects/list.ts';
 import { listRejectsKeys, readRejectsObject, type StoredReject } from '../../rejects/read.ts';
 import { replayRejects } from '../../rejects/replay.ts';
+import { createStorage } from '../../storage/index.ts';
 import { parseFlags } from '../args.ts';
 import type { CommandRunner } from '../main.ts';
 

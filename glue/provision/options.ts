@@ -2,10 +2,11 @@
  * What `accesslake provision` makes, resolved once from flags and environment. The lake location is
  * the same `s3://bucket/prefix` that `accesslake serve --lake` writes to.
  */
-import { parseStorageUrl } from '../../ingest/storage/index.ts';
+
 import { pickLakeLocation } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { parseBytes } from '../../lib/units/index.ts';
+import { parseStorageUrl } from '../../storage/index.ts';
 import {
   DEFAULT_BYTES_SCANNED_CUTOFF,
   DEFAULT_REPORTS_BYTES_SCANNED_CUTOFF,

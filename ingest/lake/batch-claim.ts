@@ -9,7 +9,7 @@
  * mixing two bodies always end with one body stored and the other answered 409.
  */
 import { HttpError } from '../../lib/errors/index.ts';
-import { type ObjectStorage, StorageError } from '../storage/index.ts';
+import { type ObjectStorage, StorageError } from '../../storage/index.ts';
 
 /** What a stored batch answered: replayed for the same content under the same key. */
 export interface StoredAnswer {

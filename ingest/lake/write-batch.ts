@@ -1,6 +1,6 @@
 import type { GzipCodec } from '../../lib/gzip/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
-import type { ObjectStorage } from '../storage/index.ts';
+import type { ObjectStorage } from '../../storage/index.ts';
 import { type BatchClaim, claimBatch, markStored, readClaim } from './batch-claim.ts';
 import type { HourlyJsonLines } from './hourly-json-lines.ts';
 import {

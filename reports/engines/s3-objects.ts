@@ -2,7 +2,7 @@
  * Objects named by full `s3://bucket/key` URLs, as Athena names the files a CTAS wrote (its `"$path"`
  * column). A report reads those files wherever the workgroup put them, then deletes them.
  */
-import type { ObjectStorage } from '../../ingest/storage/index.ts';
+import type { ObjectStorage } from '../../storage/index.ts';
 import { ReportOutputError } from '../errors.ts';
 
 export interface S3Objects {

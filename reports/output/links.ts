@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { parseStorageUrl } from '../../ingest/storage/index.ts';
+import { parseStorageUrl } from '../../storage/index.ts';
 
 export interface LinkMaker {
   link(key: string): Promise<string>;

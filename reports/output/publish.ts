@@ -4,8 +4,8 @@
  * and, if one fails, the ones already written are deleted again, so no reader finds half a report.
  */
 
-import type { ObjectStorage } from '../../ingest/storage/index.ts';
 import { describeError } from '../../lib/errors/index.ts';
+import type { ObjectStorage } from '../../storage/index.ts';
 import { ReportOutputError } from '../errors.ts';
 import { REPORTS_PREFIX } from './layout.ts';
 

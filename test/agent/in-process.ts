@@ -4,10 +4,10 @@
  */
 import { createIngestApp } from '../../ingest/app.ts';
 import type { BodyLimits } from '../../ingest/body/read-body.ts';
-import { createMemoryStorage } from '../../ingest/storage/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import type { HttpTransport } from '../../shipper-agent/http-transport.ts';
 import { type AgentOptions, type RunningAgent, startAgent } from '../../shipper-agent/index.ts';
+import { createMemoryStorage } from '../../storage/index.ts';
 import { readAllRecords } from '../helpers/lake.ts';
 
 export const TOKEN = 'secret-token-1';

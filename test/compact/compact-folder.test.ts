@@ -6,10 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compactedObjectKey, DEFAULT_COMPACTION_PREFIXES } from '../../compact/layout.ts';
 import { compactLake, type HourEvent } from '../../compact/run.ts';
 import { readState } from '../../compact/state.ts';
-import { createStorage, type ObjectStorage } from '../../ingest/storage/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { lakeFilesFor } from '../../query/engines/lake-files.ts';
 import { createDuckDbEngine, NAMED_QUERIES, type QueryEngine, renderNamedQuery } from '../../query/index.ts';
+import { createStorage, type ObjectStorage } from '../../storage/index.ts';
 import {
   expectedMultiset,
   ingestRecords,

@@ -12,8 +12,8 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/layout.ts';
 import { readState } from '../../compact/state.ts';
-import { createStorage, type ObjectStorage } from '../../ingest/storage/index.ts';
 import { createDuckDbEngine, type QueryEngine } from '../../query/index.ts';
+import { createStorage, type ObjectStorage } from '../../storage/index.ts';
 import {
   expectedMultiset,
   ingestRecords,

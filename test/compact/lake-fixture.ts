@@ -4,8 +4,8 @@
  * `access_logs` view holds.
  */
 import { createIngestApp } from '../../ingest/app.ts';
-import type { ObjectStorage } from '../../ingest/storage/index.ts';
 import type { QueryEngine } from '../../query/index.ts';
+import type { ObjectStorage } from '../../storage/index.ts';
 import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
 
 export interface KnownRecord {

@@ -1,7 +1,7 @@
 /** The formats through the wire protocol: `X-Log-Format` on POST /v1/batches, in-process. */
 import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
-import { createMemoryStorage } from '../../ingest/storage/index.ts';
+import { createMemoryStorage } from '../../storage/index.ts';
 import { batchRequest, gzipLines, TOKEN } from '../helpers/batches.ts';
 import { readAllRecords, readJsonLines } from '../helpers/lake.ts';
 

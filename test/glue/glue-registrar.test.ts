@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AwsError } from '../../glue/aws-errors.ts';
 import { createIngestApp } from '../../ingest/app.ts';
 import { createGlueRegistrar } from '../../ingest/partitions/glue-registrar.ts';
-import { createMemoryStorage } from '../../ingest/storage/index.ts';
 import type { HourPartition } from '../../lake-contract/index.ts';
+import { createMemoryStorage } from '../../storage/index.ts';
 import { AwsFault, awsOperation, TEST_CREDENTIALS, unknownOperation } from '../athena/aws-json-mock.ts';
 
 const ENDPOINT = 'http://glue.mock.test';

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SERDE } from '../../glue/projection-table.ts';
 import { createIngestApp } from '../../ingest/app.ts';
-import { createMemoryStorage } from '../../ingest/storage/index.ts';
+import { createMemoryStorage } from '../../storage/index.ts';
 import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
 import { jsonSerdeProblems, objectKeys } from '../helpers/json-serde-rules.ts';
 

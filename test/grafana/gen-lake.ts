@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { compileLogFormat, createGenerator, KNOWN_VARIABLES } from '../../gen/index.ts';
 import { createIngestApp } from '../../ingest/app.ts';
-import { createStorage } from '../../ingest/storage/index.ts';
+import { createStorage } from '../../storage/index.ts';
 
 const TOKEN = 'gen-lake-token';
 

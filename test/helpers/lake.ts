@@ -1,6 +1,6 @@
 /** Reads what a batch left in storage, decompressed, for assertions. */
 import { gunzipSync } from 'node:zlib';
-import type { ObjectStorage } from '../../ingest/storage/index.ts';
+import type { ObjectStorage } from '../../storage/index.ts';
 
 export async function readJsonLines(storage: ObjectStorage, key: string): Promise<Record<string, unknown>[]> {
   const bytes = await storage.get(key);

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createIngestApp, type IngestOptions } from '../../ingest/app.ts';
-import { createMemoryStorage } from '../../ingest/storage/index.ts';
+import { createMemoryStorage } from '../../storage/index.ts';
 import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
 import { readAllRecords, readJsonLines } from '../helpers/lake.ts';
 

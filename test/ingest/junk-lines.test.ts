@@ -8,8 +8,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
 import { REJECTS_CHUNK_BYTES } from '../../ingest/lake/rejects-json-lines.ts';
-import { createMemoryStorage } from '../../ingest/storage/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
+import { createMemoryStorage } from '../../storage/index.ts';
 import { batchRequest, jsonLine } from '../helpers/batches.ts';
 
 const JUNK_LINES = 200_000;

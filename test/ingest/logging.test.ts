@@ -1,8 +1,8 @@
 /** What the ingest logs: a refused token at warn (never the token), each stored batch at debug, the first reject's reason in the answer. */
 import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
-import { createMemoryStorage } from '../../ingest/storage/index.ts';
 import { createLogger, type LogLevel } from '../../lib/log/index.ts';
+import { createMemoryStorage } from '../../storage/index.ts';
 import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
 
 function setup(level: LogLevel) {

@@ -1,8 +1,8 @@
 /** `/healthz` is liveness; `/readyz` tells the truth about storage, and error bodies keep its details to the log. */
 import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
-import { createMemoryStorage, type ObjectStorage, StorageError } from '../../ingest/storage/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
+import { createMemoryStorage, type ObjectStorage, StorageError } from '../../storage/index.ts';
 import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
 
 /** Memory storage whose writes fail while `failing` is set, with the kind of message a driver gives. */

@@ -2,7 +2,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
-import { createMemoryStorage } from '../../ingest/storage/index.ts';
+import { createMemoryStorage } from '../../storage/index.ts';
 import { batchRequest, jsonLine, TOKEN } from '../helpers/batches.ts';
 import { readJsonLines } from '../helpers/lake.ts';
 

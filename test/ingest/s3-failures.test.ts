@@ -8,7 +8,7 @@ import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
-import { createS3Storage } from '../../ingest/storage/drivers/s3.ts';
+import { createS3Storage } from '../../storage/drivers/s3.ts';
 import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
 
 const ENDPOINT = 'http://s3.mock.test';

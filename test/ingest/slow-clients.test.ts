@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
 import { type RunningServer, startNodeServer } from '../../ingest/server/node-server.ts';
-import { createMemoryStorage } from '../../ingest/storage/index.ts';
+import { createMemoryStorage } from '../../storage/index.ts';
 import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
 
 const BODY_DEADLINE_MS = 1_000;

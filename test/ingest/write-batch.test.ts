@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { HourlyJsonLines } from '../../ingest/lake/hourly-json-lines.ts';
 import { writeBatch } from '../../ingest/lake/write-batch.ts';
-import { createMemoryStorage } from '../../ingest/storage/index.ts';
 import type { CanonicalRecord } from '../../lake-contract/index.ts';
 import { DEFAULT_PREFIXES, InvalidPartitionError } from '../../lake-contract/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
+import { createMemoryStorage } from '../../storage/index.ts';
 import { readJsonLines } from '../helpers/lake.ts';
 
 const record = (ts: string, path: string): CanonicalRecord => ({

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createIngestApp } from '../../ingest/app.ts';
-import { createStorage } from '../../ingest/storage/index.ts';
+import { createStorage } from '../../storage/index.ts';
 
 export interface GeneratedRecord {
   ts: string;

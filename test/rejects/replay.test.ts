@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
-import { createMemoryStorage, type ObjectStorage } from '../../ingest/storage/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { groupRejects } from '../../rejects/list.ts';
 import { listRejectsKeys, readRejectsObject } from '../../rejects/read.ts';
 import { replayRejects } from '../../rejects/replay.ts';
+import { createMemoryStorage, type ObjectStorage } from '../../storage/index.ts';
 import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
 import { readAllRecords } from '../helpers/lake.ts';
 

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
-import { createStorage, type ObjectStorage } from '../../ingest/storage/index.ts';
 import { createDuckDbEngine } from '../../query/index.ts';
 import { resolveReportConfig } from '../../reports/config.ts';
 import { ReportOutputError } from '../../reports/errors.ts';
@@ -13,6 +12,7 @@ import { createLinkMaker } from '../../reports/output/links.ts';
 import { resolvePeriod } from '../../reports/period/resolve-period.ts';
 import { runReport } from '../../reports/run-report.ts';
 import { REPORT_COLUMNS } from '../../reports/sql/report-query.ts';
+import { createStorage, type ObjectStorage } from '../../storage/index.ts';
 import { readCsvGz, readParquet } from './helpers/files.ts';
 import {
   type Figures,

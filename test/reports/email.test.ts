@@ -9,7 +9,6 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
-import { createStorage } from '../../ingest/storage/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { createDuckDbEngine } from '../../query/index.ts';
 import { resolveReportConfig } from '../../reports/config.ts';
@@ -21,6 +20,7 @@ import { createLinkMaker } from '../../reports/output/links.ts';
 import { headline } from '../../reports/output/summary.ts';
 import { resolvePeriod } from '../../reports/period/resolve-period.ts';
 import { runReport } from '../../reports/run-report.ts';
+import { createStorage } from '../../storage/index.ts';
 import { freePort } from '../helpers/moto.ts';
 import { generateRecords, inRange, writeLake } from './helpers/traffic.ts';
 

@@ -3,8 +3,8 @@
  * test file calls `runStorageContract` with a factory for a fresh, empty store.
  */
 import { describe, expect, it } from 'vitest';
-import type { ObjectStorage } from '../../ingest/storage/index.ts';
-import { InvalidKeyError } from '../../ingest/storage/index.ts';
+import type { ObjectStorage } from '../../storage/index.ts';
+import { InvalidKeyError } from '../../storage/index.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

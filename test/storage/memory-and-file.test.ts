@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createFileStorage } from '../../ingest/storage/drivers/file.ts';
-import { createMemoryStorage, createStorage, parseStorageUrl } from '../../ingest/storage/index.ts';
+import { createFileStorage } from '../../storage/drivers/file.ts';
+import { createMemoryStorage, createStorage, parseStorageUrl } from '../../storage/index.ts';
 import { runStorageContract } from './contract.ts';
 
 const dirs: string[] = [];

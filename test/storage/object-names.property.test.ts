@@ -11,8 +11,6 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
-import { createFileStorage } from '../../ingest/storage/drivers/file.ts';
-import { createMemoryStorage, type ObjectStorage, StorageError } from '../../ingest/storage/index.ts';
 import {
   batchClaimKey,
   DEFAULT_PREFIXES,
@@ -21,6 +19,8 @@ import {
   rejectsObjectKey,
 } from '../../lake-contract/index.ts';
 import { sha256 } from '../../lib/hash/sha256.ts';
+import { createFileStorage } from '../../storage/drivers/file.ts';
+import { createMemoryStorage, type ObjectStorage, StorageError } from '../../storage/index.ts';
 import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
 
 const NAME_MAX = 255;

@@ -5,7 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { createIngestApp } from '../../../ingest/app.ts';
-import { createStorage } from '../../../ingest/storage/index.ts';
+import { createStorage } from '../../../storage/index.ts';
 
 export interface TrafficRecord {
   ts: string;

@@ -2,7 +2,7 @@
  * Picks a storage driver from a URL: `s3://bucket/prefix`, `file:///abs/path`, `memory://`, or a plain
  * path (a local folder). Drivers load lazily, so a Worker bundle that only uses S3 never touches `node:fs`.
  */
-import { ConfigError } from '../../lib/errors/index.ts';
+import { ConfigError } from '../lib/errors/index.ts';
 import type { S3StorageOptions } from './drivers/s3.ts';
 import type { ObjectStorage } from './types.ts';
 

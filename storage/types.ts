@@ -1,4 +1,4 @@
-import { AccessLakeError } from '../../lib/errors/index.ts';
+import { AccessLakeError } from '../lib/errors/index.ts';
 
 /**
  * The object store behind the lake: S3, a local folder, or memory. Keys are `/`-separated and relative to
