@@ -6,7 +6,7 @@ import {
   type NamedQuery,
   UpdateNamedQueryCommand,
 } from '@aws-sdk/client-athena';
-import { awsErrorCode, toAwsError } from '../../glue/aws-errors.ts';
+import { awsErrorCode, toAwsError } from '../../aws/index.ts';
 import type { ProvisionOptions } from '../../glue/provision/options.ts';
 import { diff, type ProvisionStep } from '../../glue/provision/step.ts';
 import { loadNamedQuery, NAMED_QUERIES, renderRelativeTemplate } from '../../query/named-queries.ts';

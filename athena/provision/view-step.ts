@@ -9,8 +9,8 @@
 
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import { DeleteTableCommand, GetTableCommand, type GlueClient, type Table } from '@aws-sdk/client-glue';
+import { awsErrorCode, toAwsError } from '../../aws/index.ts';
 import { createViewSql } from '../../compact/athena-view.ts';
-import { awsErrorCode, toAwsError } from '../../glue/aws-errors.ts';
 import type { ProvisionOptions } from '../../glue/provision/options.ts';
 import type { ProvisionStep } from '../../glue/provision/step.ts';
 import { createAthenaEngine } from '../../query/engines/athena.ts';

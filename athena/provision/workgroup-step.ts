@@ -5,7 +5,7 @@ import {
   UpdateWorkGroupCommand,
   type WorkGroup,
 } from '@aws-sdk/client-athena';
-import { awsErrorCode, toAwsError } from '../../glue/aws-errors.ts';
+import { awsErrorCode, toAwsError } from '../../aws/index.ts';
 import type { ProvisionOptions } from '../../glue/provision/options.ts';
 import { diff, type ProvisionStep } from '../../glue/provision/step.ts';
 import { desiredWorkGroup, type WorkGroupRole } from '../workgroup.ts';

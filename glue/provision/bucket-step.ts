@@ -1,6 +1,6 @@
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AwsError, toAwsError } from '../../aws/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
-import { AwsError, toAwsError } from '../aws-errors.ts';
 import type { ProvisionOptions } from './options.ts';
 import type { ProvisionStep } from './step.ts';
 

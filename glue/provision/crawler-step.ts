@@ -5,7 +5,7 @@ import {
   type GlueClient,
   UpdateCrawlerCommand,
 } from '@aws-sdk/client-glue';
-import { awsErrorCode, toAwsError } from '../aws-errors.ts';
+import { awsErrorCode, toAwsError } from '../../aws/index.ts';
 import { desiredCrawler } from '../crawler.ts';
 import type { ProvisionOptions } from './options.ts';
 import { diff, type ProvisionStep } from './step.ts';

@@ -1,5 +1,5 @@
 import { CreateDatabaseCommand, GetDatabaseCommand, type GlueClient } from '@aws-sdk/client-glue';
-import { awsErrorCode, toAwsError } from '../aws-errors.ts';
+import { awsErrorCode, toAwsError } from '../../aws/index.ts';
 import type { ProvisionOptions } from './options.ts';
 import type { ProvisionStep } from './step.ts';
 

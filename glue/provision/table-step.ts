@@ -6,7 +6,7 @@ import {
   type TableInput,
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
-import { awsErrorCode, toAwsError } from '../aws-errors.ts';
+import { awsErrorCode, toAwsError } from '../../aws/index.ts';
 import { compactedTableInput } from '../compacted-table.ts';
 import { rawTableInput } from '../projection-table.ts';
 import { compactedLocation, type ProvisionOptions } from './options.ts';

@@ -15,7 +15,7 @@ import {
   StartCrawlerCommand,
   type Table,
 } from '@aws-sdk/client-glue';
-import { awsErrorCode, toAwsError } from '../../glue/aws-errors.ts';
+import { awsErrorCode, toAwsError } from '../../aws/index.ts';
 import { type HourPartition, partitionPath } from '../../lake-contract/index.ts';
 import type { PartitionRegistrar } from './types.ts';
 

@@ -13,7 +13,7 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import { toAwsError } from '../../glue/aws-errors.ts';
+import { toAwsError } from '../../aws/index.ts';
 import { athenaCostUsd, type QueryEngine, QueryError, type QueryResult, safeInteger } from '../types.ts';
 
 export interface AthenaEngineOptions {

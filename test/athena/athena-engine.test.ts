@@ -1,7 +1,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AwsError } from '../../glue/aws-errors.ts';
+import { AwsError } from '../../aws/index.ts';
 import { convertAthenaValue } from '../../query/engines/athena.ts';
 import { createAthenaEngine, QueryError } from '../../query/index.ts';
 import { AwsFault, awsOperation, TEST_CREDENTIALS, unknownOperation } from './aws-json-mock.ts';

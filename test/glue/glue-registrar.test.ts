@@ -1,7 +1,7 @@
 import { GlueClient } from '@aws-sdk/client-glue';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AwsError } from '../../glue/aws-errors.ts';
+import { AwsError } from '../../aws/index.ts';
 import { createIngestApp } from '../../ingest/app.ts';
 import { createGlueRegistrar } from '../../ingest/partitions/glue-registrar.ts';
 import type { HourPartition } from '../../lake-contract/index.ts';

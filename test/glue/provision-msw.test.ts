@@ -9,7 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AwsError } from '../../glue/aws-errors.ts';
+import { AwsError } from '../../aws/index.ts';
 import { provision, resolveProvisionOptions } from '../../glue/provision/index.ts';
 import { AwsFault, awsOperation, TEST_CREDENTIALS, unknownOperation } from '../athena/aws-json-mock.ts';
 
