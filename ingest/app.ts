@@ -11,6 +11,14 @@ import { HttpError } from '../lib/errors/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
 import { silentLogger } from '../lib/log/index.ts';
 import { StorageError } from '../storage/index.ts';
+import {
+  BATCHES_PATH,
+  type BatchAnswer,
+  DEFAULT_LOG_FORMAT,
+  DEFAULT_SOURCE,
+  SOURCE_PATTERN,
+  WIRE_HEADERS,
+} from '../wire/index.ts';
 import { createTokenVerifier } from './auth/bearer-tokens.ts';
 import { createKeyedLock } from './batch/keyed-lock.ts';
 import { readBatchBody } from './batch/parse-lines.ts';
@@ -33,17 +41,6 @@ import {
 
 export type { IngestOptions } from './options.ts';
 
-/** The answer to a stored batch. The same batch again gives the same answer. */
-export interface BatchResponse {
-  batchId: string;
-  accepted: number;
-  rejected: number;
-  objects: string[];
-  /** The reason of the first rejected line, when there is one: agents show it where users look. */
-  firstRejectReason?: string;
-}
-
-const SOURCE_PATTERN = /^[\x21-\x7e]{1,128}$/;
 const encoder = new TextEncoder();
 
 export function createIngestApp(options: IngestOptions) {
@@ -80,7 +77,7 @@ export function createIngestApp(options: IngestOptions) {
     c.text(metrics.registry.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }),
   );
 
-  app.post('/v1/batches', async (c) => {
+  app.post(BATCHES_PATH, async (c) => {
     const started = performance.now();
     try {
       await verifier.verify(c.req.header('Authorization'));
@@ -102,7 +99,7 @@ export function createIngestApp(options: IngestOptions) {
     }
   });
 
-  async function handleBatch(request: Request): Promise<BatchResponse> {
+  async function handleBatch(request: Request): Promise<BatchAnswer> {
     const reservation = budget.open();
     try {
       return await handleBatchWithin(request, reservation);
@@ -111,10 +108,10 @@ export function createIngestApp(options: IngestOptions) {
     }
   }
 
-  async function handleBatchWithin(request: Request, reservation: Reservation): Promise<BatchResponse> {
-    const format = request.headers.get('X-Log-Format') ?? 'json';
+  async function handleBatchWithin(request: Request, reservation: Reservation): Promise<BatchAnswer> {
+    const format = request.headers.get(WIRE_HEADERS.logFormat) ?? DEFAULT_LOG_FORMAT;
     const parser = resolveLineParser(format);
-    const source = request.headers.get('X-Source') ?? 'unknown';
+    const source = request.headers.get(WIRE_HEADERS.source) ?? DEFAULT_SOURCE;
     if (!SOURCE_PATTERN.test(source)) {
       throw new HttpError(
         400,
@@ -125,16 +122,22 @@ export function createIngestApp(options: IngestOptions) {
     const raw = await readCappedBody(request.body, limits.maxBodyBytes, bodyTimeoutMs);
     metrics.bytesIn.inc({}, raw.byteLength);
     const gzip = await codec;
-    const body = await decodeBody(raw, request.headers.get('Content-Encoding') ?? undefined, gzip, limits, {
-      budget,
-      reservation,
-      retryAfterSeconds: RETRY_AFTER_SECONDS,
-    });
+    const body = await decodeBody(
+      raw,
+      request.headers.get(WIRE_HEADERS.contentEncoding) ?? undefined,
+      gzip,
+      limits,
+      {
+        budget,
+        reservation,
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+      },
+    );
     metrics.bytesDecompressed.inc({}, body.byteLength);
     assertLineCount(body, limits.maxLines);
 
     const bodyDigest = await sha256(body);
-    const batchId = request.headers.get('Idempotency-Key') ?? hex(bodyDigest.subarray(0, 16));
+    const batchId = request.headers.get(WIRE_HEADERS.idempotencyKey) ?? hex(bodyDigest.subarray(0, 16));
     if (!BATCH_ID_PATTERN.test(batchId)) {
       throw new HttpError(400, 'Idempotency-Key must be 8–128 characters of A–Z, a–z, 0–9, "_" or "-"');
     }
@@ -230,11 +233,16 @@ export function createIngestApp(options: IngestOptions) {
       metrics.batches.inc({ status: String(error.status) });
       // A refused token is worth a warning (a misconfigured agent, or someone probing); the rest is the
       // client's to fix and shows at debug. The token itself is never logged.
-      const fields = { status: error.status, reason: error.message, source: c.req.header('X-Source') };
+      const fields = {
+        status: error.status,
+        reason: error.message,
+        source: c.req.header(WIRE_HEADERS.source),
+      };
       if (error.status === 401 || error.status === 403)
         logger.warn('request refused: bad or missing token', fields);
       else logger.debug('request refused', fields);
-      if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
+      if (error.retryAfterSeconds !== undefined)
+        c.header(WIRE_HEADERS.retryAfter, String(error.retryAfterSeconds));
       return c.json({ error: error.message }, error.status as 400);
     }
     if (error instanceof StorageError && error.refusedKey) {
@@ -250,7 +258,7 @@ export function createIngestApp(options: IngestOptions) {
       metrics.batches.inc({ status: String(status) });
       // The client learns what it can act on; the endpoint, bucket and path stay in the log.
       logger.error('storage write failed', { error });
-      if (error.throttled) c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      if (error.throttled) c.header(WIRE_HEADERS.retryAfter, String(RETRY_AFTER_SECONDS));
       return c.json(
         {
           error: error.throttled

@@ -6,6 +6,7 @@
  * loop splits the batch), other 4xx ({@link IngestRejectedError}).
  */
 import type { Logger } from '../lib/log/index.ts';
+import type { BatchAnswer } from '../wire/index.ts';
 import { AuthRejectedError, BatchConflictError, BatchTooLargeError, IngestRejectedError } from './errors.ts';
 import { createNodeTransport, type HttpAnswer, type HttpTransport } from './http-transport.ts';
 
@@ -42,15 +43,8 @@ export interface OutgoingBatch {
   rawBytes: number;
 }
 
-/** ingest's answer to a stored batch. */
-export interface IngestAnswer {
-  batchId: string;
-  accepted: number;
-  rejected: number;
-  objects: string[];
-  /** ingest's reason for the first rejected line (ingests before this field leave it out). */
-  firstRejectReason?: string | undefined;
-}
+/** ingest's answer to a stored batch (the wire contract's, docs/wire-protocol.md). */
+export type IngestAnswer = BatchAnswer;
 
 /** How many attempts one `send` makes, and how the first is numbered (retries go on across calls). */
 export interface SendBudget {
