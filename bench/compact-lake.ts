@@ -8,7 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { HourlyJsonLines } from '../ingest/lake/hourly-json-lines.ts';
+import { HourlyJsonLines } from '../ingest/index.ts';
 import type { CanonicalRecord } from '../lake-contract/index.ts';
 import { DEFAULT_PREFIXES, dataObjectKey } from '../lake-contract/index.ts';
 

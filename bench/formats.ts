@@ -12,7 +12,7 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LineParser, resolveLineParser } from '../ingest/formats/index.ts';
-import { normalizeFields } from '../ingest/records/normalize.ts';
+import { normalizeFields } from '../ingest/index.ts';
 import { generateLines } from './lib/lines.ts';
 import { formatRate, measure, printTable } from './lib/measure.ts';
 

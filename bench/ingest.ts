@@ -14,11 +14,15 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { createIngestApp } from '../ingest/app.ts';
-import { arrayRejects, readBatchLines } from '../ingest/batch/parse-lines.ts';
 import { resolveLineParser } from '../ingest/formats/index.ts';
-import { HourlyJsonLines } from '../ingest/lake/hourly-json-lines.ts';
-import { type RejectedLine, writeBatch } from '../ingest/lake/write-batch.ts';
+import {
+  arrayRejects,
+  createIngestApp,
+  HourlyJsonLines,
+  type RejectedLine,
+  readBatchLines,
+  writeBatch,
+} from '../ingest/index.ts';
 import { DEFAULT_PREFIXES } from '../lake-contract/index.ts';
 import { fflateCodec } from '../lib/gzip/index.ts';
 import { nodeZlibCodec } from '../lib/gzip/node-zlib.ts';

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
-import { createIngestApp } from '../ingest/app.ts';
+import { createIngestApp } from '../ingest/index.ts';
 import { createMemoryStorage } from '../storage/index.ts';
 
 const CASES = [200_000, 1_000_000, 3_000_000];

@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { createGenerator } from '../gen/generator.ts';
 import { compileLogFormat } from '../gen/log-format.ts';
 import { KNOWN_VARIABLES } from '../gen/variables.ts';
-import { createIngestApp } from '../ingest/app.ts';
+import { createIngestApp } from '../ingest/index.ts';
 import {
   createDuckDbEngine,
   formatBytes,

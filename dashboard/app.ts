@@ -15,7 +15,7 @@
  */
 import { Hono } from 'hono';
 import { PANELS } from '../grafana/panels.ts';
-import { createTokenVerifier } from '../ingest/auth/bearer-tokens.ts';
+import { createTokenVerifier } from '../ingest/index.ts';
 import { ConfigError, describeError, HttpError } from '../lib/errors/index.ts';
 import { isNamedQuery, NAMED_QUERIES, renderNamedQuery } from '../query/named-queries.ts';
 import type { QueryEngine } from '../query/types.ts';

@@ -11,7 +11,7 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startNodeServer } from '../ingest/server/node-server.ts';
+import { startNodeServer } from '../ingest/node.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { createDuckDbEngine } from '../query/engines/duckdb.ts';
 import { createDashboardApp } from './app.ts';

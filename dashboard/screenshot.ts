@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
 import { compileLogFormat, createGenerator, KNOWN_VARIABLES } from '../gen/index.ts';
-import { createIngestApp } from '../ingest/app.ts';
+import { createIngestApp } from '../ingest/index.ts';
 import { createStorage } from '../storage/index.ts';
 import { startDashboard } from './index.ts';
 

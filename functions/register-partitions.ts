@@ -6,7 +6,7 @@
  * registrar policy from `accesslake provision --print-policy`. See docs/aws.md.
  */
 
-import { createGlueRegistrar } from '../ingest/partitions/glue-registrar.ts';
+import { createGlueRegistrar } from '../ingest/glue.ts';
 import { hourOf } from '../lake-contract/index.ts';
 
 const registrar = createGlueRegistrar({

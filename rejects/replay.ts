@@ -13,11 +13,8 @@
  * already rejected under F are skipped.
  */
 import { createHash } from 'node:crypto';
-import { readBatchBody } from '../ingest/batch/parse-lines.ts';
 import { resolveLineParser } from '../ingest/formats/index.ts';
-import { HourlyJsonLines } from '../ingest/lake/hourly-json-lines.ts';
-import { RejectsJsonLines } from '../ingest/lake/rejects-json-lines.ts';
-import { writeBatch } from '../ingest/lake/write-batch.ts';
+import { HourlyJsonLines, RejectsJsonLines, readBatchBody, writeBatch } from '../ingest/index.ts';
 import { DEFAULT_PREFIXES, type LakePrefixes } from '../lake-contract/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
 import type { ObjectStorage } from '../storage/index.ts';

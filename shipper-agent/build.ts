@@ -16,7 +16,7 @@ export async function buildAgentBundle(
   outfile = join(ROOT, 'dist', 'accesslake-agent.mjs'),
 ): Promise<number> {
   await build({
-    entryPoints: [join(ROOT, 'shipper-agent', 'cli-entry.ts')],
+    entryPoints: [join(ROOT, 'bin', 'accesslake-agent.ts')],
     outfile,
     bundle: true,
     platform: 'node',

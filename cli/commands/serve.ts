@@ -1,6 +1,5 @@
-import { resolveIngestConfig } from '../../ingest/config.ts';
-import { createIngestFromConfig } from '../../ingest/create-from-config.ts';
-import { startNodeServer } from '../../ingest/server/node-server.ts';
+import { createIngestFromConfig, resolveIngestConfig } from '../../ingest/index.ts';
+import { startNodeServer } from '../../ingest/node.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { parseInteger } from '../../lib/units/index.ts';
 import { parseFlags } from '../args.ts';
@@ -61,7 +60,7 @@ export const run: CommandRunner = async (argv, env) => {
   // Loaded only when asked for, so a local lake never loads the Glue SDK.
   const partitionRegistrar =
     config.registerPartitions === 'glue'
-      ? (await import('../../ingest/partitions/glue-registrar.ts')).createGlueRegistrar({
+      ? (await import('../../ingest/glue.ts')).createGlueRegistrar({
           database: config.glueDatabase,
           table: config.glueTable,
           crawler: config.glueCrawler,

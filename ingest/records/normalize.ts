@@ -8,13 +8,12 @@ import { type CanonicalRecord, MAX_PATH_BYTES } from '../../lake-contract/index.
 import { fail, ok, type Result } from '../../lib/result/index.ts';
 import { FIELD_ALIASES, pick, pick3, S, SLOT_OF, winners } from './aliases.ts';
 import { ExtraCollector, type ExtraFields } from './extra.ts';
+import type { FieldMap, FieldValue } from './field-map.ts';
 import { isIP } from './ip.ts';
 import { parseRequestLine, printableRequest, splitAbsoluteTarget } from './request-line.ts';
 import { parseEpochSeconds, parseIso8601, parseTimeLocal, toIsoUtc } from './time.ts';
 
-export type FieldValue = string | number | boolean | null | undefined;
-/** One parsed line, before validation: field name → value as the format carried it. */
-export type FieldMap = Record<string, FieldValue>;
+export type { FieldMap, FieldValue };
 
 export { FIELD_ALIASES };
 

@@ -5,9 +5,8 @@
  * Logs are JSON lines written straight to stdout, one CloudWatch event each (no console prefix).
  */
 
-import type { IngestApp } from '../../ingest/app.ts';
-import { resolveIngestConfig } from '../../ingest/config.ts';
-import { createIngestFromConfig, type IngestDependencies } from '../../ingest/create-from-config.ts';
+import type { IngestApp } from '../../ingest/index.ts';
+import { createIngestFromConfig, type IngestDependencies, resolveIngestConfig } from '../../ingest/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { createConfiguredRegistrar } from '../shared/partition-registrar.ts';

@@ -4,8 +4,7 @@
  * (ACCESSLAKE_LAKE, ACCESSLAKE_TOKENS, ACCESSLAKE_HOST, ACCESSLAKE_PORT, …). `--allow-read/--allow-write`
  * are only needed for file storage; S3 needs `--allow-net` and the AWS_* credentials in the environment.
  */
-import { resolveIngestConfig } from '../../ingest/config.ts';
-import { createIngestFromConfig } from '../../ingest/create-from-config.ts';
+import { createIngestFromConfig, resolveIngestConfig } from '../../ingest/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { parseInteger } from '../../lib/units/index.ts';
 import { createConfiguredRegistrar } from '../shared/partition-registrar.ts';

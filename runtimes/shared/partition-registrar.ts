@@ -2,8 +2,7 @@
  * The partition registrar an entry point asked for with ACCESSLAKE_REGISTER_PARTITIONS (`glue` or
  * `off`), built the way `accesslake serve` builds it. The Glue SDK is loaded only when asked for.
  */
-import type { IngestConfig } from '../../ingest/config.ts';
-import type { PartitionRegistrar } from '../../ingest/partitions/types.ts';
+import type { IngestConfig, PartitionRegistrar } from '../../ingest/index.ts';
 
 export async function createConfiguredRegistrar(
   config: IngestConfig,
@@ -11,7 +10,7 @@ export async function createConfiguredRegistrar(
   credentials?: { accessKeyId: string; secretAccessKey: string },
 ): Promise<PartitionRegistrar | undefined> {
   if (config.registerPartitions !== 'glue') return undefined;
-  const { createGlueRegistrar } = await import('../../ingest/partitions/glue-registrar.ts');
+  const { createGlueRegistrar } = await import('../../ingest/glue.ts');
   const region = config.s3Region ?? 'us-east-1';
   const client = credentials
     ? new (await import('@aws-sdk/client-glue')).GlueClient({

@@ -6,9 +6,8 @@
  * Storage is S3 (`s3://bucket/prefix`, with ACCESSLAKE_S3_ENDPOINT for R2 or another S3-compatible
  * store): a Worker has no file system.
  */
-import type { IngestApp } from '../../ingest/app.ts';
-import { resolveIngestConfig } from '../../ingest/config.ts';
-import { createIngestFromConfig } from '../../ingest/create-from-config.ts';
+import type { IngestApp } from '../../ingest/index.ts';
+import { createIngestFromConfig, resolveIngestConfig } from '../../ingest/index.ts';
 import { describeError } from '../../lib/errors/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { createConfiguredRegistrar } from '../shared/partition-registrar.ts';

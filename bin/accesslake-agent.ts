@@ -4,6 +4,9 @@
  *
  *     node accesslake-agent.mjs --file /var/log/nginx/access.log --endpoint URL --token-file /etc/accesslake/token
  *     node accesslake-agent.mjs status --state-dir /var/lib/accesslake/agent
+ *
+ * It lives beside bin/accesslake.mjs, not in shipper-agent/: it is an entry of the CLI's `agent` command,
+ * and the agent itself knows nothing of the CLI.
  */
 import { run } from '../cli/commands/agent.ts';
 import { AccessLakeError, describeError } from '../lib/errors/index.ts';
