@@ -3,8 +3,11 @@
  * source and batch id), so a retried batch overwrites itself and can never appear twice, and two sources
  * can never write the same object.
  */
+
+// Synchronous and web-standard (no node:crypto), so key builders stay pure on workerd and Deno too;
+// WebCrypto's crypto.subtle.digest is async.
+import { sha256 } from '@noble/hashes/sha2.js';
 import { AccessLakeError } from '../lib/errors/index.ts';
-import { sha256 } from '../lib/hash/sha256.ts';
 
 export interface LakePrefixes {
   /** Crawled data. Default `access_logs`. */
