@@ -8,6 +8,7 @@
  *
  *   npm run bench:agent          (BENCH_AGENT_LINES=200000 for a quicker run)
  */
+
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { gunzipSync } from 'node:zlib';
 import { createGenerator } from '../gen/generator.ts';
 import { compileLogFormat } from '../gen/log-format.ts';
 import { KNOWN_VARIABLES } from '../gen/variables.ts';
+import { freePort } from '../harness/index.ts';
 import { buildAgentBundle } from '../shipper-agent/build.ts';
 import { printTable } from './lib/measure.ts';
 
@@ -62,14 +64,6 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 15_000);
   await exited;
   clearTimeout(timer);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildLambdaBundle, REPO_ROOT } from '../deploy/build-lambda.ts';
-import { freePort } from '../test/helpers/moto.ts';
-import { toLambdaEvent } from '../test/runtimes/harness/lambda-events.ts';
+import { freePort, toLambdaEvent } from '../harness/index.ts';
 
 const COLD_RUNS = 5;
 const WARM_MAX_REQUESTS = 3000;

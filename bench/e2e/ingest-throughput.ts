@@ -5,7 +5,7 @@
  * time with the wire protocol's headers, against a file lake. Bounded by the lines and by `maxSeconds`.
  */
 import { gzipSync } from 'node:zlib';
-import { fileLake } from '../../test/e2e/harness/lake.ts';
+import { fileLake } from '../../harness/index.ts';
 import { startCpuWindow } from './proc-stats.ts';
 
 export interface IngestThroughput {

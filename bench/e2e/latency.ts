@@ -8,7 +8,7 @@
  * Every record counts, so the distribution includes the wait for the 1 s batch age.
  */
 import { gunzipSync } from 'node:zlib';
-import type { LakeReader } from '../../test/e2e/harness/lake.ts';
+import type { LakeReader } from '../../harness/index.ts';
 
 export interface LatencySummary {
   records: number;

@@ -5,12 +5,19 @@
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startAgent, startIngest } from '../../test/e2e/harness/accesslake.ts';
-import { fileLake } from '../../test/e2e/harness/lake.ts';
-import { type NginxServer, STATIC_PATH, startNginx } from '../../test/e2e/harness/nginx.ts';
-import { sleep, startProcess } from '../../test/e2e/harness/process.ts';
-import { runWrk, wrkErrorCount } from '../../test/e2e/harness/wrk.ts';
-import { freePort } from '../../test/helpers/moto.ts';
+import {
+  fileLake,
+  freePort,
+  type NginxServer,
+  runWrk,
+  STATIC_PATH,
+  sleep,
+  startAgent,
+  startIngest,
+  startNginx,
+  startProcess,
+  wrkErrorCount,
+} from '../../harness/index.ts';
 import { startHttpSink } from './http-sink.ts';
 import { type LatencySummary, lakeLatency, paceRequests } from './latency.ts';
 import { startCpuWindow } from './proc-stats.ts';

@@ -9,10 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { freePort, startIngest, stopAllProcesses } from '../../harness/index.ts';
 import { buildAgentBundle } from '../../shipper-agent/build.ts';
-import { startIngest } from '../../test/e2e/harness/accesslake.ts';
-import { stopAllProcesses } from '../../test/e2e/harness/process.ts';
-import { freePort } from '../../test/helpers/moto.ts';
 import { generateLines } from '../lib/lines.ts';
 import { measureIngestThroughput } from './ingest-throughput.ts';
 import {

@@ -10,7 +10,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { type ManagedProcess, startProcess } from '../../test/e2e/harness/process.ts';
+import { type ManagedProcess, startProcess } from '../../harness/index.ts';
 
 export async function startSyslogNg(options: {
   dir: string;

@@ -8,8 +8,8 @@ import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { freePort } from '../../harness/index.ts';
 import { buildAgentBundle } from '../../shipper-agent/build.ts';
-import { freePort } from '../helpers/moto.ts';
 import { jsonLines, test, waitFor } from './fixtures.ts';
 import { type Ingest, spawnProc, startAgentProcess, startIngest, TOKEN, waitShipped } from './processes.ts';
 

@@ -1,6 +1,6 @@
 /**
  * The agent against the ingest as deployed on Lambda, in process: each request goes through a Function
- * URL front door (the event shape of test/runtimes/harness/lambda-events.ts, binary bodies base64) into
+ * URL front door (the event shape of harness/lambda-events.ts, binary bodies base64) into
  * the Lambda adapter. The front door refuses what Lambda refuses before the function runs: an invocation
  * payload over 6 MB ("Lambda quotas", https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html,
  * synchronous invocation payload), answered 413 here as the agent sees it. That refusal cannot be
@@ -12,11 +12,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { handle } from 'hono/aws-lambda';
 import { expect } from 'vitest';
+import { fromLambdaResult, type LambdaHttpResult, toLambdaEvent } from '../../harness/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { createLambdaIngest } from '../../runtimes/aws-lambda/create-ingest.ts';
 import type { HttpTransport } from '../../shipper-agent/http-transport.ts';
 import { startAgent } from '../../shipper-agent/index.ts';
-import { fromLambdaResult, type LambdaHttpResult, toLambdaEvent } from '../runtimes/harness/lambda-events.ts';
 import { jsonLine, test, waitFor } from './fixtures.ts';
 
 const TOKEN = 'lambda-front-door-token';

@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { freePort } from '../helpers/moto.ts';
+import { freePort } from '../../harness/index.ts';
 import { jsonLine, waitFor } from './fixtures.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');

@@ -9,14 +9,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { provision, resolveProvisionOptions } from '../../glue/provision/index.ts';
-import { createAthenaEngine, renderNamedQuery } from '../../query/index.ts';
 import {
   MOTO_CREDENTIALS,
   MOTO_REGION,
   type MotoServer,
   motoClientConfig,
   startMotoServer,
-} from '../helpers/moto.ts';
+} from '../../harness/index.ts';
+import { createAthenaEngine, renderNamedQuery } from '../../query/index.ts';
 
 let moto: MotoServer;
 let athena: AthenaClient;

@@ -15,8 +15,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type ManagedProcess, startProcess, stopAllProcesses } from '../../harness/index.ts';
 import { buildAgentBundle } from '../../shipper-agent/build.ts';
-import { type ManagedProcess, startProcess, stopAllProcesses } from '../e2e/harness/process.ts';
 import { type RoundResult, runRound } from './round.ts';
 import { describeFault, drawSchedule } from './schedule.ts';
 

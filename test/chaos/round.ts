@@ -6,15 +6,25 @@
  */
 import { access, copyFile, mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { type AgentStatusSummary, agentStatus, startAgent, startIngest } from '../e2e/harness/accesslake.ts';
+import {
+  type AgentStatusSummary,
+  agentStatus,
+  fileLake,
+  freePort,
+  type LakeCount,
+  type ManagedProcess,
+  runWrk,
+  STATIC_PATH,
+  sleep,
+  startAgent,
+  startIngest,
+  startNginx,
+  waitFor,
+  wrkErrorCount,
+} from '../../harness/index.ts';
 import { type Comparison, compareMultisets } from '../e2e/harness/compare.ts';
-import { fileLake, type LakeCount } from '../e2e/harness/lake.ts';
 import { readLoggedLines } from '../e2e/harness/log-lines.ts';
 import { rotateWithLogrotate } from '../e2e/harness/logrotate.ts';
-import { STATIC_PATH, startNginx } from '../e2e/harness/nginx.ts';
-import { type ManagedProcess, sleep, waitFor } from '../e2e/harness/process.ts';
-import { runWrk, wrkErrorCount } from '../e2e/harness/wrk.ts';
-import { freePort } from '../helpers/moto.ts';
 import { missingFromBoth } from './request-ids.ts';
 import { describeFault, type Fault, type Schedule } from './schedule.ts';
 

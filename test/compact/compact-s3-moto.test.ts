@@ -14,11 +14,11 @@ import { TrinoSQL } from 'dt-sql-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createViewSql, DEFAULT_VIEW_NAMES } from '../../compact/athena-view.ts';
 import { compactLake } from '../../compact/run.ts';
+import { type MotoServer, motoClientConfig, startMotoServer } from '../../harness/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { createDuckDbEngine } from '../../query/index.ts';
 import { createS3Storage } from '../../storage/drivers/s3.ts';
 import type { ObjectStorage } from '../../storage/index.ts';
-import { type MotoServer, motoClientConfig, startMotoServer } from '../helpers/moto.ts';
 import { expectedMultiset, ingestRecords, recordsFor, viewMultiset } from './lake-fixture.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');

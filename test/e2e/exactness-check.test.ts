@@ -6,11 +6,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseWrkOutput, wrkErrorCount } from '../../harness/index.ts';
 import { parseBatchLines } from '../../ingest/batch/parse-lines.ts';
 import { resolveLineParser } from '../../ingest/formats/index.ts';
 import { compareMultisets } from './harness/compare.ts';
 import { readLoggedLines, recordKey } from './harness/log-lines.ts';
-import { parseWrkOutput, wrkErrorCount } from './harness/wrk.ts';
 
 async function* from<T>(items: T[]): AsyncGenerator<T> {
   yield* items;

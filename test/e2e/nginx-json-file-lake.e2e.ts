@@ -3,8 +3,8 @@
  * must hold exactly the lines nginx logged.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { stopAllProcesses } from '../../harness/index.ts';
 import { assertExactDelivery, e2eLoadSeconds, makeRunDir, removeRunDir } from './harness/expect-exact.ts';
-import { stopAllProcesses } from './harness/process.ts';
 import { runFaultedLoad, type ScenarioResult } from './harness/scenario.ts';
 
 describe('nginx JSON format → agent → ingest → file lake, under load and faults', () => {

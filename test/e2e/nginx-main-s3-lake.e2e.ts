@@ -3,9 +3,8 @@
  * crashes: the lake must hold exactly the lines nginx logged.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { type MotoServer, startMotoServer } from '../helpers/moto.ts';
+import { type MotoServer, startMotoServer, stopAllProcesses } from '../../harness/index.ts';
 import { assertExactDelivery, e2eLoadSeconds, makeRunDir, removeRunDir } from './harness/expect-exact.ts';
-import { stopAllProcesses } from './harness/process.ts';
 import { runFaultedLoad, type ScenarioResult } from './harness/scenario.ts';
 
 describe('nginx main format → agent → ingest → S3 (moto), under load and faults', () => {

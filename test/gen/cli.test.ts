@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/moto.ts';
+import { freePort } from '../../harness/index.ts';
 
 const BIN = new URL('../../bin/accesslake.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'accesslake-gen-'));

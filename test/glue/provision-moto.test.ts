@@ -22,14 +22,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { provision, resolveProvisionOptions } from '../../glue/provision/index.ts';
-import { createGlueRegistrar } from '../../ingest/partitions/glue-registrar.ts';
 import {
   MOTO_CREDENTIALS,
   MOTO_REGION,
   type MotoServer,
   motoClientConfig,
   startMotoServer,
-} from '../helpers/moto.ts';
+} from '../../harness/index.ts';
+import { createGlueRegistrar } from '../../ingest/partitions/glue-registrar.ts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/accesslake-crawler';
 // Athena's own ${…} template syntax, escaped in a JS template.

@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MotoServer, motoClientConfig, startMotoServer } from '../../harness/index.ts';
 import { createIngestApp } from '../../ingest/app.ts';
 import { createFileStorage } from '../../storage/drivers/file.ts';
 import { createS3Storage } from '../../storage/drivers/s3.ts';
 import { createMemoryStorage, type ObjectStorage } from '../../storage/index.ts';
 import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
 import { readAllRecords } from '../helpers/lake.ts';
-import { type MotoServer, motoClientConfig, startMotoServer } from '../helpers/moto.ts';
 
 const app = (storage: ObjectStorage) => createIngestApp({ tokens: [TOKEN], storage });
 const post = (target: ReturnType<typeof app>, body: Uint8Array, headers: Record<string, string> = {}) =>

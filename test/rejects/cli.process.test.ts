@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MotoServer, motoClientConfig, startMotoServer } from '../../harness/index.ts';
 import { createIngestApp } from '../../ingest/app.ts';
 import { createS3Storage } from '../../storage/drivers/s3.ts';
 import { createStorage, type ObjectStorage } from '../../storage/index.ts';
 import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
 import { readAllRecords } from '../helpers/lake.ts';
-import { type MotoServer, motoClientConfig, startMotoServer } from '../helpers/moto.ts';
 
 const BIN = new URL('../../bin/accesslake.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'accesslake-rejects-'));

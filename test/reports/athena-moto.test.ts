@@ -9,6 +9,13 @@ import { gunzipSync } from 'node:zlib';
 import { AthenaClient, GetQueryExecutionCommand, ListQueryExecutionsCommand } from '@aws-sdk/client-athena';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  MOTO_CREDENTIALS,
+  MOTO_REGION,
+  type MotoServer,
+  motoClientConfig,
+  startMotoServer,
+} from '../../harness/index.ts';
 import { createAthenaEngine } from '../../query/index.ts';
 import { s3ObjectsVia } from '../../reports/engines/s3-objects.ts';
 import { createReportHandler } from '../../reports/lambda-handler.ts';
@@ -16,13 +23,6 @@ import { createLinkMaker } from '../../reports/output/links.ts';
 import { resolvePeriod } from '../../reports/period/resolve-period.ts';
 import { runReport } from '../../reports/run-report.ts';
 import { createStorage, type ObjectStorage } from '../../storage/index.ts';
-import {
-  MOTO_CREDENTIALS,
-  MOTO_REGION,
-  type MotoServer,
-  motoClientConfig,
-  startMotoServer,
-} from '../helpers/moto.ts';
 import { athenaRows, COLUMN_INFO, FIXTURE_ROWS, fixtureParquet } from './helpers/athena-fixture.ts';
 import { parseCsv } from './helpers/files.ts';
 

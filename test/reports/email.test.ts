@@ -9,6 +9,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
+import { freePort } from '../../harness/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { createDuckDbEngine } from '../../query/index.ts';
 import { resolveReportConfig } from '../../reports/config.ts';
@@ -21,7 +22,6 @@ import { headline } from '../../reports/output/summary.ts';
 import { resolvePeriod } from '../../reports/period/resolve-period.ts';
 import { runReport } from '../../reports/run-report.ts';
 import { createStorage } from '../../storage/index.ts';
-import { freePort } from '../helpers/moto.ts';
 import { generateRecords, inRange, writeLake } from './helpers/traffic.ts';
 
 const openDuckDb = (lake: string) => createDuckDbEngine({ lake });

@@ -1,5 +1,5 @@
 /**
- * The Lambda adapter in-process, with the event shapes of test/runtimes/harness/lambda-events.ts:
+ * The Lambda adapter in-process, with the event shapes of harness/lambda-events.ts:
  * base64 gzip bodies are decoded by hono's adapter for both front doors, configuration (and the token
  * secret) is read once per container, and logs are one JSON object per line.
  */
@@ -7,8 +7,8 @@ import { gzipSync } from 'node:zlib';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { handle } from 'hono/aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { fromLambdaResult, type LambdaHttpResult, toLambdaEvent } from '../../harness/index.ts';
 import { createLambdaIngest } from '../../runtimes/aws-lambda/create-ingest.ts';
-import { fromLambdaResult, type LambdaHttpResult, toLambdaEvent } from './harness/lambda-events.ts';
 
 const TOKEN = 'lambda-token-0001';
 const LINE = JSON.stringify({

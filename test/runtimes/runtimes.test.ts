@@ -18,7 +18,7 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client }
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
-import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../helpers/moto.ts';
+import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../../harness/index.ts';
 import { BATCH_ID, buildCases } from './harness/cases.ts';
 import type { RunningRuntime } from './harness/process.ts';
 import { RUNTIME_NAMES, type RuntimeName, startRuntime } from './harness/runtimes.ts';

@@ -1,7 +1,7 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from 'vitest';
+import { type MotoServer, motoClientConfig, startMotoServer } from '../../harness/index.ts';
 import { createS3Storage } from '../../storage/drivers/s3.ts';
-import { type MotoServer, motoClientConfig, startMotoServer } from '../helpers/moto.ts';
 import { runStorageContract } from './contract.ts';
 
 let moto: MotoServer;

@@ -6,8 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { wrkErrorCount } from '../../../harness/index.ts';
 import type { ScenarioResult } from './scenario.ts';
-import { wrkErrorCount } from './wrk.ts';
 
 /** Load duration: `ACCESSLAKE_E2E_LOAD_SECONDS` (5–120), default 20. */
 export function e2eLoadSeconds(): number {

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NginxLogFormat } from './nginx.ts';
+import type { NginxLogFormat } from '../../../harness/index.ts';
 
 export interface LoggedLines {
   /** key → how many lines carry it. */

@@ -7,15 +7,30 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { freePort, MOTO_CREDENTIALS, MOTO_REGION, type MotoServer } from '../../helpers/moto.ts';
-import { type AgentStatusSummary, agentStatus, startAgent, startIngest } from './accesslake.ts';
+import {
+  type AgentStatusSummary,
+  agentStatus,
+  fileLake,
+  freePort,
+  type LakeCount,
+  type LakeReader,
+  type ManagedProcess,
+  MOTO_CREDENTIALS,
+  MOTO_REGION,
+  type MotoServer,
+  type NginxLogFormat,
+  runWrk,
+  STATIC_PATH,
+  s3Lake,
+  sleep,
+  startAgent,
+  startIngest,
+  startNginx,
+  type WrkResult,
+} from '../../../harness/index.ts';
 import { type Comparison, compareMultisets } from './compare.ts';
-import { fileLake, type LakeCount, type LakeReader, s3Lake } from './lake.ts';
 import { readLoggedLines } from './log-lines.ts';
 import { rotateWithLogrotate } from './logrotate.ts';
-import { type NginxLogFormat, STATIC_PATH, startNginx } from './nginx.ts';
-import { type ManagedProcess, sleep } from './process.ts';
-import { runWrk, type WrkResult } from './wrk.ts';
 
 export interface ScenarioOptions {
   /** An empty folder for everything the run writes. */

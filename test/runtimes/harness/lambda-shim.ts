@@ -8,7 +8,12 @@
  */
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { type FrontDoor, fromLambdaResult, type LambdaHttpResult, toLambdaEvent } from './lambda-events.ts';
+import {
+  type FrontDoor,
+  fromLambdaResult,
+  type LambdaHttpResult,
+  toLambdaEvent,
+} from '../../../harness/index.ts';
 
 const [bundlePath, door = 'function-url'] = process.argv.slice(2);
 if (!bundlePath || (door !== 'function-url' && door !== 'http-api')) {

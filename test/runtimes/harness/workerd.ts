@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { parse } from 'smol-toml';
-import { freePort } from '../../helpers/moto.ts';
+import { freePort } from '../../../harness/index.ts';
 import { type RunningRuntime, spawnRuntime } from './process.ts';
 
 export const REPO_ROOT = new URL('../../../', import.meta.url).pathname;

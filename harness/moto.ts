@@ -3,8 +3,9 @@
  * integration tests, and stops it by PID. Fails loudly with install instructions when moto is missing,
  * so a machine without it never passes these tests silently.
  */
+
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.ts';
 
 export interface MotoServer {
   /** `http://127.0.0.1:<port>` */
@@ -25,18 +26,6 @@ export const MOTO_REGION = 'us-east-1';
  */
 export function motoClientConfig(endpoint: string) {
   return { endpoint, region: MOTO_REGION, credentials: MOTO_CREDENTIALS, maxAttempts: 1 };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startMotoServer(): Promise<MotoServer> {

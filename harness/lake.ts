@@ -8,7 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { MOTO_CREDENTIALS, MOTO_REGION } from '../../helpers/moto.ts';
+import { MOTO_CREDENTIALS, MOTO_REGION } from './moto.ts';
 
 export interface LakeObject {
   key: string;

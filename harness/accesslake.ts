@@ -5,10 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { MOTO_CREDENTIALS, MOTO_REGION } from '../../helpers/moto.ts';
+import { MOTO_CREDENTIALS, MOTO_REGION } from './moto.ts';
 import { type ManagedProcess, startProcess, waitFor } from './process.ts';
 
-export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(REPO_ROOT, 'bin/accesslake.mjs');
 
 export interface IngestOptions {
