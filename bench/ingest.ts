@@ -24,8 +24,7 @@ import {
   writeBatch,
 } from '../ingest/index.ts';
 import { DEFAULT_PREFIXES } from '../lake-contract/index.ts';
-import { fflateCodec } from '../lib/gzip/index.ts';
-import { nodeZlibCodec } from '../lib/gzip/node-zlib.ts';
+import { fflateCodec, loadGzipCodec } from '../lib/gzip/index.ts';
 import { createStorage } from '../storage/index.ts';
 import { generateLines } from './lib/lines.ts';
 import { formatRate, type Measurement, measure, printTable } from './lib/measure.ts';
@@ -43,6 +42,7 @@ function batchesOf(lines: string[]): string[] {
 }
 
 export async function benchIngest(): Promise<void> {
+  const nodeZlibCodec = await loadGzipCodec('node:zlib');
   console.log(
     `\n## ingest: ${LINES.toLocaleString('en-US')} JSON lines, batches of ${BATCH_LINES.toLocaleString('en-US')}\n`,
   );
@@ -186,7 +186,7 @@ export async function benchGzip(): Promise<void> {
   const mb = text.length / 1e6;
   console.log(`\n## gzip module: ${mb.toFixed(0)} MB of JSON lines\n`);
   const rows: (string | number)[][] = [];
-  for (const codec of [nodeZlibCodec, fflateCodec]) {
+  for (const codec of [await loadGzipCodec('node:zlib'), fflateCodec]) {
     for (const level of [1, 6]) {
       let compressed: Uint8Array = new Uint8Array();
       const zip = await measure(async () => {
