@@ -30,6 +30,9 @@ import { HourlyJsonLines } from './lake/hourly-json-lines.ts';
 import { RejectsJsonLines } from './lake/rejects-json-lines.ts';
 import { type WrittenBatch, writeBatch } from './lake/write-batch.ts';
 import { createIngestMetrics } from './metrics/registry.ts';
+import { backPressure } from './middleware/back-pressure.ts';
+import { bearerAuth } from './middleware/bearer-auth.ts';
+import { requestMetrics } from './middleware/metrics.ts';
 import {
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_LIMITS,
@@ -60,7 +63,6 @@ export function createIngestApp(options: IngestOptions) {
   );
   const batchLock = createKeyedLock();
   const readiness = createReadinessTracker();
-  let inFlight = 0;
 
   const app = new Hono();
 
@@ -77,27 +79,15 @@ export function createIngestApp(options: IngestOptions) {
     c.text(metrics.registry.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }),
   );
 
-  app.post(BATCHES_PATH, async (c) => {
-    const started = performance.now();
-    try {
-      await verifier.verify(c.req.header('Authorization'));
-      if (inFlight >= maxConcurrent) {
-        throw new HttpError(503, `ingest is busy (${inFlight} batches in flight): retry later`, {
-          retryAfterSeconds: RETRY_AFTER_SECONDS,
-        });
-      }
-      inFlight++;
-      try {
-        const answer = await handleBatch(c.req.raw);
-        metrics.batches.inc({ status: '200' });
-        return c.json(answer);
-      } finally {
-        inFlight--;
-      }
-    } finally {
-      metrics.requestSeconds.observe((performance.now() - started) / 1000);
-    }
-  });
+  // The batch route's cross-cutting concerns are Hono middleware, outermost first: metrics see every
+  // answer (refusals included), auth runs before a slot is taken, and the handler only handles a batch.
+  app.post(
+    BATCHES_PATH,
+    requestMetrics({ requestSeconds: metrics.requestSeconds, answers: metrics.batches }),
+    bearerAuth(verifier),
+    backPressure({ maxInFlight: maxConcurrent, retryAfterSeconds: RETRY_AFTER_SECONDS }),
+    async (c) => c.json(await handleBatch(c.req.raw)),
+  );
 
   async function handleBatch(request: Request): Promise<BatchAnswer> {
     const reservation = budget.open();
@@ -227,10 +217,9 @@ export function createIngestApp(options: IngestOptions) {
     };
   }
 
-  // The one place errors become responses.
+  // The one place errors become responses (requestMetrics counts them by status).
   app.onError((error, c) => {
     if (error instanceof HttpError) {
-      metrics.batches.inc({ status: String(error.status) });
       // A refused token is worth a warning (a misconfigured agent, or someone probing); the rest is the
       // client's to fix and shows at debug. The token itself is never logged.
       const fields = {
@@ -246,7 +235,6 @@ export function createIngestApp(options: IngestOptions) {
       return c.json({ error: error.message }, error.status as 400);
     }
     if (error instanceof StorageError && error.refusedKey) {
-      metrics.batches.inc({ status: '400' });
       logger.error('storage refused a batch object name', { error });
       return c.json(
         { error: "the lake refused this batch's object name (too long for the storage): nothing was stored" },
@@ -255,7 +243,6 @@ export function createIngestApp(options: IngestOptions) {
     }
     if (error instanceof StorageError) {
       const status = error.throttled ? 503 : 500;
-      metrics.batches.inc({ status: String(status) });
       // The client learns what it can act on; the endpoint, bucket and path stay in the log.
       logger.error('storage write failed', { error });
       if (error.throttled) c.header(WIRE_HEADERS.retryAfter, String(RETRY_AFTER_SECONDS));
@@ -268,7 +255,6 @@ export function createIngestApp(options: IngestOptions) {
         status,
       );
     }
-    metrics.batches.inc({ status: '500' });
     logger.error('unexpected error', { error });
     return c.json({ error: 'internal error' }, 500);
   });

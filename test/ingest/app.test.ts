@@ -279,6 +279,8 @@ describe('overload, health and metrics', () => {
     const text = await (await app.request('/metrics')).text();
     expect(text).toContain('accesslake_batches_total{status="200"} 1');
     expect(text).toContain('accesslake_batches_total{status="403"} 1');
+    // Every answer is timed, the refused one included (the metrics middleware wraps auth).
+    expect(text).toContain('accesslake_request_duration_seconds_count 2');
     expect(text).toContain('accesslake_records_accepted_total 1');
     expect(text).toContain('accesslake_records_rejected_total 1');
     expect(text).toMatch(/accesslake_bytes_out_total \d+/);
