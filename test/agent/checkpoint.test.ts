@@ -210,8 +210,16 @@ describe('state lock', () => {
   test('a lock naming this very pid that this process does not hold is stale (pid 1 in a restarted container)', async ({
     dir,
   }) => {
-    await writeFile(join(dir, LOCK_FILE), `${process.pid}\n`);
+    const stale = `${process.pid}\n`;
+    await writeFile(join(dir, LOCK_FILE), stale);
     const lock = await acquireLock(dir);
+    // Taken over: the lock file is this holder's own (same pid, a new nonce), not the stale one.
+    const held = await readFile(join(dir, LOCK_FILE), 'utf8');
+    expect(held).not.toBe(stale);
+    expect(held.split('\n').slice(0, 2)).toEqual([String(process.pid), expect.stringMatching(/\S/)]);
+    // And it is a real hold: a second acquire in this process is refused while it lasts.
+    await expect(acquireLock(dir)).rejects.toThrow(/another agent \(pid \d+\) is using the state directory/);
     await lock.release();
+    expect(await readdir(dir)).toEqual([]);
   });
 });

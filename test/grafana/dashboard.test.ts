@@ -2,6 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ATHENA_PLUGIN_ID, buildDashboard, DATASOURCE_UID } from '../../grafana/dashboard.ts';
+import { PANELS } from '../../grafana/panels.ts';
 import { FROM_ISO, TO_ISO, toGrafanaSql } from '../../grafana/time-macros.ts';
 import { createDuckDbEngine, type QueryEngine } from '../../query/index.ts';
 import {
@@ -75,7 +76,13 @@ describe('grafana/dashboards/accesslake.json', () => {
   });
 
   it('turns the ISO minute/hour columns into time for every time-series panel', () => {
-    for (const panel of dashboard.panels.filter((p) => p.type === 'timeseries')) {
+    const timeseries = dashboard.panels.filter((p) => p.type === 'timeseries');
+    // The loop below proves nothing over no panels: the dashboard must hold every time series the panel
+    // definitions name, by title.
+    const expected = PANELS.filter((p) => p.type === 'timeseries').map((p) => p.title);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(timeseries.map((p) => p.title)).toEqual(expected);
+    for (const panel of timeseries) {
       const convert = panel.transformations.find((t) => t.id === 'convertFieldType');
       expect(convert, panel.title).toBeDefined();
       const field = (convert!.options.conversions as { targetField: string }[])[0]!.targetField;
