@@ -3,18 +3,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base } from 'vitest';
+import { waitFor as pollFor } from '../../harness/index.ts';
+import { jsonLine as supportJsonLine } from '../support/batches.ts';
 
-/** A JSON line as nginx's json format writes it; `path` makes it unique. */
+/**
+ * A JSON line as nginx's json format writes it; `path` makes it unique. The one `jsonLine`
+ * (test/support/batches.ts) with the agent tests' fields: no user agent or referer, so the bytes and
+ * offsets these tests count stay as they were.
+ */
 export function jsonLine(path: string, status = 200): string {
-  return JSON.stringify({
-    ts: '2025-01-10T14:31:02+00:00',
+  return supportJsonLine({
     remote_addr: '10.0.0.1',
-    method: 'GET',
     path,
-    protocol: 'HTTP/1.1',
     status,
-    bytes_sent: 512,
     request_time: 0.01,
+    user_agent: undefined,
+    referer: undefined,
   });
 }
 
@@ -25,17 +29,16 @@ export function jsonLines(prefix: string, count: number, from = 0): string {
   return out;
 }
 
-/** Polls `check` every 20 ms until it returns true or `timeoutMs` passes. */
-export async function waitFor(
+/**
+ * Polls `check` every 20 ms until it returns true or `timeoutMs` passes: the one `waitFor`
+ * (harness/process.ts) in the call shape the agent tests use.
+ */
+export function waitFor(
   check: () => boolean | Promise<boolean>,
   timeoutMs = 10_000,
   what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+): Promise<true> {
+  return pollFor(what, async () => ((await check()) ? true : undefined), { timeoutMs, intervalMs: 20 });
 }
 
 /** vitest fixture: a fresh temp dir per test, removed after it. */

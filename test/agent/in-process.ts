@@ -8,7 +8,7 @@ import { createLogger } from '../../lib/log/index.ts';
 import type { HttpTransport } from '../../shipper-agent/http-transport.ts';
 import { type AgentOptions, type RunningAgent, startAgent } from '../../shipper-agent/index.ts';
 import { createMemoryStorage } from '../../storage/index.ts';
-import { readAllRecords } from '../helpers/lake.ts';
+import { readAllRecords } from '../support/lake.ts';
 
 export const TOKEN = 'secret-token-1';
 

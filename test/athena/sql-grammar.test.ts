@@ -1,6 +1,6 @@
 /**
  * Every SQL string the code sends to Athena parses with Athena's grammars (Trino for queries, CTAS and views,
- * Hive for DDL; test/helpers/athena-sql.ts collects them), uses only Trino functions, and, when it reads
+ * Hive for DDL; test/support/athena-sql.ts collects them), uses only Trino functions, and, when it reads
  * the lake, carries the partition predicate (a plain `year` range plus the exact hours). moto runs no
  * SQL, so this is where Athena's refusals of DuckDB-only syntax are caught before a real account does.
  */
@@ -12,7 +12,7 @@ import {
   athenaSqlProblems,
   calledFunctions,
   collectAthenaSql,
-} from '../helpers/athena-sql.ts';
+} from '../support/athena-sql.ts';
 
 const all: AthenaSql[] = await collectAthenaSql();
 
@@ -29,7 +29,7 @@ describe('the SQL accesslake sends to Athena', () => {
   });
 
   // Not the view (compaction's CREATE OR REPLACE VIEW): it reads nothing itself, and a range fixed in
-  // it would hide the rest of the lake; the queries over it carry the range (test/helpers/athena-sql.ts).
+  // it would hide the rest of the lake; the queries over it carry the range (test/support/athena-sql.ts).
   it.each(all.filter((s) => s.readsLake).map((s) => [s.name, s] as const))(
     '%s prunes by year and by hour',
     (_name, s) => {

@@ -2,7 +2,7 @@
  * One round of the fault campaign: real nginx under wrk (every request a unique `?r=<thread>-<n>`), the
  * agent (the built bundle) and the ingest (file lake) as real processes, and the round's schedule of
  * rotations, kill -9s and outages played against them. Afterwards the agent drains and the lake is
- * compared with every log file, line by line (test/e2e/harness).
+ * compared with every log file, line by line (test/e2e/support).
  */
 import { access, copyFile, mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -22,9 +22,9 @@ import {
   waitFor,
   wrkErrorCount,
 } from '../../harness/index.ts';
-import { type Comparison, compareMultisets } from '../e2e/harness/compare.ts';
-import { readLoggedLines } from '../e2e/harness/log-lines.ts';
-import { rotateWithLogrotate } from '../e2e/harness/logrotate.ts';
+import { type Comparison, compareMultisets } from '../e2e/support/compare.ts';
+import { readLoggedLines } from '../e2e/support/log-lines.ts';
+import { rotateWithLogrotate } from '../e2e/support/logrotate.ts';
 import { missingFromBoth } from './request-ids.ts';
 import { describeFault, type Fault, type Schedule } from './schedule.ts';
 

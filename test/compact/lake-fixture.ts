@@ -6,7 +6,7 @@
 import { createIngestApp } from '../../ingest/app.ts';
 import type { QueryEngine } from '../../query/index.ts';
 import type { ObjectStorage } from '../../storage/index.ts';
-import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
+import { batchRequest, gzipLines, jsonLine, TOKEN } from '../support/batches.ts';
 
 export interface KnownRecord {
   ts: string;

@@ -1,5 +1,5 @@
 /**
- * The dashboard page in a real browser (Debian's chromium, test/helpers/browser.ts) over a lake the real
+ * The dashboard page in a real browser (Debian's chromium, test/support/browser.ts) over a lake the real
  * ingest wrote: every panel renders, the numbers it shows equal the same queries run directly on DuckDB
  * for the range the page shows, the time-range picker and auto-refresh change them as they should, and
  * an empty lake, a missing lake folder and a failing query each show their message.
@@ -13,7 +13,7 @@ import { type RunningDashboard, startDashboard } from '../../dashboard/index.ts'
 import { PANELS } from '../../grafana/panels.ts';
 import { createDuckDbEngine, NAMED_QUERIES, type QueryEngine, renderNamedQuery } from '../../query/index.ts';
 import { writeGenLake } from '../grafana/gen-lake.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium } from '../support/browser.ts';
 
 const HOUR = 3_600_000;
 // Records from 2 h ago for about 1.5 h (3000 at 0.4/s, in the generator's bursts): none in the last 15

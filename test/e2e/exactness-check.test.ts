@@ -9,8 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseWrkOutput, wrkErrorCount } from '../../harness/index.ts';
 import { parseBatchLines } from '../../ingest/batch/parse-lines.ts';
 import { resolveLineParser } from '../../ingest/formats/index.ts';
-import { compareMultisets } from './harness/compare.ts';
-import { readLoggedLines, recordKey } from './harness/log-lines.ts';
+import { compareMultisets } from './support/compare.ts';
+import { readLoggedLines, recordKey } from './support/log-lines.ts';
 
 async function* from<T>(items: T[]): AsyncGenerator<T> {
   yield* items;

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { type MotoServer, startMotoServer, stopAllProcesses } from '../../harness/index.ts';
-import { assertExactDelivery, e2eLoadSeconds, makeRunDir, removeRunDir } from './harness/expect-exact.ts';
-import { runFaultedLoad, type ScenarioResult } from './harness/scenario.ts';
+import { assertExactDelivery, e2eLoadSeconds, makeRunDir, removeRunDir } from './support/expect-exact.ts';
+import { runFaultedLoad, type ScenarioResult } from './support/scenario.ts';
 
 describe('nginx main format → agent → ingest → S3 (moto), under load and faults', () => {
   let dir: string;

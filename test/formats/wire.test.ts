@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
 import { createMemoryStorage } from '../../storage/index.ts';
-import { batchRequest, gzipLines, TOKEN } from '../helpers/batches.ts';
-import { readAllRecords, readJsonLines } from '../helpers/lake.ts';
+import { batchRequest, gzipLines, TOKEN } from '../support/batches.ts';
+import { readAllRecords, readJsonLines } from '../support/lake.ts';
 
 const GOOD =
   '203.0.113.7 - - [10/Jan/2025:14:31:02 +0000] "GET /a HTTP/1.1" 200 12 "-" "curl/8.5.0" rt=0.004';

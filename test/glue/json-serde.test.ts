@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { SERDE } from '../../glue/projection-table.ts';
 import { createIngestApp } from '../../ingest/app.ts';
 import { createMemoryStorage } from '../../storage/index.ts';
-import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
-import { jsonSerdeProblems, objectKeys } from '../helpers/json-serde-rules.ts';
+import { batchRequest, gzipLines, jsonLine, TOKEN } from '../support/batches.ts';
+import { jsonSerdeProblems, objectKeys } from '../support/json-serde-rules.ts';
 
 describe('lake lines and the JSON SerDe', () => {
   it('the projection table uses the Hive JSON SerDe', () => {

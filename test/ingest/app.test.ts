@@ -2,8 +2,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createIngestApp, type IngestOptions } from '../../ingest/app.ts';
 import { createMemoryStorage } from '../../storage/index.ts';
-import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
-import { readAllRecords, readJsonLines } from '../helpers/lake.ts';
+import { batchRequest, gzipLines, jsonLine, TOKEN } from '../support/batches.ts';
+import { readAllRecords, readJsonLines } from '../support/lake.ts';
 
 function setup(options: Partial<IngestOptions> = {}) {
   const storage = createMemoryStorage();

@@ -14,8 +14,8 @@ import { createIngestApp } from '../../ingest/app.ts';
 import { createFileStorage } from '../../storage/drivers/file.ts';
 import { createS3Storage } from '../../storage/drivers/s3.ts';
 import { createMemoryStorage, type ObjectStorage } from '../../storage/index.ts';
-import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
-import { readAllRecords } from '../helpers/lake.ts';
+import { batchRequest, gzipLines, jsonLine, TOKEN } from '../support/batches.ts';
+import { readAllRecords } from '../support/lake.ts';
 
 const app = (storage: ObjectStorage) => createIngestApp({ tokens: [TOKEN], storage });
 const post = (target: ReturnType<typeof app>, body: Uint8Array, headers: Record<string, string> = {}) =>

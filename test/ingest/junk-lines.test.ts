@@ -10,7 +10,7 @@ import { createIngestApp } from '../../ingest/app.ts';
 import { REJECTS_CHUNK_BYTES } from '../../ingest/lake/rejects-json-lines.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { createMemoryStorage } from '../../storage/index.ts';
-import { batchRequest, jsonLine } from '../helpers/batches.ts';
+import { batchRequest, jsonLine } from '../support/batches.ts';
 
 const JUNK_LINES = 200_000;
 

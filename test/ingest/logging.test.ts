@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
 import { createLogger, type LogLevel } from '../../lib/log/index.ts';
 import { createMemoryStorage } from '../../storage/index.ts';
-import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
+import { batchRequest, gzipLines, jsonLine, TOKEN } from '../support/batches.ts';
 
 function setup(level: LogLevel) {
   const logs: Array<Record<string, unknown>> = [];

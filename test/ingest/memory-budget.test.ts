@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
 import { createMemoryStorage, type ObjectStorage } from '../../storage/index.ts';
-import { batchRequest, jsonLine, TOKEN } from '../helpers/batches.ts';
+import { batchRequest, jsonLine, TOKEN } from '../support/batches.ts';
 
 const MiB = 1024 * 1024;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { createMemoryStorage, type ObjectStorage, StorageError } from '../../storage/index.ts';
-import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
+import { batchRequest, gzipLines, jsonLine, TOKEN } from '../support/batches.ts';
 
 /** Memory storage whose writes fail while `failing` is set, with the kind of message a driver gives. */
 function flakyStorage() {

@@ -3,8 +3,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
 import { createMemoryStorage } from '../../storage/index.ts';
-import { batchRequest, jsonLine, TOKEN } from '../helpers/batches.ts';
-import { readJsonLines } from '../helpers/lake.ts';
+import { batchRequest, jsonLine, TOKEN } from '../support/batches.ts';
+import { readJsonLines } from '../support/lake.ts';
 
 describe('rejects keep their exact bytes', () => {
   it('keeps a line that is not valid UTF-8 as base64 beside its text, and accepts the valid lines', async () => {

@@ -9,7 +9,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
 import { createS3Storage } from '../../storage/drivers/s3.ts';
-import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
+import { batchRequest, gzipLines, jsonLine, TOKEN } from '../support/batches.ts';
 
 const ENDPOINT = 'http://s3.mock.test';
 const BUCKET = 'lake-bucket';

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
 import { type RunningServer, startNodeServer } from '../../ingest/server/node-server.ts';
 import { createMemoryStorage } from '../../storage/index.ts';
-import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
+import { batchRequest, gzipLines, jsonLine, TOKEN } from '../support/batches.ts';
 
 const BODY_DEADLINE_MS = 1_000;
 const sockets: Socket[] = [];

@@ -8,8 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createIngestApp } from '../../ingest/app.ts';
 import { createMemoryStorage } from '../../storage/index.ts';
-import { batchRequest, gzipLines, TOKEN } from '../helpers/batches.ts';
-import { readJsonLines } from '../helpers/lake.ts';
+import { batchRequest, gzipLines, TOKEN } from '../support/batches.ts';
+import { readJsonLines } from '../support/lake.ts';
 
 interface Stamp {
   year: number;

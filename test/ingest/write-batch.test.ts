@@ -5,7 +5,7 @@ import type { CanonicalRecord } from '../../lake-contract/index.ts';
 import { DEFAULT_PREFIXES, InvalidPartitionError } from '../../lake-contract/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { createMemoryStorage } from '../../storage/index.ts';
-import { readJsonLines } from '../helpers/lake.ts';
+import { readJsonLines } from '../support/lake.ts';
 
 const record = (ts: string, path: string): CanonicalRecord => ({
   ts,

@@ -9,8 +9,8 @@ import { type MotoServer, motoClientConfig, startMotoServer } from '../../harnes
 import { createIngestApp } from '../../ingest/app.ts';
 import { createS3Storage } from '../../storage/drivers/s3.ts';
 import { createStorage, type ObjectStorage } from '../../storage/index.ts';
-import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
-import { readAllRecords } from '../helpers/lake.ts';
+import { batchRequest, gzipLines, jsonLine, TOKEN } from '../support/batches.ts';
+import { readAllRecords } from '../support/lake.ts';
 
 const BIN = new URL('../../bin/accesslake.mjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'accesslake-rejects-'));

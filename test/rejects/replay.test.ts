@@ -10,8 +10,8 @@ import { groupRejects } from '../../rejects/list.ts';
 import { listRejectsKeys, readRejectsObject } from '../../rejects/read.ts';
 import { replayRejects } from '../../rejects/replay.ts';
 import { createMemoryStorage, type ObjectStorage } from '../../storage/index.ts';
-import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
-import { readAllRecords } from '../helpers/lake.ts';
+import { batchRequest, gzipLines, jsonLine, TOKEN } from '../support/batches.ts';
+import { readAllRecords } from '../support/lake.ts';
 
 const gzip = await loadGzipCodec();
 

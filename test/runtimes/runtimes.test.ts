@@ -19,9 +19,9 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
 import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../../harness/index.ts';
-import { BATCH_ID, buildCases } from './harness/cases.ts';
-import type { RunningRuntime } from './harness/process.ts';
-import { RUNTIME_NAMES, type RuntimeName, startRuntime } from './harness/runtimes.ts';
+import { BATCH_ID, buildCases } from './support/cases.ts';
+import type { RunningRuntime } from './support/process.ts';
+import { RUNTIME_NAMES, type RuntimeName, startRuntime } from './support/runtimes.ts';
 
 const TOKEN = 'runtime-suite-token-0001';
 const BUCKET = 'accesslake-runtimes';

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readWranglerToml, startWorkerd } from './harness/workerd.ts';
+import { readWranglerToml, startWorkerd } from './support/workerd.ts';
 
 let workDir: string;
 beforeAll(async () => {
@@ -23,7 +23,7 @@ async function probe(name: string, compatibilityFlags?: string[]): Promise<Recor
   const worker = await startWorkerd({
     name,
     workDir: join(workDir, name),
-    entry: 'test/runtimes/harness/codec-probe.ts',
+    entry: 'test/runtimes/support/codec-probe.ts',
     bindings: {},
     // Keep the dynamic import of node:zlib a separate chunk, so that without nodejs_compat it can fail
     // on its own and the fallback is exercised.

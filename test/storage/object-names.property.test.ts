@@ -20,7 +20,7 @@ import {
 } from '../../lake-contract/index.ts';
 import { createFileStorage } from '../../storage/drivers/file.ts';
 import { createMemoryStorage, type ObjectStorage, StorageError } from '../../storage/index.ts';
-import { batchRequest, gzipLines, jsonLine, TOKEN } from '../helpers/batches.ts';
+import { batchRequest, gzipLines, jsonLine, TOKEN } from '../support/batches.ts';
 
 const NAME_MAX = 255;
 const S3_KEY_MAX = 1024;

@@ -113,7 +113,7 @@ export async function startRuntime(name: RuntimeName, setup: RuntimeSetup): Prom
       return spawnRuntime({
         name,
         command: process.execPath,
-        args: ['--import', 'tsx', 'test/runtimes/harness/lambda-shim.ts', bundle, door],
+        args: ['--import', 'tsx', 'test/runtimes/support/lambda-shim.ts', bundle, door],
         cwd: REPO_ROOT,
         env: { ...env, ...tokens, AWS_LAMBDA_FUNCTION_NAME: `accesslake-ingest-${door}` },
       });
