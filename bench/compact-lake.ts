@@ -1,7 +1,7 @@
 /**
  * A generated raw lake for `npm run bench:compact`: `hosts` hosts each writing `objectsPerHour` gzipped
  * JSONL objects an hour (one per 30 s batch) of `recordsPerObject` canonical records, laid out exactly as
- * the ingest lays them out (ingest/lake/layout.ts). Written straight to files, without the ingest's
+ * the ingest lays them out (lake-contract/layout.ts). Written straight to files, without the ingest's
  * per-object fsync, so a 57,600-object lake takes seconds rather than minutes. Seeded: the same lake
  * every run.
  */
