@@ -9,7 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EXIT_BUSY } from '../../cli/commands/compact.ts';
+import { main } from '../../cli/main.ts';
 import { DEFAULT_COMPACTION_PREFIXES, stateObjectKey } from '../../compact/layout.ts';
 import { acquireLease, CompactionBusyError, LeaseLostError, leasePrefix } from '../../compact/lease.ts';
 import { compactLake } from '../../compact/run.ts';
@@ -177,5 +179,34 @@ describe.each(Object.keys(drivers))('the compaction lease on a %s lake', (driver
     // The taker's lease is untouched by the loser's release.
     await expect(taker!.assertHeld()).resolves.toBeUndefined();
     await taker!.release();
+  });
+});
+
+describe('accesslake compact while another compaction holds the lease', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('exits 75, names the holder and its expiry, and writes nothing', async () => {
+    const dir = await mkdtemp(join(work, 'cli-'));
+    const storage = await createStorage(dir);
+    await ingestRecords(storage, recordsFor('2025-01-10T10:00:00Z', 2, 10), {
+      batchPrefix: 'cli',
+      batchSize: 5,
+    });
+    const held = await acquireLease(storage, P, { owner: 'compaction Lambda request 42' });
+    const errors: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)));
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const code = await main(['compact', '--lake', dir, '--before', '2025-01-11T00:00:00Z'], {});
+    expect(code).toBe(EXIT_BUSY);
+    expect(errors.join('\n')).toMatch(
+      /another compaction holds the lake's lease file:\/\/.*\/compaction\/lease\/000000000001\.json: compaction Lambda request 42 .*expires at .*Nothing was written/,
+    );
+    expect(await written(storage)).toEqual({});
+    await held.release();
+    // Released: the same command now compacts.
+    expect(await main(['compact', '--lake', dir, '--before', '2025-01-11T00:00:00Z'], {})).toBe(0);
+    expect(await storage.list(`${P.compacted}/`)).toHaveLength(2);
   });
 });
