@@ -12,6 +12,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT_BUSY } from '../../cli/commands/compact.ts';
 import { main } from '../../cli/main.ts';
+import { createCompactHandler } from '../../compact/lambda-handler.ts';
 import { DEFAULT_COMPACTION_PREFIXES, stateObjectKey } from '../../compact/layout.ts';
 import { acquireLease, CompactionBusyError, LeaseLostError, leasePrefix } from '../../compact/lease.ts';
 import { compactLake } from '../../compact/run.ts';
@@ -19,6 +20,7 @@ import { readState } from '../../compact/state.ts';
 import { createS3Storage } from '../../ingest/storage/drivers/s3.ts';
 import { createStorage, type ObjectStorage } from '../../ingest/storage/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
+import type { QueryEngine } from '../../query/types.ts';
 import { type MotoServer, motoClientConfig, startMotoServer } from '../helpers/moto.ts';
 import { ingestRecords, recordsFor } from './lake-fixture.ts';
 
@@ -208,5 +210,48 @@ describe('accesslake compact while another compaction holds the lease', () => {
     // Released: the same command now compacts.
     expect(await main(['compact', '--lake', dir, '--before', '2025-01-11T00:00:00Z'], {})).toBe(0);
     expect(await storage.list(`${P.compacted}/`)).toHaveLength(2);
+  });
+});
+
+describe('the compaction Lambda while a CLI run holds the lease (moto_server)', () => {
+  it('returns busy with the holder, writes nothing and replaces no view; runs once the lease is released', async () => {
+    const storage = await drivers['s3 (moto_server)']!();
+    await ingestRecords(storage, recordsFor('2025-01-10T10:00:00Z', 2, 10), {
+      batchPrefix: 'lambda',
+      batchSize: 5,
+    });
+    const sent: string[] = [];
+    // Athena is not what is tested here: record the view's DDL instead of sending it.
+    const athena: QueryEngine = {
+      name: 'athena',
+      query: async (sql) => {
+        sent.push(sql);
+        return { columns: [], rows: [] };
+      },
+      close: async () => {},
+    };
+    const logged: string[] = [];
+    const handler = createCompactHandler({
+      storage,
+      gzip: await loadGzipCodec(),
+      athena,
+      database: 'accesslake',
+      maxHours: 24,
+      log: (line) => void logged.push(line),
+    });
+    const cli = await acquireLease(storage, P, { owner: 'accesslake compact pid 7 on laptop' });
+    const busy = await handler({ time: NOW.toISOString() }, { awsRequestId: 'req-1' });
+    expect(busy).toMatchObject({
+      busy: expect.stringMatching(/accesslake compact pid 7 on laptop .*Nothing was written/),
+      holder: { owner: 'accesslake compact pid 7 on laptop', released: false },
+    });
+    expect(logged.join('\n')).toMatch(/"busy"/);
+    expect(await written(storage)).toEqual({});
+    expect(sent).toEqual([]);
+    await cli.release();
+    const done = await handler({ time: NOW.toISOString() }, { awsRequestId: 'req-2' });
+    expect(done).toMatchObject({ watermark: '2025011023', compacted: ['2025011010', '2025011011'] });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/CREATE OR REPLACE VIEW/);
   });
 });
