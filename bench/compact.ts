@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createDuckDbEngine,
@@ -80,8 +80,13 @@ const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
 const usd = (v: number) => `$${v.toFixed(6)}`;
 const times = (a: number, b: number) => (b === 0 ? '∞' : `${(a / b).toFixed(0)}×`);
 
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+const benchStart = performance.now();
 console.log(
-  `# bench:compact — ${HOSTS} hosts × ${PER_HOUR} objects/h × ${PER_OBJECT} records; node ${process.version}`,
+  `# bench:compact — ${HOSTS} hosts × ${PER_HOUR} objects/h × ${PER_OBJECT} records; ${new Date().toISOString()}; node ${process.version}; ${cpus().length} CPUs, load average ${load()}`,
 );
 for (const lake of lakes) {
   const dir = await mkdtemp(join(tmpdir(), 'accesslake-bench-compact-'));
@@ -138,10 +143,12 @@ for (const lake of lakes) {
       ],
       rows,
     );
+    console.log(`(load average ${load()})`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
+console.log(`\ntotal ${((performance.now() - benchStart) / 1000).toFixed(0)} s`);
 
 async function runQueries(dir: string, lake: Lake): Promise<Map<string, Measured>> {
   const results = new Map<string, Measured>();

@@ -25,6 +25,8 @@ export interface CompactHourOptions {
   prefixes: CompactionPrefixes;
   /** Read and count, write nothing. */
   dryRun: boolean;
+  /** Called right before the Parquet object is written; throws to stop (the lease's freshness check). */
+  beforeWrite?: () => void;
 }
 
 /** Compacts `keys` (the hour's raw objects, a listing snapshot) into the hour's Parquet object. */
@@ -68,6 +70,7 @@ export async function compactHour(
     'accesslake.raw_keys_sha256': digest,
   });
   if (!o.dryRun) {
+    o.beforeWrite?.();
     await o.storage.put(compactedObjectKey(o.prefixes, hour), parquet, {
       contentType: 'application/vnd.apache.parquet',
     });

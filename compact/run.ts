@@ -2,7 +2,9 @@
  * One compaction run (docs/architecture.md, "Compaction"): the closed hours from the watermark up to
  * `before`, and the hours below it whose raw objects changed since they were compacted, each written as
  * one Parquet object; then the new state (watermark and manifests) in one atomic put; then
- * `publishWatermark` (the Athena view). A kill at any point leaves the old state, which is exact.
+ * `publishWatermark` (the Athena view). A kill at any point leaves the old state, which is exact. A run
+ * that writes holds the lake's compaction lease (compact/lease.ts) from before it reads the state until
+ * it has published, so a CLI run and the Lambda never overlap on one lake.
  */
 
 import { ConfigError, describeError } from '../lib/errors/index.ts';
@@ -19,6 +21,7 @@ import {
   nextHour,
   rawHourPrefix,
 } from './layout.ts';
+import { acquireLease, type Lease, LeaseLostError, type LeaseOptions } from './lease.ts';
 import { type CompactionState, type HourManifest, keysDigest, readState, writeState } from './state.ts';
 
 export interface CompactOptions {
@@ -39,6 +42,11 @@ export interface CompactOptions {
   maxHours?: number;
   /** Each hour as it is done or skipped, for progress output; awaited before the next hour starts. */
   onHour?: (event: HourEvent) => void | Promise<void>;
+  /**
+   * The lake's compaction lease (owner shown to others, TTL, clock); taken by every run that is not a
+   * dry run. Another live holder makes the run throw CompactionBusyError before it reads or writes.
+   */
+  lease?: LeaseOptions;
   /**
    * Called after the state is written with its watermark (null: nothing compacted yet), on every run
    * that is not a dry run, so a view left behind by a killed run, or not made yet, catches up.
@@ -66,6 +74,17 @@ export const DEFAULT_RECHECK_HOURS = 168;
 const HOUR_MS = 3_600_000;
 
 export async function compactLake(options: CompactOptions): Promise<CompactResult> {
+  const prefixes = options.prefixes ?? DEFAULT_COMPACTION_PREFIXES;
+  if (options.dryRun) return compactUnderLease(options, undefined);
+  const lease = await acquireLease(options.storage, prefixes, options.lease);
+  try {
+    return await compactUnderLease(options, lease);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function compactUnderLease(options: CompactOptions, lease: Lease | undefined): Promise<CompactResult> {
   const prefixes = options.prefixes ?? DEFAULT_COMPACTION_PREFIXES;
   const now = options.now ?? new Date();
   const before = options.before ?? new Date(now.getTime() - HOUR_MS);
@@ -99,7 +118,13 @@ export async function compactLake(options: CompactOptions): Promise<CompactResul
     await options.onHour?.(event);
   };
   const manifests: Record<HourKey, HourManifest> = {};
-  const hourOptions = { storage: options.storage, gzip: options.gzip, prefixes, dryRun };
+  const hourOptions = {
+    storage: options.storage,
+    gzip: options.gzip,
+    prefixes,
+    dryRun,
+    ...(lease ? { beforeWrite: lease.assertFresh } : {}),
+  };
 
   let blockedBy: HourKey | undefined;
   for (const [hour, keys] of raw) {
@@ -142,8 +167,9 @@ export async function compactLake(options: CompactOptions): Promise<CompactResul
       result.compacted.push(event);
       await options.onHour?.(event);
     } catch (error) {
-      // A storage failure stops the run (nothing more can be trusted); a bad raw object stops its hour.
-      if (error instanceof StorageError) throw error;
+      // A storage failure or a lost lease stops the run (nothing more can be trusted or written); a bad
+      // raw object stops its hour.
+      if (error instanceof StorageError || error instanceof LeaseLostError) throw error;
       await skip(hour, describeError(error));
       // The watermark may not pass an hour that is not in Parquet.
       if (!late && hour < newW) {
@@ -160,8 +186,11 @@ export async function compactLake(options: CompactOptions): Promise<CompactResul
       watermark: w === null && Object.keys(manifests).length === 0 && raw.size === 0 ? w : newW,
       hours: { ...state.hours, ...manifests },
     };
-    if (next.watermark !== w || Object.keys(manifests).length > 0)
+    if (next.watermark !== w || Object.keys(manifests).length > 0) {
+      // The one write another run's state could be lost to: check the lease is still ours, remotely.
+      await lease?.assertHeld();
       await writeState(options.storage, prefixes, next);
+    }
     result.watermark = next.watermark;
     await options.publishWatermark?.(next.watermark);
   } else result.watermark = w === null && raw.size === 0 ? w : newW;

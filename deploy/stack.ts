@@ -11,9 +11,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { REPORTS_RESULTS_FOLDER } from '../glue/provision/options.ts';
 import { Catalog } from './catalog.ts';
-import { CompactFunction } from './compact-function.ts';
+import { createCompactFunction } from './compact-function.ts';
 import { IngestFunction } from './ingest-function.ts';
-import { ReportFunction } from './report-function.ts';
+import { createReportFunction } from './report-function.ts';
+import type { ScheduledFunction } from './scheduled-function.ts';
 import type { DeploySettings } from './settings.ts';
 
 export interface AccessLakeStackProps extends StackProps {
@@ -24,8 +25,8 @@ export class AccessLakeStack extends Stack {
   readonly bucket: s3.Bucket;
   readonly ingest: IngestFunction;
   readonly catalog: Catalog;
-  readonly report: ReportFunction;
-  readonly compact: CompactFunction;
+  readonly report: ScheduledFunction;
+  readonly compact: ScheduledFunction;
 
   constructor(scope: Construct, id: string, props: AccessLakeStackProps) {
     super(scope, id, props);
@@ -71,12 +72,7 @@ export class AccessLakeStack extends Stack {
         : {}),
     });
 
-    this.compact = new CompactFunction(this, 'Compact', {
-      bucket: this.bucket,
-      settings,
-      catalogArn: this.catalog.catalogArn,
-      databaseArn: this.catalog.databaseArn,
-    });
+    this.compact = createCompactFunction(this, 'Compact', { bucket: this.bucket, settings });
 
     const workGroup = (id: string, name: string, description: string, cutoff: number, results: string) =>
       new athena.CfnWorkGroup(this, id, {
@@ -112,7 +108,7 @@ export class AccessLakeStack extends Stack {
       `${names.resultsPrefix}/${REPORTS_RESULTS_FOLDER}`,
     );
 
-    this.report = new ReportFunction(this, 'Report', { bucket: this.bucket, settings });
+    this.report = createReportFunction(this, 'Report', { bucket: this.bucket, settings });
     // The first scheduled run needs the workgroup it runs in.
     this.report.rule.node.addDependency(reportsWorkGroup);
     // Compaction replaces the view through Athena in the query workgroup.

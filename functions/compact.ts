@@ -1,12 +1,12 @@
 /**
- * AWS Lambda entry, on an EventBridge schedule (the CDK stack: hourly at minute 15): compacts the S3
+ * AWS Lambda entry, on an EventBridge schedule (the CDK stack: hourly at minute 20): compacts the S3
  * lake's closed hours into Parquet and replaces the Athena view's watermark (docs/architecture.md,
- * "Compaction"). Run with a reserved concurrency of 1: two compactions of one lake must not overlap.
+ * "Compaction"; compact/lambda-handler.ts). Runs never overlap with each other or with a CLI run: each
+ * holds the lake's compaction lease (compact/lease.ts); reserved concurrency 1 on top.
  * Settings: ACCESSLAKE_LAKE (s3://bucket/prefix), ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_ATHENA_WORKGROUP,
  * ACCESSLAKE_COMPACT_MAX_HOURS (hours per invocation, default 24), AWS_REGION.
  */
-import { DEFAULT_VIEW_NAMES, publishAthenaView } from '../compact/athena-view.ts';
-import { compactLake } from '../compact/run.ts';
+import { createCompactHandler } from '../compact/lambda-handler.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
 import { createAthenaEngine } from '../query/engines/athena.ts';
@@ -19,27 +19,16 @@ const database = process.env.ACCESSLAKE_GLUE_DATABASE ?? 'accesslake';
 const maxHours = Number(process.env.ACCESSLAKE_COMPACT_MAX_HOURS ?? 24);
 if (!Number.isInteger(maxHours) || maxHours < 1)
   throw new ConfigError('ACCESSLAKE_COMPACT_MAX_HOURS must be a whole number ≥ 1');
-const storage = await createStorage(lake, {
-  s3: process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {},
-});
-const athena = createAthenaEngine({
-  workgroup: process.env.ACCESSLAKE_ATHENA_WORKGROUP ?? 'accesslake',
-  database,
-  ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
-});
+const region = process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {};
 
-export async function handler(event: { time?: string } = {}) {
-  const result = await compactLake({
-    storage,
-    gzip: await loadGzipCodec(),
-    ...(event.time ? { now: new Date(event.time) } : {}),
-    maxHours,
-    onHour: (e) => console.log(JSON.stringify(e)),
-    publishWatermark: (w) => publishAthenaView(athena, { database, ...DEFAULT_VIEW_NAMES }, w),
-  });
-  return {
-    watermark: result.watermark,
-    compacted: result.compacted.map((e) => e.hour),
-    skipped: result.skipped,
-  };
-}
+export const handler = createCompactHandler({
+  storage: await createStorage(lake, { s3: region }),
+  gzip: await loadGzipCodec(),
+  athena: createAthenaEngine({
+    workgroup: process.env.ACCESSLAKE_ATHENA_WORKGROUP ?? 'accesslake',
+    database,
+    ...region,
+  }),
+  database,
+  maxHours,
+});

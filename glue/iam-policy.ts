@@ -7,7 +7,9 @@
  * the view `access_logs`: a reader of the view needs both tables under it), and the workgroups.
  * `account` is the AWS account id (Glue's CatalogId); `*` when unknown.
  */
+
 import { REPORTS_PREFIX } from '../reports/output/layout.ts';
+import { GLUE_DEFAULTS } from './defaults.ts';
 import { keyPrefix, type ProvisionOptions, REPORTS_RESULTS_FOLDER } from './provision/options.ts';
 
 type Statement = {
@@ -288,12 +290,14 @@ export function reportPolicy(o: ProvisionOptions, account = '*'): PolicyDocument
 /**
  * `accesslake compact` on an S3 lake (the CLI, or the compaction Lambda): read the raw tier and the
  * state, write the compacted tier and the state, replace the view through Athena. ListBucket covers the
- * state prefix too: without it S3 answers a missing state object with 403 instead of 404.
+ * state prefix too: without it S3 answers a missing state object with 403 instead of 404. The lease
+ * (compact/lease.ts) is created with a conditional PutObject (s3:PutObject covers it) and its superseded
+ * generations deleted, which is the only delete: under `compaction/lease/`.
  */
 export function compactionPolicy(o: ProvisionOptions, account = '*'): PolicyDocument {
   const data = keyPrefix(o, o.dataPrefix);
   const compacted = keyPrefix(o, o.compactedPrefix);
-  const state = keyPrefix(o, 'compaction');
+  const state = keyPrefix(o, GLUE_DEFAULTS.statePrefix);
   const results = keyPrefix(o, o.resultsPrefix);
   const glue = `arn:aws:glue:${o.region}:${account}`;
   return doc(
@@ -308,6 +312,12 @@ export function compactionPolicy(o: ProvisionOptions, account = '*'): PolicyDocu
       Effect: 'Allow',
       Action: ['s3:PutObject'],
       Resource: [`arn:aws:s3:::${o.bucket}/${compacted}/*`, `arn:aws:s3:::${o.bucket}/${state}/*`],
+    },
+    {
+      Sid: 'DeleteSupersededLeases',
+      Effect: 'Allow',
+      Action: ['s3:DeleteObject'],
+      Resource: `arn:aws:s3:::${o.bucket}/${state}/lease/*`,
     },
     {
       Sid: 'ListRawTierAndState',

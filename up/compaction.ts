@@ -4,8 +4,7 @@
  * next period; it never stops the pipeline.
  */
 
-import { DEFAULT_COMPACTION_PREFIXES } from '../compact/layout.ts';
-import { lockFolderLake } from '../compact/lock.ts';
+import { CompactionBusyError } from '../compact/lease.ts';
 import { compactLake } from '../compact/run.ts';
 import { describeError } from '../lib/errors/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
@@ -15,19 +14,20 @@ import { createStorage } from '../storage/index.ts';
 /** One compaction of the lake folder; returns the line to print, or undefined when nothing changed. */
 export async function compactUpLake(lake: string): Promise<string | undefined> {
   try {
-    const release = await lockFolderLake(lake, DEFAULT_COMPACTION_PREFIXES.state);
-    try {
-      const result = await compactLake({ storage: await createStorage(lake), gzip: await loadGzipCodec() });
-      if (result.compacted.length === 0 && result.skipped.length === 0) return undefined;
-      const rows = result.compacted.reduce((n, e) => n + e.rows, 0);
-      const objects = result.compacted.reduce((n, e) => n + e.objects, 0);
-      const bytesOut = result.compacted.reduce((n, e) => n + e.bytesOut, 0);
-      const skipped = result.skipped.map((s) => `${s.hour}: ${s.reason}`).join('; ');
-      return `accesslake up: compacted ${result.compacted.length} closed hours (${objects} objects, ${rows} rows → ${formatBytes(bytesOut)} of Parquet; watermark ${result.watermark})${skipped ? `; skipped ${skipped}` : ''}`;
-    } finally {
-      await release();
-    }
+    const result = await compactLake({
+      storage: await createStorage(lake),
+      gzip: await loadGzipCodec(),
+      lease: { owner: `accesslake up pid ${process.pid}` },
+    });
+    if (result.compacted.length === 0 && result.skipped.length === 0) return undefined;
+    const rows = result.compacted.reduce((n, e) => n + e.rows, 0);
+    const objects = result.compacted.reduce((n, e) => n + e.objects, 0);
+    const bytesOut = result.compacted.reduce((n, e) => n + e.bytesOut, 0);
+    const skipped = result.skipped.map((s) => `${s.hour}: ${s.reason}`).join('; ');
+    return `accesslake up: compacted ${result.compacted.length} closed hours (${objects} objects, ${rows} rows → ${formatBytes(bytesOut)} of Parquet; watermark ${result.watermark})${skipped ? `; skipped ${skipped}` : ''}`;
   } catch (error) {
+    if (error instanceof CompactionBusyError)
+      return `accesslake up: compaction skipped this period: ${describeError(error)}`;
     return `accesslake up: compaction failed, retried next period: ${describeError(error)}`;
   }
 }

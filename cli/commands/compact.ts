@@ -1,6 +1,6 @@
+import { hostname } from 'node:os';
 import { DEFAULT_VIEW_NAMES, publishAthenaView } from '../../compact/athena-view.ts';
-import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/layout.ts';
-import { lockFolderLake } from '../../compact/lock.ts';
+import { CompactionBusyError, DEFAULT_LEASE_TTL_MS } from '../../compact/lease.ts';
 import { type CompactResult, compactLake, type HourEvent } from '../../compact/run.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
@@ -19,6 +19,10 @@ you like; an hour is rewritten only when new raw objects arrived for it.
   --before     compact hours that ended at or before this time (default: one hour ago)
   --recheck    how far below the watermark to look for late raw objects: 7d (default), 48h, or all
   --dry-run    read and count, write nothing
+  --lease-seconds  how long the lake's compaction lease lasts without renewal (env
+               ACCESSLAKE_COMPACT_LEASE_SECONDS, default 120): a killed run blocks the next one this long
+Exit status: 0 done, 1 an hour was skipped or an error, 75 another compaction (CLI or Lambda) holds the
+lake's lease: nothing was written.
 S3 lakes: --region (env AWS_REGION), --endpoint URL (one endpoint for S3 and Athena: moto, LocalStack),
   then the Athena view is replaced: --database (env ACCESSLAKE_GLUE_DATABASE, default accesslake),
   --workgroup (env ACCESSLAKE_ATHENA_WORKGROUP, default accesslake), or --no-view to leave it.`;
@@ -35,6 +39,7 @@ export const run: CommandRunner = async (argv, env) => {
     database: { type: 'string' },
     workgroup: { type: 'string' },
     'no-view': { type: 'boolean' },
+    'lease-seconds': { type: 'string' },
   });
   if (values.help) {
     console.log(HELP);
@@ -60,10 +65,7 @@ export const run: CommandRunner = async (argv, env) => {
         })
       : undefined;
   const database = values.database ?? env.ACCESSLAKE_GLUE_DATABASE ?? 'accesslake';
-  const release =
-    location.kind === 'file' && !dryRun
-      ? await lockFolderLake(location.path, DEFAULT_COMPACTION_PREFIXES.state)
-      : undefined;
+  const leaseTtlMs = parseLeaseSeconds(values['lease-seconds'] ?? env.ACCESSLAKE_COMPACT_LEASE_SECONDS);
   console.log(`accesslake compact: ${storage.url}${dryRun ? ' (dry run: nothing is written)' : ''}`);
   try {
     const result = await compactLake({
@@ -73,6 +75,7 @@ export const run: CommandRunner = async (argv, env) => {
       recheckHours,
       dryRun,
       onHour: (event) => console.log(formatHour(event, dryRun)),
+      lease: { owner: `accesslake compact pid ${process.pid} on ${hostname()}`, ttlMs: leaseTtlMs },
       ...(athena
         ? {
             publishWatermark: (w) => publishAthenaView(athena, { database, ...DEFAULT_VIEW_NAMES }, w),
@@ -81,11 +84,28 @@ export const run: CommandRunner = async (argv, env) => {
     });
     console.log(formatTotals(result));
     return result.skipped.some((s) => !s.reason.startsWith('waits for')) ? 1 : 0;
+  } catch (error) {
+    if (!(error instanceof CompactionBusyError)) throw error;
+    console.error(`accesslake compact: ${error.message}`);
+    // EX_TEMPFAIL (sysexits.h): nothing is wrong, try again later; schedulers can tell it from a failure.
+    return EXIT_BUSY;
   } finally {
-    await release?.();
     await athena?.close();
   }
 };
+
+/** The exit status when another compaction holds the lease. */
+export const EXIT_BUSY = 75;
+
+function parseLeaseSeconds(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LEASE_TTL_MS;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(seconds > 0))
+    throw new ConfigError(
+      `--lease-seconds / ACCESSLAKE_COMPACT_LEASE_SECONDS: ${JSON.stringify(value)} is not a number of seconds > 0`,
+    );
+  return seconds * 1000;
+}
 
 function formatHour(event: HourEvent, dryRun: boolean): string {
   if (event.action === 'skipped') return `  - ${event.hour} skipped: ${event.reason}`;

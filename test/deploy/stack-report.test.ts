@@ -1,11 +1,12 @@
 /**
  * The synthesized stack's ordering and its scheduled report: every resource that uses a role depends on
- * that role's policies (Glue checks a crawler's role at creation), and the report Lambda's role is
- * exactly the policy `accesslake provision --print-policy --policy report` prints.
+ * that role's policies (Glue checks a crawler's role at creation), and the report and compaction
+ * Lambdas' roles are exactly the policies `accesslake provision --print-policy --policy report|compaction`
+ * print.
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { reportPolicy } from '../../glue/iam-policy.ts';
+import { compactionPolicy, reportPolicy } from '../../glue/iam-policy.ts';
 import { resolveProvisionOptions } from '../../glue/provision/options.ts';
 import { list, logicalIds, render, synthesizeStacks } from './synth.ts';
 
@@ -70,29 +71,40 @@ describe.each(['crawler', 'projection'] as const)('the %s stack: ordering and th
     if (catalog === 'crawler') expect(checked).toContain('AWS::Glue::Crawler');
   });
 
-  it('gives the report Lambda a role whose policy is exactly the printed report policy', () => {
-    const template = templates[catalog];
-    const resources = template.Resources as Record<string, Resource>;
-    const roleId = logicalIds(template, 'AWS::IAM::Role').find((id) => id.startsWith('ReportRole'));
-    expect(roleId).toBeDefined();
-    const inline = list(
-      resources[roleId!]!.Properties?.Policies as { PolicyName: string; PolicyDocument: unknown }[],
-    );
-    const synthesized = inline.find((p) => p.PolicyName === 'report')?.PolicyDocument;
-    const names = {
-      [logicalIds(template, 'AWS::S3::Bucket')[0]!]: 'lake-bucket',
-      'AWS::Region': 'eu-west-1',
-      'AWS::AccountId': '123456789012',
-    };
-    const printed = reportPolicy(
-      resolveProvisionOptions({ storage: 's3://lake-bucket', region: 'eu-west-1' }, {}),
-      '123456789012',
-    );
-    const rendered = renderDeep(synthesized, names) as { Statement: Record<string, unknown>[] };
-    expect(normalizePolicy(rendered)).toEqual(normalizePolicy(printed));
-    // Nothing else on the role but its own logs.
-    expect(inline.map((p) => p.PolicyName).sort()).toEqual(['logs', 'report']);
-  });
+  it.each([
+    ['report', 'Report', reportPolicy],
+    ['compaction', 'Compact', compactionPolicy],
+  ] as const)(
+    'gives the %s Lambda a role whose policy is exactly the printed one',
+    (policyName, construct, printedPolicy) => {
+      const template = templates[catalog];
+      const resources = template.Resources as Record<string, Resource>;
+      const roleId = logicalIds(template, 'AWS::IAM::Role').find((id) => id.startsWith(`${construct}Role`));
+      expect(roleId).toBeDefined();
+      const inline = list(
+        resources[roleId!]!.Properties?.Policies as { PolicyName: string; PolicyDocument: unknown }[],
+      );
+      const synthesized = inline.find((p) => p.PolicyName === policyName)?.PolicyDocument;
+      const names = {
+        [logicalIds(template, 'AWS::S3::Bucket')[0]!]: 'lake-bucket',
+        'AWS::Region': 'eu-west-1',
+        'AWS::AccountId': '123456789012',
+      };
+      const printed = printedPolicy(
+        resolveProvisionOptions({ storage: 's3://lake-bucket', region: 'eu-west-1' }, {}),
+        '123456789012',
+      );
+      const rendered = renderDeep(synthesized, names) as { Statement: Record<string, unknown>[] };
+      expect(normalizePolicy(rendered)).toEqual(normalizePolicy(printed));
+      // Nothing else on the role but its own logs.
+      expect(inline.map((p) => p.PolicyName).sort()).toEqual(['logs', policyName].sort());
+      // And no separate policy resource attached to the role beside the inline ones.
+      const attached = Object.values(resources).filter(
+        (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles).includes(roleId!),
+      );
+      expect(attached).toEqual([]);
+    },
+  );
 
   it('runs the report zip on Node 24 in the reports workgroup, on an EventBridge schedule', () => {
     const t = asserts[catalog]!;

@@ -51,18 +51,8 @@ const GLUE = (rest: string) => `arn:\${AWS::Partition}:glue:\${AWS::Region}:\${A
 function allowedGrants(bucket: string, secret: string, logGroups: string[]): Record<string, RegExp[]> {
   const lake = `\\$\\{${bucket}\\.Arn\\}`;
   const glue = (rest: string) => new RegExp(`^${GLUE(rest).replace(/[${}]/g, '\\$&')}$`);
-  const glueTable = [
-    glue('catalog'),
-    glue('database/accesslake'),
-    glue('table/accesslake/access_logs_raw'),
-    // The compaction Lambda stores the view and reads both tables it is made of.
-    glue('table/accesslake/access_logs'),
-    glue('table/accesslake/access_logs_compacted'),
-  ];
+  const glueTable = [glue('catalog'), glue('database/accesslake'), glue('table/accesslake/access_logs_raw')];
   const ownLogs = logGroups.map((id) => new RegExp(`^\\$\\{${id}\\.Arn\\}$`));
-  const workgroup = [
-    /^arn:\$\{AWS::Partition\}:athena:\$\{AWS::Region\}:\$\{AWS::AccountId\}:workgroup\/accesslake$/,
-  ];
   const crawlerLogs = [
     /^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:\/aws-glue\/crawlers(:\*)?$/,
   ];
@@ -86,15 +76,16 @@ function allowedGrants(bucket: string, secret: string, logGroups: string[]): Rec
       new RegExp(`^${lake}/batches/\\*$`),
       named('/athena-results/reports/\\*'),
       named('/reports/\\*'),
-      new RegExp(`^${lake}/access_logs_compacted/\\*$`),
-      new RegExp(`^${lake}/compaction/\\*$`),
-      new RegExp(`^${lake}/athena-results/\\*$`),
+      // The compaction role is glue/iam-policy.ts's compactionPolicy, built with the bucket's name too.
+      named('/access_logs_compacted/\\*'),
+      named('/compaction/\\*'),
+      named('/athena-results/\\*'),
     ],
     's3:GetObject': [
       new RegExp(`^${lake}/access_logs/\\*$`),
       new RegExp(`^${lake}/batches/\\*$`),
-      new RegExp(`^${lake}/compaction/\\*$`),
-      new RegExp(`^${lake}/athena-results/\\*$`),
+      named('/compaction/\\*'),
+      named('/athena-results/\\*'),
       named('/access_logs/\\*'),
       named('/access_logs_compacted/\\*'),
       named('/athena-results/reports/\\*'),
@@ -104,6 +95,8 @@ function allowedGrants(bucket: string, secret: string, logGroups: string[]): Rec
       new RegExp(`^${lake}/access_logs/\\*$`),
       named('/athena-results/reports/\\*'),
       named('/reports/\\*'),
+      // The compaction lease's superseded generations (compact/lease.ts).
+      named('/compaction/lease/\\*'),
     ],
     's3:AbortMultipartUpload': [named('/athena-results/reports/\\*')],
     's3:ListBucket': [new RegExp(`^${lake}$`), named('')],
@@ -126,7 +119,7 @@ function allowedGrants(bucket: string, secret: string, logGroups: string[]): Rec
   }
   // The compaction Lambda replaces the view in the query workgroup.
   for (const a of ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults']) {
-    grants[a]!.push(...workgroup);
+    grants[a]!.push(/^arn:aws:athena:\$\{AWS::Region\}:\$\{AWS::AccountId\}:workgroup\/accesslake$/);
   }
   for (const a of [
     'glue:BatchCreatePartition',
@@ -153,6 +146,9 @@ function allowedGrants(bucket: string, secret: string, logGroups: string[]): Rec
   }
   grants['glue:GetTable']!.push(reportTables);
   grants['glue:CreateTable']!.push(...reportDb, reportTables);
+  // The compaction Lambda stores the view (compactionPolicy, in the same ARN form as the report's).
+  grants['glue:CreateTable']!.push(...reportRead);
+  grants['glue:UpdateTable']!.push(...reportRead);
   return grants;
 }
 
