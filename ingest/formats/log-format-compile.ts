@@ -101,6 +101,8 @@ export function compileLogFormat(
       );
     }
     const fields: FieldMap = {};
+    // One scan for a backslash per line instead of one per value: most lines have none to decode.
+    const backslash = decode === null ? -1 : line.indexOf('\\', prefix.length);
     let pos = prefix.length;
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i]!;
@@ -130,7 +132,8 @@ export function compileLogFormat(
       }
       if (step.key !== null) {
         const raw = line.slice(pos, end);
-        const value = decode !== null && raw.includes('\\') ? decode(raw) : raw;
+        const value =
+          backslash !== -1 && backslash < end && decode !== null && raw.includes('\\') ? decode(raw) : raw;
         if (step.uriArgs === null) fields[step.key] = value;
         else {
           const { uri, args } = splitUriArgs(value, step.uriArgs.absentArgs);
