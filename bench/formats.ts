@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LineParser, resolveLineParser } from '../ingest/formats/index.ts';
+import { type LineParser, resolveLineParser } from '../formats/index.ts';
 import { normalizeFields } from '../ingest/records/normalize.ts';
 import {
   BASELINE_COMMIT,

@@ -13,8 +13,8 @@
  * already rejected under F are skipped.
  */
 import { createHash } from 'node:crypto';
+import { resolveLineParser } from '../formats/index.ts';
 import { readBatchBody } from '../ingest/batch/parse-lines.ts';
-import { resolveLineParser } from '../ingest/formats/index.ts';
 import { HourlyJsonLines } from '../ingest/lake/hourly-json-lines.ts';
 import { DEFAULT_PREFIXES, type LakePrefixes } from '../ingest/lake/layout.ts';
 import { RejectsJsonLines } from '../ingest/lake/rejects-json-lines.ts';

@@ -4,11 +4,12 @@
  * (693k lines/s, 90% of the 770k measured at {@link BASELINE_COMMIT} on 2026-11-21); a figure from another
  * day on a shared machine says little, so the bench also runs the pinned implementation itself.
  *
- * The commit's `ingest/formats`, `ingest/records` and `lib` are taken from git (`git archive`) into a
- * temporary folder, not copied into the repository: the pinned code stays exactly what was measured and
- * adds no duplicate lines. A clone without that commit (shallow) gets the reason instead.
+ * The commit's tree is taken from git (`git archive`) into a temporary folder, not copied into the
+ * repository: the pinned code stays exactly what was measured and adds no duplicate lines. A clone without
+ * that commit (shallow) gets the reason instead.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,14 +40,20 @@ export interface BaselineFormats {
 export async function loadBaselineFormats(commit = BASELINE_COMMIT): Promise<BaselineFormats | string> {
   const dir = await mkdtemp(join(tmpdir(), `accesslake-formats-${commit}-`));
   try {
-    // package.json too: its "type": "module" makes tsx load the files as ES modules, as the bench loads ours.
-    const archive = execFileSync(
-      'git',
-      ['archive', '--format=tar', commit, 'package.json', 'ingest/formats', 'ingest/records', 'lib'],
-      { maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    // The whole tree, package.json included: its "type": "module" makes tsx load the files as ES modules,
+    // as the bench loads ours.
+    const archive = execFileSync('git', ['archive', '--format=tar', commit], {
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     execFileSync('tar', ['-x', '-C', dir], { input: archive });
-    const formats = await import(pathToFileURL(join(dir, 'ingest/formats/index.ts')).href);
+    // The registry moved from ingest/formats/ to formats/ (issue 18); a commit has one or the other.
+    const registry = ['formats/index.ts', 'ingest/formats/index.ts'].find((path) =>
+      existsSync(join(dir, path)),
+    );
+    if (registry === undefined)
+      throw new Error(`${commit} has neither formats/index.ts nor ingest/formats/index.ts`);
+    const formats = await import(pathToFileURL(join(dir, registry)).href);
     const records = await import(pathToFileURL(join(dir, 'ingest/records/normalize.ts')).href);
     return {
       resolveLineParser: formats.resolveLineParser,

@@ -1,4 +1,4 @@
-import type { LineParser } from '../formats/index.ts';
+import type { LineParser } from '../../formats/index.ts';
 import { isPartitionableTs } from '../lake/layout.ts';
 import type { RejectedLine, RejectSink } from '../lake/rejects-json-lines.ts';
 import type { CanonicalRecord } from '../records/canonical.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveLineParser } from '../../ingest/formats/index.ts';
+import { resolveLineParser } from '../../formats/index.ts';
 import { normalizeFields } from '../../ingest/records/normalize.ts';
 import { freePort } from '../helpers/moto.ts';
 

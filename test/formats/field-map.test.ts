@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fieldMapBuilder, keyedBuilder, literalBuilder } from '../../ingest/formats/field-map.ts';
+import { fieldMapBuilder, keyedBuilder, literalBuilder } from '../../formats/index.ts';
 
 const variableName = fc.stringMatching(/^[a-z0-9_]{1,20}$/);
 const value = fc.oneof(fc.string(), fc.constant('-'), fc.constant(''));

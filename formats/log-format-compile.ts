@@ -5,8 +5,8 @@
  * costs at most one scan per variable. Variables written back to back, the fixed-width `$time_local` and
  * upstream lists are cut by what their values may contain (log-format-vars.ts).
  */
-import { fail, ok, type Result } from '../records/canonical.ts';
-import type { FieldMap, FieldValue } from '../records/normalize.ts';
+import { fail, ok, type Result } from '../ingest/records/canonical.ts';
+import type { FieldMap, FieldValue } from '../ingest/records/normalize.ts';
 import { LogFormatSyntaxError } from './errors.ts';
 import { type FieldMapBuilder, fieldMapBuilder, keyedBuilder } from './field-map.ts';
 import { appendFields } from './log-format-appended.ts';

@@ -1,5 +1,5 @@
-import type { Result } from '../records/canonical.ts';
-import type { FieldMap } from '../records/normalize.ts';
+import type { Result } from '../ingest/records/canonical.ts';
+import type { FieldMap } from '../ingest/records/normalize.ts';
 
 /**
  * A compiled log format: one line of text → its fields, named canonically or by nginx variable.

@@ -1,5 +1,5 @@
-import { fail, ok } from '../records/canonical.ts';
-import type { FieldMap } from '../records/normalize.ts';
+import { fail, ok } from '../ingest/records/canonical.ts';
+import type { FieldMap } from '../ingest/records/normalize.ts';
 import type { LineParser } from './types.ts';
 import { decodeNginxEscapes } from './unescape.ts';
 

@@ -3,9 +3,9 @@
  * `"$http_x_forwarded_for"`, `rt=$request_time`) and still call the format combined. They are kept as
  * `field_1`, `field_2`, … (the extra policy's positional names, ingest/records/extra.ts).
  */
-import { ok, type Result } from '../records/canonical.ts';
-import { positionalName } from '../records/extra.ts';
-import type { FieldMap } from '../records/normalize.ts';
+import { ok, type Result } from '../ingest/records/canonical.ts';
+import { positionalName } from '../ingest/records/extra.ts';
+import type { FieldMap } from '../ingest/records/normalize.ts';
 import { splitAwsLine } from './aws-tokens.ts';
 
 /**

@@ -1,6 +1,6 @@
-import { fail, ok, type Result } from '../records/canonical.ts';
-import { positionalName } from '../records/extra.ts';
-import type { FieldMap } from '../records/normalize.ts';
+import { fail, ok, type Result } from '../ingest/records/canonical.ts';
+import { positionalName } from '../ingest/records/extra.ts';
+import type { FieldMap } from '../ingest/records/normalize.ts';
 import { splitAwsLine } from './aws-tokens.ts';
 import type { LineParser } from './types.ts';
 

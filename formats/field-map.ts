@@ -7,7 +7,7 @@
  * generation (Cloudflare workerd refuses `new Function`), the builder fills the object key by key: the
  * same map, slower.
  */
-import type { FieldMap, FieldValue } from '../records/normalize.ts';
+import type { FieldMap, FieldValue } from '../ingest/records/normalize.ts';
 
 /** `values[i]` is the value of `keys[i]`; the map has the keys in that order. */
 export type FieldMapBuilder = (values: readonly FieldValue[]) => FieldMap;
