@@ -5,21 +5,23 @@
  * has no JavaScript API for dependency-cruiser.
  */
 
-/** Files outsiders may import: every module's index, and the ingest's two runtime-specific entries. */
-const ENTRY = '^([^/]+|lib/[^/]+)/index\\.ts$|^ingest/(node|glue)\\.ts$|^bin/';
+/**
+ * Files outsiders may import: every module's index, the ingest's two runtime-specific entries, and the
+ * formats module's Node-only nginx.conf reader (kept apart so formats/index.ts stays web-standard).
+ */
+const ENTRY =
+  '^([^/]+|lib/[^/]+)/index\\.ts$|^ingest/(node|glue)\\.ts$|^formats/nginx-conf/index\\.ts$|^bin/';
 
 /**
  * Known exceptions while issue 18 is carried out in parallel branches (remove each as its part lands):
  * - shipper-agent/: being split into subfolders (Vector's file-source shape); its internals are still
  *   imported by cli/, up/, bench/ and its own cycles (checkpoint <-> stopped/failing-batches,
  *   scan <-> tracker) are part of that split.
- * - ingest/formats/: moving to a top-level formats/ module.
  * - cli/: one option table per command; cli/main.ts <-> cli/commands/* (CommandRunner) is that work.
  * - glue/ and athena/: provisioning becomes one orchestrator over steps that import nothing from each
  *   other.
- * - compact/: the compaction part is being reworked (compact/, deploy/compact-*).
  */
-const MOVING = '^(shipper-agent|cli|glue|athena|compact)/|^ingest/formats/';
+const MOVING = '^(shipper-agent|cli|glue|athena)/';
 
 /**
  * Modules without an index yet, whose files others import directly; each needs an index.ts with its

@@ -2,7 +2,7 @@
  * One compaction of a lake in a process of its own, so its peak memory is its own: prints
  * `{ wallSeconds, maxRssMiB, hours, rows, bytesIn, bytesOut }` as JSON. Used by bench/compact.ts.
  */
-import { compactLake } from '../compact/run.ts';
+import { compactLake } from '../compact/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
 import { createStorage } from '../storage/index.ts';
 

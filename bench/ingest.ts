@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { resolveLineParser } from '../ingest/formats/index.ts';
+import { resolveLineParser } from '../formats/index.ts';
 import {
   arrayRejects,
   createIngestApp,

@@ -6,7 +6,7 @@
  * Settings: ACCESSLAKE_LAKE (s3://bucket/prefix), ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_ATHENA_WORKGROUP,
  * ACCESSLAKE_COMPACT_MAX_HOURS (hours per invocation, default 24), AWS_REGION.
  */
-import { createCompactHandler } from '../compact/lambda-handler.ts';
+import { createCompactHandler } from '../compact/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
 import { createAthenaEngine } from '../query/engines/athena.ts';

@@ -6,13 +6,13 @@
  * and a variable that is not set becomes `-`; with `escape=json` the value is JSON-escaped and an unset
  * variable is empty. https://nginx.org/en/docs/http/ngx_http_log_module.html#log_format
  */
-import { LogFormatSyntaxError } from '../ingest/formats/errors.ts';
 import {
   type CompiledLogFormat,
   compileLogFormat as compileParser,
-} from '../ingest/formats/log-format-compile.ts';
-import { toLogFormatSpec } from '../ingest/formats/log-format-spec.ts';
-import { renderLogLine } from '../ingest/formats/render.ts';
+  LogFormatSyntaxError,
+  renderLogLine,
+  toLogFormatSpec,
+} from '../formats/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 
 export type Escape = 'default' | 'json' | 'none';
@@ -54,7 +54,7 @@ const NAMED: Record<string, { format: string; escape: Escape }> = {
 /**
  * Compiles a format spec for rendering. A log_format string may start with `escape=json ` (or
  * `escape=default`, `escape=none`) as in nginx.conf; variables are `$name` or `${name}`. The spec is read
- * by the same compiler the ingest parses with (ingest/formats), so the generator can only write lines
+ * by the same compiler the ingest parses with (formats/), so the generator can only write lines
  * the ingest can read. `known` lists the variables the caller can fill: anything else is a ConfigError.
  */
 export function compileLogFormat(spec: string, known: ReadonlySet<string>): LogFormat {

@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/athena/latest/ug/parquet-serde.html
  */
 import type { TableInput } from '@aws-sdk/client-glue';
-import { EVENT_TIME_COLUMN } from '../compact/parquet.ts';
+import { EVENT_TIME_COLUMN } from '../compact/index.ts';
 import { CANONICAL_COLUMNS } from '../lake-contract/index.ts';
 import { PARTITION_KEYS, projectionParametersAt } from './projection-table.ts';
 

@@ -6,6 +6,7 @@
  * event hour plus the rejects → answer `{ batchId, accepted, rejected, objects }`.
  */
 import { Hono } from 'hono';
+import { resolveLineParser } from '../formats/index.ts';
 import { BATCH_ID_PATTERN, DEFAULT_PREFIXES } from '../lake-contract/index.ts';
 import { HttpError } from '../lib/errors/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
@@ -24,7 +25,6 @@ import { createKeyedLock } from './batch/keyed-lock.ts';
 import { readBatchBody } from './batch/parse-lines.ts';
 import { createDecompressedBudget, type Reservation } from './body/decompressed-budget.ts';
 import { assertLineCount, decodeBody, readCappedBody } from './body/read-body.ts';
-import { resolveLineParser } from './formats/index.ts';
 import { createReadinessTracker } from './health/readiness.ts';
 import { HourlyJsonLines } from './lake/hourly-json-lines.ts';
 import { RejectsJsonLines } from './lake/rejects-json-lines.ts';

@@ -24,6 +24,15 @@ export {
   UnauthorizedError,
 } from './auth/bearer-tokens.ts';
 export {
+  DETECTION_ORDER,
+  DETECTION_SAMPLE_LINES,
+  type Detection,
+  detectFormat,
+  FIT_SHARE,
+  type FormatCandidate,
+  type FormatTried,
+} from './batch/detect-format.ts';
+export {
   arrayRejects,
   type FlushingRejectSink,
   type ParsedBatch,

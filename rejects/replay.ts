@@ -13,7 +13,7 @@
  * already rejected under F are skipped.
  */
 import { createHash } from 'node:crypto';
-import { resolveLineParser } from '../ingest/formats/index.ts';
+import { resolveLineParser } from '../formats/index.ts';
 import { HourlyJsonLines, RejectsJsonLines, readBatchBody, writeBatch } from '../ingest/index.ts';
 import { DEFAULT_PREFIXES, type LakePrefixes } from '../lake-contract/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';

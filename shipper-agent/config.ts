@@ -24,8 +24,8 @@
 import { access, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { FormatCandidate } from '../ingest/formats/detect.ts';
-import { readNginxConf } from '../ingest/formats/nginx-conf.ts';
+import { readNginxConf } from '../formats/nginx-conf/index.ts';
+import type { FormatCandidate } from '../ingest/index.ts';
 import { ConfigError, describeError } from '../lib/errors/index.ts';
 import { isLogLevel, type LogLevel } from '../lib/log/index.ts';
 import { parseBytes, parseDurationMs, parseInteger } from '../lib/units/index.ts';

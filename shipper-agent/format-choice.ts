@@ -4,12 +4,12 @@
  *
  * A configured format (`--format combined`, a log_format from nginx.conf) is used as is. `auto` (the
  * default) reads the file's first complete lines from where shipping starts and lets
- * `ingest/formats/detect.ts` pick the most specific format that fits. A file whose lines fit no format
+ * `formats/detect.ts` pick the most specific format that fits. A file whose lines fit no format
  * is stopped alone through the agent's stop list (stopped.ts; the picker calls `FileTracker.stopFile`
  * with the reason: a line and every format tried, shown by `agent status`): the other files keep
  * shipping, and the next start of the agent tries again (after the user set `--format` for it, say).
  */
-import { type Detection, detectFormat, type FormatCandidate } from '../ingest/formats/detect.ts';
+import { type Detection, detectFormat, type FormatCandidate } from '../ingest/index.ts';
 import type { Logger } from '../lib/log/index.ts';
 import type { FileEntry } from './checkpoint.ts';
 import type { TrackedFile } from './tracked-file.ts';

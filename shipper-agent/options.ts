@@ -1,8 +1,8 @@
 /** The agent's options, their documented defaults, and their validation (once, at start). */
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import type { FormatCandidate } from '../ingest/formats/detect.ts';
-import { resolveLineParser } from '../ingest/formats/index.ts';
+import { resolveLineParser } from '../formats/index.ts';
+import type { FormatCandidate } from '../ingest/index.ts';
 import { ConfigError, describeError } from '../lib/errors/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
 import { type Logger, silentLogger } from '../lib/log/index.ts';

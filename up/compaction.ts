@@ -4,8 +4,7 @@
  * next period; it never stops the pipeline.
  */
 
-import { CompactionBusyError } from '../compact/lease.ts';
-import { compactLake } from '../compact/run.ts';
+import { CompactionBusyError, compactLake } from '../compact/index.ts';
 import { describeError } from '../lib/errors/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
 import { formatBytes } from '../query/types.ts';

@@ -1,7 +1,13 @@
 import { hostname } from 'node:os';
-import { DEFAULT_VIEW_NAMES, publishAthenaView } from '../../compact/athena-view.ts';
-import { CompactionBusyError, DEFAULT_LEASE_TTL_MS } from '../../compact/lease.ts';
-import { type CompactResult, compactLake, type HourEvent } from '../../compact/run.ts';
+import {
+  CompactionBusyError,
+  type CompactResult,
+  compactLake,
+  DEFAULT_LEASE_TTL_MS,
+  DEFAULT_VIEW_NAMES,
+  type HourEvent,
+  publishAthenaView,
+} from '../../compact/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { createAthenaEngine, formatBytes } from '../../query/index.ts';

@@ -1,6 +1,6 @@
+import type { LineParser } from '../../formats/index.ts';
 import type { CanonicalRecord } from '../../lake-contract/index.ts';
 import { isPartitionableTs } from '../../lake-contract/index.ts';
-import type { LineParser } from '../formats/index.ts';
 import type { RejectedLine, RejectSink } from '../lake/rejects-json-lines.ts';
 import { normalizeFields } from '../records/normalize.ts';
 
@@ -61,16 +61,10 @@ export async function readBatchBody(
   } catch {
     text = undefined;
   }
+  const lines = text !== undefined ? textLines(text) : byteLines(body);
   const cursor = { at: 0, lineNo: 1 };
   const pause = () => rejected.full;
-  for (;;) {
-    const done =
-      text !== undefined
-        ? readTextLines(text, cursor, parser, source, accepted, rejected, pause)
-        : readByteLines(body, cursor, parser, source, accepted, rejected, pause);
-    if (done) return;
-    await rejected.flush();
-  }
+  while (!readLines(lines, cursor, parser, source, accepted, rejected, pause)) await rejected.flush();
 }
 
 /**
@@ -85,7 +79,7 @@ export function readBatchLines(
   accepted: RecordSink,
   rejected: RejectSink,
 ): void {
-  readTextLines(text, { at: 0, lineNo: 1 }, parser, source, accepted, rejected, () => false);
+  readLines(textLines(text), { at: 0, lineNo: 1 }, parser, source, accepted, rejected, () => false);
 }
 
 interface Cursor {
@@ -94,9 +88,57 @@ interface Cursor {
   lineNo: number;
 }
 
+/**
+ * A batch as lines: its text, or its bytes when they are not valid UTF-8. Both split on LF (0x0a never
+ * occurs inside a UTF-8 sequence) and drop one CR before it, so line numbers agree either way.
+ */
+interface LineSource {
+  /** Chars of the text, or bytes. */
+  readonly length: number;
+  /** The index of the next LF at or after `from`, or -1. */
+  lineFeed(from: number): number;
+  /** Whether the unit at `at` is CR. */
+  isCarriageReturn(at: number): boolean;
+  /** The line between `from` and `to`, as text (U+FFFD where bytes were invalid). */
+  line(from: number, to: number): string;
+  /** The exact bytes (base64) of the last line when they were not valid UTF-8, else undefined. */
+  exact(): string | undefined;
+}
+
+function textLines(text: string): LineSource {
+  return {
+    length: text.length,
+    lineFeed: (from) => text.indexOf('\n', from),
+    isCarriageReturn: (at) => text.charCodeAt(at) === 0x0d,
+    line: (from, to) => text.slice(from, to),
+    exact: () => undefined,
+  };
+}
+
+/** Each line decoded on its own; one that is not valid UTF-8 keeps its exact bytes for the reject. */
+function byteLines(body: Uint8Array): LineSource {
+  let exact: string | undefined;
+  return {
+    length: body.length,
+    lineFeed: (from) => body.indexOf(0x0a, from),
+    isCarriageReturn: (at) => body[at] === 0x0d,
+    line(from, to) {
+      const bytes = body.subarray(from, to);
+      try {
+        exact = undefined;
+        return strictUtf8.decode(bytes);
+      } catch {
+        exact = toBase64(bytes);
+        return lossyUtf8.decode(bytes);
+      }
+    },
+    exact: () => exact,
+  };
+}
+
 /** Reads lines from `cursor` on; false when it stopped early because `pause()` said so. */
-function readTextLines(
-  text: string,
+function readLines(
+  lines: LineSource,
   cursor: Cursor,
   parser: LineParser,
   source: string,
@@ -105,49 +147,17 @@ function readTextLines(
   pause: () => boolean,
 ): boolean {
   // indexOf per line, not split: a split of 3 million lines held 3 million strings at once.
-  while (cursor.at < text.length) {
+  while (cursor.at < lines.length) {
     if (pause()) return false;
-    let end = text.indexOf('\n', cursor.at);
-    const next = end === -1 ? text.length : end + 1;
-    if (end === -1) end = text.length;
-    if (end > cursor.at && text.charCodeAt(end - 1) === 0x0d) end--;
-    const line = text.slice(cursor.at, end);
+    let end = lines.lineFeed(cursor.at);
+    const next = end === -1 ? lines.length : end + 1;
+    if (end === -1) end = lines.length;
+    if (end > cursor.at && lines.isCarriageReturn(end - 1)) end--;
+    const line = lines.line(cursor.at, end);
     cursor.at = next;
     const lineNo = cursor.lineNo++;
     const reason = readLine(line, parser, source, accepted);
-    if (reason !== undefined) rejected.reject(lineNo, reason, line);
-  }
-  return true;
-}
-
-function readByteLines(
-  body: Uint8Array,
-  cursor: Cursor,
-  parser: LineParser,
-  source: string,
-  accepted: RecordSink,
-  rejected: RejectSink,
-  pause: () => boolean,
-): boolean {
-  while (cursor.at < body.length) {
-    if (pause()) return false;
-    let end = body.indexOf(0x0a, cursor.at);
-    const next = end === -1 ? body.length : end + 1;
-    if (end === -1) end = body.length;
-    if (end > cursor.at && body[end - 1] === 0x0d) end--;
-    const bytes = body.subarray(cursor.at, end);
-    cursor.at = next;
-    const lineNo = cursor.lineNo++;
-    let line: string;
-    let exact: string | undefined;
-    try {
-      line = strictUtf8.decode(bytes);
-    } catch {
-      line = lossyUtf8.decode(bytes);
-      exact = toBase64(bytes);
-    }
-    const reason = readLine(line, parser, source, accepted);
-    if (reason !== undefined) rejected.reject(lineNo, reason, line, exact);
+    if (reason !== undefined) rejected.reject(lineNo, reason, line, lines.exact());
   }
   return true;
 }

@@ -2,7 +2,7 @@
  * Which field names feed each canonical field, and which name won on the line being normalized: only the
  * winner is consumed, every other field goes to `extra` (normalize.ts, docs/record.md).
  */
-import type { FieldValue } from './field-map.ts';
+import type { FieldValue } from '../../formats/index.ts';
 
 /**
  * Canonical field → the names a format may use for it, first match wins. normalize.ts's readers spell these

@@ -38,11 +38,6 @@ export function extraKeyOf(name: string): string {
   return key === '' ? '_' : key;
 }
 
-/** The positional name of the `n`th (1-based) field appended after a known layout. */
-export function positionalName(n: number): string {
-  return `field_${n}`;
-}
-
 /**
  * Collects one record's extra fields in line order. Created only when a line has a field to keep (the
  * common formats have none), so the hot path allocates nothing for it.

@@ -4,11 +4,12 @@
  * the alias table below maps both, so every format shares one set of validation rules.
  */
 
+import type { FieldMap, FieldValue } from '../../formats/index.ts';
 import { type CanonicalRecord, MAX_PATH_BYTES } from '../../lake-contract/index.ts';
 import { fail, ok, type Result } from '../../lib/result/index.ts';
 import { FIELD_ALIASES, pick, pick3, S, SLOT_OF, winners } from './aliases.ts';
+import { isDecimal, isHttpToken } from './chars.ts';
 import { ExtraCollector, type ExtraFields } from './extra.ts';
-import type { FieldMap, FieldValue } from './field-map.ts';
 import { isIP } from './ip.ts';
 import { parseRequestLine, printableRequest, splitAbsoluteTarget } from './request-line.ts';
 import { parseEpochSeconds, parseIso8601, parseTimeLocal, toIsoUtc } from './time.ts';
@@ -18,7 +19,6 @@ export type { FieldMap, FieldValue };
 export { FIELD_ALIASES };
 
 const PROTOCOL = /^[A-Z][A-Z0-9-]*\/\d+(?:\.\d+)?$/;
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const textEncoder = new TextEncoder();
 
 /**
@@ -45,8 +45,8 @@ export function normalizeFields(fields: FieldMap, source: string): Result<Canoni
   if (remoteAddr === null) return fail('remote_addr: missing');
   if (!isIP(remoteAddr)) return fail(`remote_addr: not an IPv4/IPv6 address: ${quote(remoteAddr)}`);
 
-  const request = readRequest(fields);
-  if (!request.success) return request;
+  const failed = readRequest(fields);
+  if (failed !== undefined) return failed;
 
   const rawStatus = fields.status;
   winners[S.status] = 'status';
@@ -165,7 +165,6 @@ function isoTime(name: string, value: FieldValue): string | Failure {
 }
 
 interface RequestFields {
-  success: true;
   method: string | null;
   path: string | null;
   protocol: string | null;
@@ -176,11 +175,17 @@ interface RequestFields {
 }
 
 /**
+ * What {@link readRequest} read from the line being normalized. normalizeFields is synchronous, so one
+ * module-level object serves every call (like `winners`) instead of one allocated per line.
+ */
+const request: RequestFields = { method: null, path: null, protocol: null, host: null, raw: null };
+
+/**
  * Method, path and protocol from their own fields, else from `$request` (request-line.ts), else the
  * path from `$uri` + `?` + `$args`. A line whose format logs no request at all is rejected; a request
  * nginx logged but could not parse (empty, `-`, binary bytes, a TLS handshake) keeps all three null.
  */
-function readRequest(fields: FieldMap): RequestFields | Failure {
+function readRequest(fields: FieldMap): Failure | undefined {
   const rawMethod = pick(S.method, fields.method, 'method', fields.request_method, 'request_method');
   const rawPath = pick(S.path, fields.path, 'path', fields.request_uri, 'request_uri');
   const rawProtocol = pick(
@@ -191,6 +196,8 @@ function readRequest(fields: FieldMap): RequestFields | Failure {
     'server_protocol',
   );
   let method = text(rawMethod);
+  // A method read from $request is already a token, upper-cased (request-line.ts).
+  const loggedMethod = method;
   let path = text(rawPath);
   let protocol = text(rawProtocol);
   const loggedProtocol = protocol;
@@ -237,7 +244,7 @@ function readRequest(fields: FieldMap): RequestFields | Failure {
       return failure('path: missing (log $request or $request_uri)');
     return unreadable(null);
   }
-  if (!HTTP_TOKEN.test(method)) return unreadable(null);
+  if (method === loggedMethod && !isHttpToken(method)) return unreadable(null);
   if (path.charCodeAt(0) !== 0x2f) {
     const absolute = splitAbsoluteTarget(path);
     path = absolute.path;
@@ -250,11 +257,16 @@ function readRequest(fields: FieldMap): RequestFields | Failure {
   // A protocol read from $request already passed request-line.ts's stricter HTTP/x.y check.
   if (protocol !== null && protocol === loggedProtocol && !PROTOCOL.test(protocol))
     return failure(`protocol: expected e.g. HTTP/1.1, got ${quote(protocol)}`);
-  return { success: true, method: method.toUpperCase(), path, protocol, host, raw: null };
+  request.method = method === loggedMethod ? method.toUpperCase() : method;
+  request.path = path;
+  request.protocol = protocol;
+  request.host = host;
+  request.raw = null;
+  return undefined;
 }
 
 /** No request could be read: the three request fields are null and nothing of the request is consumed. */
-function unreadable(raw: string | null): RequestFields {
+function unreadable(raw: string | null): undefined {
   winners[S.method] = null;
   winners[S.path] = null;
   winners[S.protocol] = null;
@@ -262,11 +274,18 @@ function unreadable(raw: string | null): RequestFields {
   winners[S.uri] = null;
   winners[S.args] = null;
   winners[S.query_string] = null;
-  return { success: true, method: null, path: null, protocol: null, host: null, raw };
+  request.method = null;
+  request.path = null;
+  request.protocol = null;
+  request.host = null;
+  request.raw = raw;
+  return undefined;
 }
 
 /** nginx writes `-` for an empty variable; empty and `-` both become null. */
 function text(value: FieldValue): string | null {
+  // Strings first, without String(): nearly every value is one, and the call showed in the profile.
+  if (typeof value === 'string') return value === '' || value === '-' ? null : value;
   if (value === undefined || value === null) return null;
   const s = String(value);
   return s === '' || s === '-' ? null : s;
@@ -274,8 +293,15 @@ function text(value: FieldValue): string | null {
 
 function integer(value: FieldValue): number | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-  if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return Number(value);
-  return undefined;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 15) return undefined;
+  // Digits summed as they are checked: exact below 2^53, which 15 digits are.
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+    n = n * 10 + (c - 0x30);
+  }
+  return n;
 }
 
 /** null for "absent"; undefined for "present but not a number". */
@@ -283,16 +309,36 @@ function optionalNumber(value: FieldValue): number | null | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   const s = text(value);
   if (s === null) return null;
-  return /^\d+(?:\.\d+)?$/.test(s) ? Number(s) : undefined;
+  return isDecimal(s, 0, s.length) ? Number(s) : undefined;
 }
+
+/**
+ * The slot of the `i`th key seen on the previous line. A format's lines have the same keys in the same
+ * order (the same string objects, for the log_format parser), so comparing with the previous line's key
+ * almost always replaces the map lookup, which was the largest cost of this loop.
+ */
+const MAX_CACHED_KEYS = 64;
+const lastKeys: string[] = [];
+const lastSlots: (number | undefined)[] = [];
 
 /** Every field that is not a winner, in line order, under the extra policy (extra.ts). */
 function collectExtra(fields: FieldMap, rawRequest: string | null): ExtraFields | undefined {
   let extra: ExtraCollector | undefined;
+  let i = 0;
   for (const key in fields) {
+    const position = i++;
     const value = fields[key];
     if (value === undefined || value === null || value === '' || value === '-') continue;
-    const index = SLOT_OF.get(key);
+    let index: number | undefined;
+    if (lastKeys[position] === key) index = lastSlots[position];
+    else {
+      index = SLOT_OF.get(key);
+      // Bounded: a JSON line may have any number of keys; formats have a few dozen.
+      if (position < MAX_CACHED_KEYS) {
+        lastKeys[position] = key;
+        lastSlots[position] = index;
+      }
+    }
     if (index !== undefined && winners[index] === key) continue;
     extra ??= new ExtraCollector();
     extra.add(key, key === 'request' && rawRequest !== null ? rawRequest : String(value));

@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/layout.ts';
+import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/index.ts';
 import { CANONICAL_COLUMNS, DEFAULT_PREFIXES } from '../../lake-contract/index.ts';
 import { enableReadStats, measureReads } from '../read-stats.ts';
 import {

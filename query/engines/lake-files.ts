@@ -13,10 +13,10 @@ import {
   type HourKey,
   hoursBetween,
   isHourKey,
+  parseState,
   rawHourPrefix,
   stateObjectKey,
-} from '../../compact/layout.ts';
-import { parseState } from '../../compact/state.ts';
+} from '../../compact/index.ts';
 
 /** An inclusive range of event hours, `YYYYMMDDHH`, as the named queries' `{{from_hour}}`/`{{to_hour}}`. */
 export interface HourRange {

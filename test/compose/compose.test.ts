@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { resolveLineParser } from '../../formats/index.ts';
+import { readNginxConf } from '../../formats/nginx-conf/index.ts';
 import { resolveGenOptions } from '../../gen/index.ts';
 import { ACCESSLAKE_JSON_FORMAT } from '../../gen/log-format.ts';
 import { ATHENA_PLUGIN_ID } from '../../grafana/dashboard.ts';
 import { resolveIngestConfig } from '../../ingest/config.ts';
-import { resolveLineParser } from '../../ingest/formats/index.ts';
-import { readNginxConf } from '../../ingest/formats/nginx-conf.ts';
 import { resolveAgentConfig } from '../../shipper-agent/config.ts';
 import {
   flagValue,

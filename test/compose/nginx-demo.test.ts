@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveLineParser } from '../../formats/index.ts';
 import { freePort } from '../../harness/index.ts';
-import { resolveLineParser } from '../../ingest/formats/index.ts';
 import { normalizeFields } from '../../ingest/records/normalize.ts';
 
 const root = new URL('../../', import.meta.url).pathname;

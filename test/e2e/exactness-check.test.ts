@@ -6,9 +6,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolveLineParser } from '../../formats/index.ts';
 import { parseWrkOutput, wrkErrorCount } from '../../harness/index.ts';
 import { parseBatchLines } from '../../ingest/batch/parse-lines.ts';
-import { resolveLineParser } from '../../ingest/formats/index.ts';
 import { compareMultisets } from './support/compare.ts';
 import { readLoggedLines, recordKey } from './support/log-lines.ts';
 

@@ -3,7 +3,7 @@
  * normalizeFields as ingest runs them.
  */
 import { describe, expect, it } from 'vitest';
-import { resolveLineParser } from '../../ingest/formats/index.ts';
+import { resolveLineParser } from '../../formats/index.ts';
 import { normalizeFields } from '../../ingest/records/normalize.ts';
 import type { CanonicalRecord } from '../../lake-contract/index.ts';
 

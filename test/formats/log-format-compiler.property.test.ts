@@ -1,7 +1,7 @@
 /**
  * Round-trip property of the log_format compiler (issue 15): random formats built from nginx variables
  * and literal separators, random values nginx can write for each variable, rendered by the renderer
- * `gen` uses (ingest/formats/render.ts), parsed back by the compiled format and compared field by field.
+ * `gen` uses (formats/render.ts), parsed back by the compiled format and compared field by field.
  *
  * Format shapes that must round-trip (the generator builds only these, and every one must compile):
  * - text layouts, in escape=default, json or none: pieces joined by ` `, ` | `, `; `, `, ` or ` : `;
@@ -22,8 +22,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileLogFormat, type EscapeMode } from '../../ingest/formats/index.ts';
-import { formatTimeLocal, renderLogLine } from '../../ingest/formats/render.ts';
+import { compileLogFormat, type EscapeMode, formatTimeLocal, renderLogLine } from '../../formats/index.ts';
 
 type Kind = 'free' | 'shaped' | 'list';
 

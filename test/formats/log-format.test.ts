@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { parseBatchLines } from '../../ingest/batch/parse-lines.ts';
 import {
   cachedLogFormatCount,
   compileLogFormat,
+  decodeJsonEscapes,
+  decodeNginxEscapes,
   LOG_FORMAT_CACHE_SIZE,
   LogFormatSyntaxError,
+  parseLogFormatSpec,
   resolveLineParser,
   toLogFormatSpec,
   UnsupportedFormatError,
-} from '../../ingest/formats/index.ts';
-import { parseLogFormatSpec } from '../../ingest/formats/log-format-spec.ts';
-import { decodeJsonEscapes, decodeNginxEscapes } from '../../ingest/formats/unescape.ts';
+} from '../../formats/index.ts';
+import { parseBatchLines } from '../../ingest/batch/parse-lines.ts';
 import type { FieldMap } from '../../ingest/records/normalize.ts';
 
 const COMBINED_LINE =

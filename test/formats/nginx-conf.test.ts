@@ -2,9 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveLineParser } from '../../ingest/formats/index.ts';
-import { NginxConfSyntaxError, readNginxConf } from '../../ingest/formats/nginx-conf.ts';
-import { parseNginxConf } from '../../ingest/formats/nginx-conf-parse.ts';
+import { resolveLineParser } from '../../formats/index.ts';
+import { NginxConfSyntaxError, parseNginxConf, readNginxConf } from '../../formats/nginx-conf/index.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {

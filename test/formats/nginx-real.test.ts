@@ -10,10 +10,10 @@ import { connect as http2Connect } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveLineParser } from '../../formats/index.ts';
+import { readNginxConf } from '../../formats/nginx-conf/index.ts';
 import { freePort } from '../../harness/index.ts';
 import { parseBatchLines } from '../../ingest/batch/parse-lines.ts';
-import { resolveLineParser } from '../../ingest/formats/index.ts';
-import { readNginxConf } from '../../ingest/formats/nginx-conf.ts';
 import type { CanonicalRecord } from '../../lake-contract/index.ts';
 import { type NginxProcess, rawRequest, startNginx } from './nginx-server.ts';
 

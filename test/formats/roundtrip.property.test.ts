@@ -10,12 +10,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type CompiledLogFormat,
   compileLogFormat,
+  decodeJsonEscapes,
+  decodeNginxEscapes,
   type EscapeMode,
+  escapeValue,
+  formatTimeLocal,
+  renderLogLine,
   resolveLineParser,
-} from '../../ingest/formats/index.ts';
-import { readNginxConf } from '../../ingest/formats/nginx-conf.ts';
-import { escapeValue, formatTimeLocal, renderLogLine } from '../../ingest/formats/render.ts';
-import { decodeJsonEscapes, decodeNginxEscapes } from '../../ingest/formats/unescape.ts';
+} from '../../formats/index.ts';
+import { readNginxConf } from '../../formats/nginx-conf/index.ts';
 import { normalizeFields } from '../../ingest/records/normalize.ts';
 import type { CanonicalRecord } from '../../lake-contract/index.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readNginxConf } from '../../formats/nginx-conf/index.ts';
 import { ACCESSLAKE_JSON_FORMAT, compileLogFormat, KNOWN_VARIABLES } from '../../gen/index.ts';
-import { readNginxConf } from '../../ingest/formats/nginx-conf.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 
 describe('compileLogFormat', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveLineParser } from '../../ingest/formats/index.ts';
+import { resolveLineParser } from '../../formats/index.ts';
 import { normalizeFields } from '../../ingest/records/normalize.ts';
 import type { CanonicalRecord } from '../../lake-contract/index.ts';
 import { generateLines, START } from './generated-lines.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveLineParser } from '../../ingest/formats/index.ts';
+import { resolveLineParser } from '../../formats/index.ts';
 import { JsonLinesWriter } from '../../ingest/lake/json-lines-writer.ts';
 import { ExtraCollector, extraKeyOf } from '../../ingest/records/extra.ts';
 import { normalizeFields } from '../../ingest/records/normalize.ts';

@@ -81,3 +81,52 @@ describe('isIPv6', () => {
     ['12345::', false],
   ])('%s → %s', (value, expected) => expect(isIPv6(value)).toBe(expected));
 });
+
+/** The earlier regex isIPv4, kept as the reference the char scan must agree with. */
+const REFERENCE_IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const ipv4Piece = fc.constantFrom(
+  '',
+  '0',
+  '00',
+  '01',
+  '9',
+  '10',
+  '99',
+  '100',
+  '199',
+  '249',
+  '250',
+  '255',
+  '256',
+  '300',
+  '1000',
+  '.',
+  '..',
+  'a',
+  ' ',
+  '-1',
+  '+1',
+);
+const ipv4Candidate = fc.array(ipv4Piece, { maxLength: 9 }).map((parts) => parts.join(''));
+
+describe('isIPv4', () => {
+  it('agrees with the regex reference on near-miss strings (octets 0–255, no leading zeros)', () => {
+    fc.assert(
+      fc.property(ipv4Candidate, (value) => {
+        expect(isIPv4(value)).toBe(REFERENCE_IPV4.test(value));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('agrees with the regex reference on dotted quads of any small numbers', () => {
+    const octet = fc.oneof(fc.nat(999).map(String), fc.stringMatching(/^\d{1,4}$/));
+    fc.assert(
+      fc.property(fc.tuple(octet, octet, octet, octet), (octets) => {
+        const value = octets.join('.');
+        expect(isIPv4(value)).toBe(REFERENCE_IPV4.test(value));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+});

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { COMBINED_LOG_FORMAT, resolveLineParser } from '../../formats/index.ts';
 import { parseBatchLines } from '../../ingest/batch/parse-lines.ts';
-import { detectFormat } from '../../ingest/formats/detect.ts';
-import { COMBINED_LOG_FORMAT, resolveLineParser } from '../../ingest/formats/index.ts';
+import { detectFormat } from '../../ingest/index.ts';
 
 const CORPUS = join(import.meta.dirname, '../fixtures/formats');
 const lines = (name: string) => readFileSync(join(CORPUS, name), 'utf8').split('\n').filter(Boolean);

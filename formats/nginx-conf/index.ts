@@ -2,17 +2,17 @@
  * AGENT-SIDE ONLY (uses node:fs): reads an nginx.conf and everything it includes, and returns the
  * `log_format` definitions and `access_log` directives, so `accesslake agent --nginx-conf` can find the
  * files to tail and the format of each without the user copying formats by hand. The ingest core never
- * imports this file; the tokenizer it builds on (`nginx-conf-parse.ts`) is web-standard.
+ * imports this file; the tokenizer it builds on (`parse.ts`) is web-standard. Import it as `formats/nginx-conf/index.ts`.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { expandGlob, hasMagic } from '../../lib/glob/index.ts';
-import { COMBINED_LOG_FORMAT } from './index.ts';
-import { type EscapeMode, toLogFormatSpec } from './log-format-spec.ts';
-import { NginxConfSyntaxError, type NginxDirective, parseNginxConf } from './nginx-conf-parse.ts';
+import { type EscapeMode, toLogFormatSpec } from '../log-format-spec.ts';
+import { COMBINED_LOG_FORMAT } from '../registry.ts';
+import { NginxConfSyntaxError, type NginxDirective, parseNginxConf } from './parse.ts';
 
-export { NginxConfSyntaxError } from './nginx-conf-parse.ts';
+export { NginxConfSyntaxError, parseNginxConf } from './parse.ts';
 
 /** A `log_format name [escape=…] 'string' …;` definition. */
 export interface NginxLogFormat {

@@ -10,7 +10,7 @@
  * in `log_format name '…' '…';`.
  */
 import { LogFormatSyntaxError } from './errors.ts';
-import { unescapeWord } from './nginx-conf-parse.ts';
+import { unescapeWord } from './nginx-conf/parse.ts';
 
 /** nginx's `escape=` parameter of `log_format` (nginx ≥ 1.11.8; `none` since 1.13.10). */
 export type EscapeMode = 'default' | 'json' | 'none';

@@ -1,5 +1,5 @@
 /**
- * Format registry: the `X-Log-Format` header (or the agent's `--format`) → a compiled {@link LineParser}.
+ * The format registry: the `X-Log-Format` header (or the agent's `--format`) → a compiled {@link LineParser}.
  * Named formats are built in (`json`, `combined`, `main`, `s3`, `alb`); a spec with a `$variable` (or a
  * leading `escape=`) is an nginx `log_format` string, compiled once and kept in a bounded cache. Anything
  * else is an unknown format: 415. docs/formats.md describes each format for users.
@@ -11,11 +11,6 @@ import { compileLogFormat } from './log-format-compile.ts';
 import { looksLikeLogFormat } from './log-format-spec.ts';
 import { s3LineParser } from './s3.ts';
 import type { LineParser } from './types.ts';
-
-export { LogFormatSyntaxError, UnsupportedFormatError } from './errors.ts';
-export { type CompiledLogFormat, compileLogFormat } from './log-format-compile.ts';
-export { type EscapeMode, toLogFormatSpec } from './log-format-spec.ts';
-export type { LineParser } from './types.ts';
 
 /** nginx's built-in format (ngx_http_log_module.c). */
 export const COMBINED_LOG_FORMAT =

@@ -1,7 +1,7 @@
-import { fail, ok, type Result } from '../../lib/result/index.ts';
-import { positionalName } from '../records/extra.ts';
-import type { FieldMap } from '../records/normalize.ts';
+import { fail, ok, type Result } from '../lib/result/index.ts';
 import { splitAwsLine } from './aws-tokens.ts';
+import type { FieldMap } from './field-values.ts';
+import { positionalName } from './field-values.ts';
 import type { LineParser } from './types.ts';
 
 /**

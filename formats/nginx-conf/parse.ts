@@ -3,7 +3,7 @@
  * (`ngx_conf_read_token` in src/core/ngx_conf_file.c): words and quoted strings separated by blanks,
  * `;` ends a directive, `{ … }` holds a block, `#` at the start of a word comments to the end of the
  * line, and `\"`, `\'`, `\\`, `\t`, `\r`, `\n` are unescaped in every word. Web standards only: the file
- * reading (and `include`) lives in the agent-side `nginx-conf.ts`.
+ * reading (and `include`) lives in the agent-side `index.ts` of this folder.
  */
 import { ConfigError } from '../../lib/errors/index.ts';
 

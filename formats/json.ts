@@ -1,5 +1,5 @@
-import { fail, ok } from '../../lib/result/index.ts';
-import type { FieldMap } from '../records/normalize.ts';
+import { fail, ok } from '../lib/result/index.ts';
+import type { FieldMap } from './field-values.ts';
 import type { LineParser } from './types.ts';
 import { decodeNginxEscapes } from './unescape.ts';
 

@@ -3,10 +3,11 @@
  * `"$http_x_forwarded_for"`, `rt=$request_time`) and still call the format combined. They are kept as
  * `field_1`, `field_2`, … (the extra policy's positional names, ingest/records/extra.ts).
  */
-import { ok, type Result } from '../../lib/result/index.ts';
-import { positionalName } from '../records/extra.ts';
-import type { FieldMap } from '../records/normalize.ts';
+
+import { ok, type Result } from '../lib/result/index.ts';
 import { splitAwsLine } from './aws-tokens.ts';
+import type { FieldMap } from './field-values.ts';
+import { positionalName } from './field-values.ts';
 
 /**
  * The blank-separated fields after a named layout (`"-"`, `"2.75"`, `rt=0.1`) → `field_1`, `field_2`, …

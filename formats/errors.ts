@@ -1,4 +1,4 @@
-import { HttpError } from '../../lib/errors/index.ts';
+import { HttpError } from '../lib/errors/index.ts';
 
 /** The client named a format this ingest does not know: 415, as the wire protocol says. */
 export class UnsupportedFormatError extends HttpError {

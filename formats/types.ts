@@ -1,5 +1,5 @@
-import type { Result } from '../../lib/result/index.ts';
-import type { FieldMap } from '../records/normalize.ts';
+import type { Result } from '../lib/result/index.ts';
+import type { FieldMap } from './field-values.ts';
 
 /**
  * A compiled log format: one line of text → its fields, named canonically or by nginx variable.

@@ -3,7 +3,7 @@
  * words, `"quoted strings"` (ALB escapes `"` and `\` inside them with a backslash) and `[bracketed]`
  * times (S3). One left-to-right pass, no regular expression.
  */
-import { fail, ok, type Result } from '../../lib/result/index.ts';
+import { fail, ok, type Result } from '../lib/result/index.ts';
 
 export interface SplitOptions {
   /** Stop after this many fields; `end` is then where the next field starts. */

@@ -5,9 +5,11 @@
  * costs at most one scan per variable. Variables written back to back, the fixed-width `$time_local` and
  * upstream lists are cut by what their values may contain (log-format-vars.ts).
  */
-import { fail, ok, type Result } from '../../lib/result/index.ts';
-import type { FieldMap } from '../records/normalize.ts';
+
+import { fail, ok, type Result } from '../lib/result/index.ts';
 import { LogFormatSyntaxError } from './errors.ts';
+import { type FieldMapBuilder, fieldMapBuilder, keyedBuilder } from './field-map.ts';
+import type { FieldMap, FieldValue } from './field-values.ts';
 import { appendFields } from './log-format-appended.ts';
 import { type EscapeMode, type LogFormatSource, parseLogFormatSpec } from './log-format-spec.ts';
 import {
@@ -49,6 +51,8 @@ interface Step {
   skipEscapedQuotes: boolean;
   /** The step reads `$uri$is_args$args` as one value and splits it into `uri` and `args`. */
   uriArgs: { uri: string; absentArgs: boolean } | null;
+  /** Where the value goes in the line's values (field-map.ts); the `args` of `uriArgs` goes in the next. */
+  slot: number;
 }
 
 interface Piece {
@@ -93,6 +97,9 @@ export function compileLogFormat(
   const firstName = `$${pieces[0]!.variable}`;
   const strictEnd = steps[steps.length - 1]!.mode === 'search';
   const appended = options.appendedFields === true;
+  const { keys, build } = fieldMapOf(steps);
+  // parse is synchronous: one values array per format serves every line.
+  const values: FieldValue[] = new Array<FieldValue>(keys.length).fill(undefined);
 
   function parse(line: string): Result<FieldMap> {
     if (!line.startsWith(prefix)) {
@@ -100,7 +107,8 @@ export function compileLogFormat(
         `${firstName}: expected ${quote(prefix)} at column 1, got ${quote(line.slice(0, prefix.length))}`,
       );
     }
-    const fields: FieldMap = {};
+    // One scan for a backslash per line instead of one per value: most lines have none to decode.
+    const backslash = decode === null ? -1 : line.indexOf('\\', prefix.length);
     let pos = prefix.length;
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i]!;
@@ -130,16 +138,18 @@ export function compileLogFormat(
       }
       if (step.key !== null) {
         const raw = line.slice(pos, end);
-        const value = decode !== null && raw.includes('\\') ? decode(raw) : raw;
-        if (step.uriArgs === null) fields[step.key] = value;
+        const value =
+          backslash !== -1 && backslash < end && decode !== null && raw.includes('\\') ? decode(raw) : raw;
+        if (step.uriArgs === null) values[step.slot] = value;
         else {
           const { uri, args } = splitUriArgs(value, step.uriArgs.absentArgs);
-          fields[step.uriArgs.uri] = uri;
-          if (args !== null) fields.args = args;
+          values[step.slot] = uri;
+          values[step.slot + 1] = args ?? undefined;
         }
       }
       pos = end + step.next.length;
     }
+    const fields = build(values);
     if (strictEnd && pos !== line.length) {
       const last = steps[steps.length - 1]!;
       if (appended && line.charCodeAt(pos) === 0x20) return appendFields(fields, line, pos + 1, name, decode);
@@ -203,6 +213,7 @@ function splitFormat(source: LogFormatSource): { pieces: Piece[]; literals: stri
 function plan(pieces: Piece[], literals: string[], source: LogFormatSource): Step[] {
   const steps: Step[] = [];
   const seen = new Set<string>();
+  let slots = 0;
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i]!;
     const uriArgs = isUriArgs(pieces, literals, i);
@@ -233,6 +244,8 @@ function plan(pieces: Piece[], literals: string[], source: LogFormatSource): Ste
     // twice holds the same value twice.
     if (key === 'is_args' || seen.has(key)) key = null;
     seen.add(piece.variable);
+    const slot = slots;
+    if (key !== null) slots += uriArgs ? 2 : 1;
 
     steps.push({
       variable: uriArgs ? `${piece.variable}$is_args$args` : piece.variable,
@@ -244,6 +257,7 @@ function plan(pieces: Piece[], literals: string[], source: LogFormatSource): Ste
       // (Apache's `\"` and `\\`); escape=json: JSON's `\"`. escape=none writes quotes raw (see 'end').
       skipEscapedQuotes: source.escape !== 'none' && next.startsWith('"'),
       uriArgs: uriArgs ? { uri: piece.variable, absentArgs: source.escape !== 'json' } : null,
+      slot,
     });
     i = lastPiece;
   }
@@ -264,6 +278,21 @@ function checkListEnd(
     `$${list.variable} is a list nginx joins with ${JSON.stringify(separator)}, and the text after it (${JSON.stringify(next)}${then}) can read as one more entry, so a line cannot be split there: quote the list or put another separator after it`,
     source.columnOf(list.at),
   );
+}
+
+/**
+ * The field names of a line in slot order and their builder. `$uri$is_args$args` leaves `args` out when
+ * the request had no query, so a format with it builds key by key, skipping absent values.
+ */
+function fieldMapOf(steps: readonly Step[]): { keys: string[]; build: FieldMapBuilder } {
+  const keys: string[] = [];
+  for (const step of steps) {
+    if (step.key === null) continue;
+    keys[step.slot] = step.uriArgs === null ? step.key : step.uriArgs.uri;
+    if (step.uriArgs !== null) keys[step.slot + 1] = 'args';
+  }
+  const sparse = steps.some((step) => step.key !== null && step.uriArgs !== null);
+  return { keys, build: sparse ? keyedBuilder(keys, { skipUndefined: true }) : fieldMapBuilder(keys) };
 }
 
 /** `$uri$is_args$args` (or `$document_uri…`), the idiom nginx's docs use to log the path with its query. */

@@ -4,13 +4,33 @@
  * nginx writes as lists (`$upstream_response_time` behind several upstreams: `0.010, 0.002 : 0.004`).
  */
 
-/** The characters a variable's value may contain; nginx's `-` for "empty" is always accepted too. */
-export interface Shape {
-  accepts(code: number): boolean;
+/**
+ * The characters a variable's value may contain; nginx's `-` for "empty" is always accepted too. The
+ * class is a 128-entry table for ASCII plus one answer for every other UTF-16 unit (no shape tells
+ * non-ASCII characters apart), so the scanners read a table instead of calling a predicate per character
+ * (one hidden class for every shape keeps their call sites monomorphic).
+ */
+export class Shape {
+  /** `table[c]` is 1 when the ASCII code `c` may occur in the value. */
+  readonly table: Uint8Array;
+  /** Whether characters from U+0080 up may occur. */
+  readonly high: boolean;
   /** The value never exceeds this many characters (`$is_args` is `?` or empty). */
-  maxLength?: number;
+  readonly maxLength: number | undefined;
   /** The value always has exactly this many characters (`$time_local`). */
-  length?: number;
+  readonly length: number | undefined;
+
+  constructor(accepts: (code: number) => boolean, limits: { maxLength?: number; length?: number } = {}) {
+    this.table = new Uint8Array(128);
+    for (let c = 0; c < 128; c++) this.table[c] = accepts(c) ? 1 : 0;
+    this.high = accepts(0x80);
+    this.maxLength = limits.maxLength;
+    this.length = limits.length;
+  }
+
+  accepts(code: number): boolean {
+    return code < 128 ? this.table[code] === 1 : this.high;
+  }
 }
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
@@ -19,17 +39,17 @@ const isUpper = (c: number) => c >= 0x41 && c <= 0x5a;
 const isAlnum = (c: number) => isDigit(c) || isLower(c) || isUpper(c);
 const isHex = (c: number) => isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
 
-const DIGITS: Shape = { accepts: isDigit };
-const DECIMAL: Shape = { accepts: (c) => isDigit(c) || c === 0x2e };
+const DIGITS = new Shape(isDigit);
+const DECIMAL = new Shape((c) => isDigit(c) || c === 0x2e);
 // RFC 9110 token characters.
-const TOKEN: Shape = { accepts: (c) => isAlnum(c) || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c)) };
-const ADDRESS: Shape = { accepts: (c) => isHex(c) || c === 0x2e || c === 0x3a };
-const HOST: Shape = { accepts: (c) => isAlnum(c) || c === 0x2e || c === 0x2d || c === 0x5f || c === 0x3a };
-export const NOT_BLANK: Shape = { accepts: (c) => c !== 0x20 };
-const URI_PATH: Shape = { accepts: (c) => c !== 0x20 && c !== 0x3f };
+const TOKEN = new Shape((c) => isAlnum(c) || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c)));
+const ADDRESS = new Shape((c) => isHex(c) || c === 0x2e || c === 0x3a);
+const HOST = new Shape((c) => isAlnum(c) || c === 0x2e || c === 0x2d || c === 0x5f || c === 0x3a);
+export const NOT_BLANK = new Shape((c) => c !== 0x20);
+const URI_PATH = new Shape((c) => c !== 0x20 && c !== 0x3f);
 
 const SHAPES = new Map<string, Shape>([
-  ['status', { accepts: isDigit, maxLength: 3 }],
+  ['status', new Shape(isDigit, { maxLength: 3 })],
   ['body_bytes_sent', DIGITS],
   ['bytes_sent', DIGITS],
   ['request_length', DIGITS],
@@ -40,11 +60,11 @@ const SHAPES = new Map<string, Shape>([
   ['pid', DIGITS],
   ['msec', DECIMAL],
   ['request_time', DECIMAL],
-  ['pipe', { accepts: (c) => c === 0x70 || c === 0x2e, maxLength: 1 }],
-  ['is_args', { accepts: (c) => c === 0x3f, maxLength: 1 }],
-  ['scheme', { accepts: isLower }],
+  ['pipe', new Shape((c) => c === 0x70 || c === 0x2e, { maxLength: 1 })],
+  ['is_args', new Shape((c) => c === 0x3f, { maxLength: 1 })],
+  ['scheme', new Shape(isLower)],
   ['request_method', TOKEN],
-  ['server_protocol', { accepts: (c) => isAlnum(c) || c === 0x2f || c === 0x2e }],
+  ['server_protocol', new Shape((c) => isAlnum(c) || c === 0x2f || c === 0x2e)],
   ['remote_addr', ADDRESS],
   ['realip_remote_addr', ADDRESS],
   ['server_addr', ADDRESS],
@@ -57,15 +77,15 @@ const SHAPES = new Map<string, Shape>([
   ['request_uri', NOT_BLANK],
   ['args', NOT_BLANK],
   ['query_string', NOT_BLANK],
-  ['request_id', { accepts: isHex, maxLength: 32 }],
-  ['time_iso8601', { accepts: (c) => isDigit(c) || c === 0x2d || c === 0x3a || c === 0x2b || c === 0x54 }],
+  ['request_id', new Shape(isHex, { maxLength: 32 })],
+  ['time_iso8601', new Shape((c) => isDigit(c) || c === 0x2d || c === 0x3a || c === 0x2b || c === 0x54)],
   // "10/Jan/2025:14:31:02 +0000"
-  ['time_local', { accepts: () => true, length: 26 }],
+  ['time_local', new Shape(() => true, { length: 26 })],
 ]);
 
-const NOT_BLANK_COMMA_OR_QUOTE: Shape = { accepts: (c) => c !== 0x20 && c !== 0x2c && c !== 0x22 };
-const DECIMAL_OR_DASH: Shape = { accepts: (c) => isDigit(c) || c === 0x2e || c === 0x2d };
-const DIGITS_OR_DASH: Shape = { accepts: (c) => isDigit(c) || c === 0x2d };
+const NOT_BLANK_COMMA_OR_QUOTE = new Shape((c) => c !== 0x20 && c !== 0x2c && c !== 0x22);
+const DECIMAL_OR_DASH = new Shape((c) => isDigit(c) || c === 0x2e || c === 0x2d);
+const DIGITS_OR_DASH = new Shape((c) => isDigit(c) || c === 0x2d);
 
 /**
  * Variables nginx writes as one entry per upstream tried: `a, b` across servers, `a : b` across groups
@@ -110,7 +130,10 @@ export function scanList(line: string, pos: number, item: Shape): number {
   let i = pos;
   const n = line.length;
   for (;;) {
-    while (i < n && item.accepts(line.charCodeAt(i))) i++;
+    for (; i < n; i++) {
+      const c = line.charCodeAt(i);
+      if (c < 128 ? item.table[c] !== 1 : !item.high) break;
+    }
     if (
       line.charCodeAt(i) === 0x2c &&
       line.charCodeAt(i + 1) === 0x20 &&
@@ -156,7 +179,11 @@ export function scanShape(line: string, pos: number, shape: Shape): number {
   if (line.charCodeAt(pos) === 0x2d && !shape.accepts(0x2d)) return pos + 1;
   if (shape.length !== undefined) return pos + shape.length <= line.length ? pos + shape.length : -1;
   const limit = Math.min(line.length, shape.maxLength === undefined ? line.length : pos + shape.maxLength);
+  const { table, high } = shape;
   let i = pos;
-  while (i < limit && shape.accepts(line.charCodeAt(i))) i++;
+  for (; i < limit; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 128 ? table[c] !== 1 : !high) break;
+  }
   return i;
 }

@@ -10,8 +10,8 @@
  * (a real log may hold junk lines: scanners, a cut line); when none does, the answer names a line and every format
  * tried with the reason it refused that line.
  */
-import { parseBatchLines } from '../batch/parse-lines.ts';
-import { resolveLineParser } from './index.ts';
+import { resolveLineParser } from '../../formats/index.ts';
+import { parseBatchLines } from './parse-lines.ts';
 
 /** Named formats in the order detection prefers them. */
 export const DETECTION_ORDER = ['json', 'alb', 's3', 'main', 'combined'] as const;
