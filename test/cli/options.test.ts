@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { commandHelp } from '../../cli/args.ts';
+import { COMMAND_SPECS, renderOptionsDocs } from '../../cli/options/index.ts';
+import { SERVE_SETTINGS } from '../../cli/options/serve.ts';
+import { resolveIngestConfig } from '../../ingest/config.ts';
+
+const TOKEN = { token: ['0123456789abcdef'] };
+
+describe('options tables', () => {
+  it('docs/configuration.md holds exactly the tables cli/options generates (npm run docs:options)', () => {
+    const docs = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    expect(renderOptionsDocs(docs)).toBe(docs);
+  });
+
+  it("every command's --help lists every flag of its table once", () => {
+    for (const spec of COMMAND_SPECS) {
+      const help = commandHelp(spec);
+      for (const flag of Object.keys(spec.settings))
+        expect(
+          help.match(new RegExp(`^ {2}(-\\w, )?--${flag}(?= |$)`, 'gm')),
+          `${spec.name} --${flag}`,
+        ).toHaveLength(1);
+    }
+  });
+
+  it("serve's table defaults are resolveIngestConfig's defaults", () => {
+    const none = resolveIngestConfig(TOKEN, {});
+    for (const [flag, row] of Object.entries(SERVE_SETTINGS)) {
+      if (!('default' in row) || flag === 'host' || flag === 'port') continue;
+      expect(resolveIngestConfig({ ...TOKEN, [flag]: row.default }, {}), `--${flag}`).toEqual(none);
+    }
+  });
+
+  it("serve's table names the environment variables resolveIngestConfig reads", () => {
+    // Every checked setting refuses "!bad!", naming the variable it came from.
+    const checked = Object.entries(SERVE_SETTINGS).filter(([flag]) =>
+      /max-|timeout|log-level|register-partitions/.test(flag),
+    );
+    expect(checked.length).toBeGreaterThan(8);
+    for (const [, row] of checked) {
+      const variable = row.env![0]!;
+      expect(() => resolveIngestConfig(TOKEN, { [variable]: '!bad!' }), variable).toThrow(variable);
+    }
+  });
+});
+
+describe('--max-lines', () => {
+  it('sets the line cap of one batch from the flag or ACCESSLAKE_MAX_LINES', () => {
+    expect(resolveIngestConfig(TOKEN, {}).maxLines).toBe(1_000_000);
+    expect(resolveIngestConfig({ ...TOKEN, 'max-lines': '5000' }, {}).maxLines).toBe(5000);
+    expect(resolveIngestConfig(TOKEN, { ACCESSLAKE_MAX_LINES: '7' }).maxLines).toBe(7);
+    expect(() => resolveIngestConfig(TOKEN, { ACCESSLAKE_MAX_LINES: '0' })).toThrow(/^ACCESSLAKE_MAX_LINES/);
+  });
+});
