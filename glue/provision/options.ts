@@ -6,6 +6,7 @@ import { parseStorageUrl } from '../../ingest/storage/index.ts';
 import { pickLakeLocation } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { parseBytes } from '../../lib/units/index.ts';
+import type { LakeNames } from '../../provision/lake-names.ts';
 import {
   DEFAULT_BYTES_SCANNED_CUTOFF,
   DEFAULT_REPORTS_BYTES_SCANNED_CUTOFF,
@@ -16,31 +17,14 @@ import { DEFAULT_CRAWLER_SCHEDULE, parseCrawlerSchedule } from '../schedule.ts';
 
 export type TableMode = 'crawler' | 'projection';
 
-export interface ProvisionOptions {
-  bucket: string;
-  /** Key prefix of the lake inside the bucket, without slashes; '' for the bucket root. */
-  prefix: string;
-  region: string;
+/** What `provision` makes: the lake's names, and how the raw table, crawler and workgroups are set up. */
+export interface ProvisionOptions extends LakeNames {
   endpoint: string | undefined;
-  database: string;
-  /** The raw JSON table (`access_logs_raw`): the ingest's objects under the data prefix. */
-  table: string;
-  /** The Parquet table (`access_logs_compacted`) and the view over both (`access_logs`). */
-  compactedTable: string;
-  view: string;
-  dataPrefix: string;
-  compactedPrefix: string;
-  rejectsPrefix: string;
-  resultsPrefix: string;
   tableMode: TableMode;
-  crawlerName: string;
   /** IAM role ARN (or name) the crawler runs as; without it the crawler is skipped and a policy printed. */
   crawlerRole: string | undefined;
   crawlerSchedule: string;
-  workgroup: string;
   bytesScannedCutoff: number;
-  /** The workgroup reports run in, with its own cutoff (athena/workgroup.ts). */
-  reportsWorkgroup: string;
   reportsBytesScannedCutoff: number;
   createBucket: boolean;
 }
@@ -142,15 +126,12 @@ export function resolveProvisionOptions(
   };
 }
 
-/** `s3://bucket/prefix/` or `s3://bucket/`. */
-export function s3Root(o: Pick<ProvisionOptions, 'bucket' | 'prefix'>): string {
-  return `s3://${o.bucket}/${o.prefix ? `${o.prefix}/` : ''}`;
-}
-export const dataLocation = (o: ProvisionOptions) => `${s3Root(o)}${o.dataPrefix}/`;
-export const compactedLocation = (o: ProvisionOptions) => `${s3Root(o)}${o.compactedPrefix}/`;
-export const resultsLocation = (o: ProvisionOptions) => `${s3Root(o)}${o.resultsPrefix}/`;
-/** The reports workgroup's results, a folder of the results prefix (so its lifecycle rule covers it). */
-export const REPORTS_RESULTS_FOLDER = 'reports';
-export const reportsResultsLocation = (o: ProvisionOptions) =>
-  `${resultsLocation(o)}${REPORTS_RESULTS_FOLDER}/`;
-export const keyPrefix = (o: ProvisionOptions, sub: string) => `${o.prefix ? `${o.prefix}/` : ''}${sub}`;
+export {
+  compactedLocation,
+  dataLocation,
+  keyPrefix,
+  REPORTS_RESULTS_FOLDER,
+  reportsResultsLocation,
+  resultsLocation,
+  s3Root,
+} from '../../provision/lake-names.ts';
