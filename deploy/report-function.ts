@@ -14,7 +14,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { reportPolicy } from '../glue/iam-policy.ts';
-import { resolveProvisionOptions } from '../glue/provision/options.ts';
+import { resolveProvisionOptions } from '../provision/options.ts';
 import { lambdaRuntime } from './lambda-runtime.ts';
 import type { DeploySettings } from './settings.ts';
 

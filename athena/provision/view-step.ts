@@ -11,8 +11,8 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import { DeleteTableCommand, GetTableCommand, type GlueClient, type Table } from '@aws-sdk/client-glue';
 import { createViewSql } from '../../compact/athena-view.ts';
 import { awsErrorCode, toAwsError } from '../../glue/aws-errors.ts';
-import type { ProvisionOptions } from '../../glue/provision/options.ts';
-import type { ProvisionStep } from '../../glue/provision/step.ts';
+import type { ProvisionOptions } from '../../provision/options.ts';
+import type { ProvisionStep } from '../../provision/step.ts';
 import { createAthenaEngine } from '../../query/engines/athena.ts';
 
 export function viewStep(

@@ -11,9 +11,9 @@ import {
   reportPolicy,
 } from '../../glue/iam-policy.ts';
 import { projectionTableDdl } from '../../glue/projection-table.ts';
-import { provision, resolveProvisionOptions, type StepReport } from '../../glue/provision/index.ts';
 import { pickLakeLocation } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
+import { provision, resolveProvisionOptions, type StepReport } from '../../provision/index.ts';
 import { type CommandRunner, parseCommand } from '../args.ts';
 import { PROVISION_COMMAND } from '../options/provision.ts';
 

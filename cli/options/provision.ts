@@ -1,6 +1,6 @@
 /**
  * `accesslake provision`: its settings table (lib/settings) and help text. The values are resolved by
- * `resolveProvisionOptions` (glue/provision/options.ts), which the deploy stack shares.
+ * `resolveProvisionOptions` (provision/options.ts), which the deploy stack shares.
  */
 import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
 import { LAKE_SETTING } from '../../lib/config/index.ts';

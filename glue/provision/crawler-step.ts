@@ -5,10 +5,10 @@ import {
   type GlueClient,
   UpdateCrawlerCommand,
 } from '@aws-sdk/client-glue';
+import type { ProvisionOptions } from '../../provision/options.ts';
+import { diff, type ProvisionStep } from '../../provision/step.ts';
 import { awsErrorCode, toAwsError } from '../aws-errors.ts';
 import { desiredCrawler } from '../crawler.ts';
-import type { ProvisionOptions } from './options.ts';
-import { diff, type ProvisionStep } from './step.ts';
 
 /** The scheduled crawler (crawler mode); blocked until an IAM role is given. */
 export function crawlerStep(o: ProvisionOptions, glue: GlueClient): ProvisionStep {

@@ -1,7 +1,7 @@
 import { CreateDatabaseCommand, GetDatabaseCommand, type GlueClient } from '@aws-sdk/client-glue';
+import type { ProvisionOptions } from '../../provision/options.ts';
+import type { ProvisionStep } from '../../provision/step.ts';
 import { awsErrorCode, toAwsError } from '../aws-errors.ts';
-import type { ProvisionOptions } from './options.ts';
-import type { ProvisionStep } from './step.ts';
 
 /** The Glue database; `onCatalogId` learns the account id (Glue's CatalogId) for the printed IAM policy. */
 export function databaseStep(

@@ -6,11 +6,11 @@ import {
   type TableInput,
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
+import { compactedLocation, type ProvisionOptions } from '../../provision/options.ts';
+import { diff, type ProvisionStep } from '../../provision/step.ts';
 import { awsErrorCode, toAwsError } from '../aws-errors.ts';
 import { compactedTableInput } from '../compacted-table.ts';
 import { rawTableInput } from '../projection-table.ts';
-import { compactedLocation, type ProvisionOptions } from './options.ts';
-import { diff, type ProvisionStep } from './step.ts';
 
 /** The raw JSON table: with partition projection (`--table projection`) or for the crawler to fill. */
 export function rawTableStep(o: ProvisionOptions, glue: GlueClient): ProvisionStep {

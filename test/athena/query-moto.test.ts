@@ -8,7 +8,7 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
-import { provision, resolveProvisionOptions } from '../../glue/provision/index.ts';
+import { provision, resolveProvisionOptions } from '../../provision/index.ts';
 import { createAthenaEngine, renderNamedQuery } from '../../query/index.ts';
 import {
   MOTO_CREDENTIALS,

@@ -6,7 +6,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { reportPolicy } from '../../glue/iam-policy.ts';
-import { resolveProvisionOptions } from '../../glue/provision/options.ts';
+import { resolveProvisionOptions } from '../../provision/options.ts';
 import { list, logicalIds, render, synthesizeStacks } from './synth.ts';
 
 const { templates, asserts } = synthesizeStacks();

@@ -21,8 +21,8 @@ import {
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
-import { provision, resolveProvisionOptions } from '../../glue/provision/index.ts';
 import { createGlueRegistrar } from '../../ingest/partitions/glue-registrar.ts';
+import { provision, resolveProvisionOptions } from '../../provision/index.ts';
 import {
   MOTO_CREDENTIALS,
   MOTO_REGION,

@@ -2,18 +2,19 @@
  * What `accesslake provision` makes, resolved once from flags and environment. The lake location is
  * the same `s3://bucket/prefix` that `accesslake serve --lake` writes to.
  */
-import { parseStorageUrl } from '../../ingest/storage/index.ts';
-import { pickLakeLocation } from '../../lib/config/index.ts';
-import { ConfigError } from '../../lib/errors/index.ts';
-import { parseBytes } from '../../lib/units/index.ts';
-import type { LakeNames } from '../../provision/lake-names.ts';
+
 import {
   DEFAULT_BYTES_SCANNED_CUTOFF,
   DEFAULT_REPORTS_BYTES_SCANNED_CUTOFF,
   GLUE_DEFAULTS,
   MIN_BYTES_SCANNED_CUTOFF,
-} from '../defaults.ts';
-import { DEFAULT_CRAWLER_SCHEDULE, parseCrawlerSchedule } from '../schedule.ts';
+} from '../glue/defaults.ts';
+import { DEFAULT_CRAWLER_SCHEDULE, parseCrawlerSchedule } from '../glue/schedule.ts';
+import { parseStorageUrl } from '../ingest/storage/index.ts';
+import { pickLakeLocation } from '../lib/config/index.ts';
+import { ConfigError } from '../lib/errors/index.ts';
+import { parseBytes } from '../lib/units/index.ts';
+import type { LakeNames } from './lake-names.ts';
 
 export type TableMode = 'crawler' | 'projection';
 
@@ -134,4 +135,4 @@ export {
   reportsResultsLocation,
   resultsLocation,
   s3Root,
-} from '../../provision/lake-names.ts';
+} from './lake-names.ts';

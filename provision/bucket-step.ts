@@ -1,6 +1,6 @@
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ConfigError } from '../../lib/errors/index.ts';
-import { AwsError, toAwsError } from '../aws-errors.ts';
+import { AwsError, toAwsError } from '../glue/aws-errors.ts';
+import { ConfigError } from '../lib/errors/index.ts';
 import type { ProvisionOptions } from './options.ts';
 import type { ProvisionStep } from './step.ts';
 
