@@ -1,8 +1,8 @@
 /**
  * The report on DuckDB: one `COPY (report) TO '….parquet' (FORMAT parquet)` runs the report query (the
  * only scan of the lake), then the small Parquet file is read back for the summary and copied to CSV
- * with `COPY … (FORMAT csv, COMPRESSION gzip)`. Everything is written in a private temporary folder and
- * only handed over as bytes once complete. https://duckdb.org/docs/sql/statements/copy
+ * with `COPY … (FORMAT csv, NEW_LINE '\r\n', COMPRESSION gzip)` (RFC 4180's CRLF, as lib/csv writes).
+ * Everything is written in a private temporary folder and only handed over as bytes once complete. https://duckdb.org/docs/sql/statements/copy
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,9 @@ export async function produceWithDuckDb(
     );
     const readBack = `SELECT * FROM read_parquet(${lit(parquet)}) ORDER BY ${REPORT_ORDER_BY}`;
     const { rows } = await engine.query(readBack);
-    await engine.query(`COPY (${readBack}) TO ${lit(csv)} (FORMAT csv, HEADER true, COMPRESSION gzip)`);
+    await engine.query(
+      `COPY (${readBack}) TO ${lit(csv)} (FORMAT csv, HEADER true, NEW_LINE '\\r\\n', COMPRESSION gzip)`,
+    );
     return {
       rows,
       parquet: [new Uint8Array(await readFile(parquet))],
