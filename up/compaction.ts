@@ -8,9 +8,9 @@ import { DEFAULT_COMPACTION_PREFIXES } from '../compact/layout.ts';
 import { lockFolderLake } from '../compact/lock.ts';
 import { compactLake } from '../compact/run.ts';
 import { createStorage } from '../ingest/storage/index.ts';
+import { formatBytes } from '../lib/bytes/index.ts';
 import { describeError } from '../lib/errors/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
-import { formatBytes } from '../query/types.ts';
 
 /** One compaction of the lake folder; returns the line to print, or undefined when nothing changed. */
 export async function compactUpLake(lake: string): Promise<string | undefined> {

@@ -3,8 +3,9 @@ import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/layout.ts';
 import { lockFolderLake } from '../../compact/lock.ts';
 import { type CompactResult, compactLake, type HourEvent } from '../../compact/run.ts';
 import { createStorage, parseStorageUrl } from '../../ingest/storage/index.ts';
+import { formatBytes } from '../../lib/bytes/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
-import { createAthenaEngine, formatBytes } from '../../query/index.ts';
+import { createAthenaEngine } from '../../query/index.ts';
 import { type CommandRunner, readCommand } from '../args.ts';
 import { COMPACT_COMMAND } from '../options/compact.ts';
 

@@ -1,9 +1,9 @@
+import { formatBytes } from '../../lib/bytes/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { formatResult } from '../../query/format.ts';
 import {
   createAthenaEngine,
   createDuckDbEngine,
-  formatBytes,
   hourKey,
   isNamedQuery,
   NAMED_QUERIES,

@@ -1,6 +1,7 @@
+import { formatBytes } from '../../lib/bytes/index.ts';
 import { pickLakeLocation } from '../../lib/config/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
-import { createDuckDbEngine, formatBytes } from '../../query/index.ts';
+import { createDuckDbEngine } from '../../query/index.ts';
 import { checkLocalLake } from '../../query/lake-check.ts';
 import { resolveReportConfig } from '../../reports/config.ts';
 import { runReportFromConfig } from '../../reports/from-config.ts';

@@ -1,4 +1,5 @@
 /** `accesslake compact`: its settings table (lib/settings) and help text. */
+import { isDuration, parseDurationMs } from '../../lib/duration/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { defineSettings } from '../../lib/settings/index.ts';
 import type { CommandSpec } from '../args.ts';
@@ -15,7 +16,7 @@ export const COMPACT_SETTINGS = defineSettings({
   recheck: {
     value: 'D',
     default: '7d',
-    help: 'how far below the watermark to look for late raw objects: a duration in hours or days (48h, 7d), or all',
+    help: 'how far below the watermark to look for late raw objects: whole hours (48h, 7d), or all',
     parse: parseRecheck,
   },
   'dry-run': { type: 'boolean', help: 'read and count, write nothing' },
@@ -51,10 +52,10 @@ function parseBefore(value: string, setting: string): Date {
 /** Hours, or 'all'. */
 function parseRecheck(value: string, setting: string): number | 'all' {
   if (value === 'all') return 'all';
-  const m = /^(\d+)\s*(h|d)$/.exec(value.trim());
-  if (!m)
+  const ms = isDuration(value) ? parseDurationMs(value, setting) : Number.NaN;
+  if (!Number.isInteger(ms / 3_600_000) || ms === 0)
     throw new ConfigError(
-      `${setting}: ${JSON.stringify(value)} is not a duration in hours or days (48h, 7d) or all`,
+      `${setting}: ${JSON.stringify(value)} is not a whole number of hours (48h, 7d) or all`,
     );
-  return Number(m[1]) * (m[2] === 'd' ? 24 : 1);
+  return ms / 3_600_000;
 }

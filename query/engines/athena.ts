@@ -14,7 +14,8 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { toAwsError } from '../../glue/aws-errors.ts';
-import { athenaCostUsd, type QueryEngine, QueryError, type QueryResult, safeInteger } from '../types.ts';
+import { athenaCostUsd } from '../athena-cost.ts';
+import { type QueryEngine, QueryError, type QueryResult, safeInteger } from '../types.ts';
 
 export interface AthenaEngineOptions {
   /** The workgroup `accesslake provision` made; it enforces the results location and the scan cutoff. */
