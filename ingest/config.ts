@@ -20,6 +20,7 @@
  * | `--glue-database`, `--glue-table`, `--glue-crawler` | `ACCESSLAKE_GLUE_DATABASE`, `…_TABLE`, `…_CRAWLER` | `accesslake`, `access_logs`, `accesslake-access-logs` |
  */
 
+import { GLUE_DEFAULTS } from '../glue/defaults.ts';
 import { pickLakeLocation } from '../lib/config/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { splitList } from '../lib/list/index.ts';
@@ -182,9 +183,9 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig 
     ),
     logLevel,
     registerPartitions,
-    glueDatabase: flags['glue-database'] ?? env.ACCESSLAKE_GLUE_DATABASE ?? 'accesslake',
-    glueTable: flags['glue-table'] ?? env.ACCESSLAKE_GLUE_TABLE ?? 'access_logs_raw',
-    glueCrawler: flags['glue-crawler'] ?? env.ACCESSLAKE_GLUE_CRAWLER ?? 'accesslake-access-logs',
+    glueDatabase: flags['glue-database'] ?? env.ACCESSLAKE_GLUE_DATABASE ?? GLUE_DEFAULTS.database,
+    glueTable: flags['glue-table'] ?? env.ACCESSLAKE_GLUE_TABLE ?? GLUE_DEFAULTS.table,
+    glueCrawler: flags['glue-crawler'] ?? env.ACCESSLAKE_GLUE_CRAWLER ?? GLUE_DEFAULTS.crawler,
     notes: lake.deprecations,
   };
 }

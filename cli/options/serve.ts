@@ -3,6 +3,7 @@
  * ingest/config.ts (`resolveIngestConfig`), which the Lambda, Deno and Workers entries share with the
  * environment alone; test/cli/options.test.ts holds this table's environment names and defaults to it.
  */
+import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
 import { LAKE_SETTING } from '../../lib/config/index.ts';
 import { defineSettings } from '../../lib/settings/index.ts';
 import { parseInteger } from '../../lib/units/index.ts';
@@ -98,19 +99,19 @@ export const SERVE_SETTINGS = defineSettings({
   },
   'glue-database': {
     env: ['ACCESSLAKE_GLUE_DATABASE'],
-    default: 'accesslake',
+    default: GLUE_DEFAULTS.database,
     value: 'D',
     help: 'where partitions are registered',
   },
   'glue-table': {
     env: ['ACCESSLAKE_GLUE_TABLE'],
-    default: 'access_logs_raw',
+    default: GLUE_DEFAULTS.table,
     value: 'T',
     help: 'the raw JSON table partitions are added to',
   },
   'glue-crawler': {
     env: ['ACCESSLAKE_GLUE_CRAWLER'],
-    default: 'accesslake-access-logs',
+    default: GLUE_DEFAULTS.crawler,
     value: 'C',
     help: 'started (debounced) when the table does not exist yet',
   },

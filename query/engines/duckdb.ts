@@ -5,10 +5,12 @@
  * macros, so the SQL written for Athena runs here unchanged. The view is rebuilt before each query over
  * the files of the hours it asks for (`options.hours`), or of every hour.
  */
+
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/layout.ts';
+import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
 import { DEFAULT_PREFIXES } from '../../ingest/lake/layout.ts';
 import { CANONICAL_COLUMNS } from '../../ingest/records/canonical.ts';
 import { enableReadStats, measureReads } from '../read-stats.ts';
@@ -53,7 +55,7 @@ const DUCKDB_TYPES: Record<string, string> = {
  */
 export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<QueryEngine> {
   const root = options.lake.startsWith('file://') ? fileURLToPath(options.lake) : resolve(options.lake);
-  const table = options.table ?? 'access_logs';
+  const table = options.table ?? GLUE_DEFAULTS.view;
   const prefixes = { ...DEFAULT_COMPACTION_PREFIXES, raw: options.dataPrefix ?? DEFAULT_PREFIXES.data };
 
   const instance = await DuckDBInstance.create(':memory:');

@@ -5,6 +5,7 @@
  * figures together, where a UNION of sections would scan the data once per section (Trino inlines CTEs).
  * Window functions then rank each dimension and keep the top N.
  */
+import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
 import { hourRangePredicate } from '../../query/partition-predicate.ts';
 import type { ReportPeriod } from '../period/resolve-period.ts';
 
@@ -57,7 +58,7 @@ export const REPORT_ORDER_BY = `CASE dimension ${DIMENSIONS.map((d, i) => `WHEN 
 export function buildReportSelect(period: ReportPeriod, options: ReportQueryOptions = {}): string {
   const top = options.top ?? 10;
   if (!Number.isInteger(top) || top < 1) throw new RangeError(`top must be a whole number ≥ 1, got ${top}`);
-  const table = options.table ?? 'access_logs';
+  const table = options.table ?? GLUE_DEFAULTS.view;
   // In UTC the day is the ts prefix; elsewhere the local date of the instant (DST-correct on both engines).
   const day =
     period.timeZone === 'UTC'
