@@ -1,4 +1,5 @@
 import { AccessLakeError } from '../lib/errors/index.ts';
+import type { SqlValue } from '../lib/sql/index.ts';
 import type { ReadStats } from './read-stats.ts';
 
 /** One column of a result, with its SQL type in lower-case Trino spelling (`varchar`, `bigint`, `double`…). */
@@ -45,6 +46,11 @@ export interface QueryOptions {
    * partition predicate); rows outside it are not seen. Athena prunes partitions itself and ignores it.
    */
   hours?: { from: string; to: string };
+  /**
+   * Values for the SQL's `?` placeholders, in order: bound by DuckDB, sent to Athena as
+   * ExecutionParameters (lib/sql). Prefer them to writing values into the SQL text.
+   */
+  params?: readonly SqlValue[];
 }
 
 /** A query that could not run or failed: the engine's reason, in its words, and the SQL's first line. */

@@ -14,6 +14,7 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { toAwsError } from '../../glue/aws-errors.ts';
+import { sqlLiteral } from '../../lib/sql/index.ts';
 import { athenaCostUsd } from '../athena-cost.ts';
 import { type QueryEngine, QueryError, type QueryResult, safeInteger } from '../types.ts';
 
@@ -107,11 +108,15 @@ export function createAthenaEngine(options: AthenaEngineOptions): QueryEngine {
 
   return {
     name: 'athena',
-    async query(sql) {
+    async query(sql, queryOptions) {
       const started = await call('StartQueryExecution', () =>
         athena().send(
           new StartQueryExecutionCommand({
             QueryString: sql,
+            // Athena substitutes each parameter's text for a `?`: the SQL literal of the value.
+            ...(queryOptions?.params?.length
+              ? { ExecutionParameters: queryOptions.params.map(sqlLiteral) }
+              : {}),
             WorkGroup: options.workgroup,
             QueryExecutionContext: { Database: database, Catalog: options.catalog ?? 'AwsDataCatalog' },
           }),

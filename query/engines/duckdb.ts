@@ -13,6 +13,7 @@ import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/layout.ts';
 import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
 import { DEFAULT_PREFIXES } from '../../ingest/lake/layout.ts';
 import { CANONICAL_COLUMNS } from '../../ingest/records/canonical.ts';
+import { type SqlValue, sqlLiteral } from '../../lib/sql/index.ts';
 import { enableReadStats, measureReads } from '../read-stats.ts';
 import {
   type QueryColumn,
@@ -83,7 +84,7 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
         if (closed) throw new QueryError('duckdb', 'the DuckDB engine is closed');
         // Only a query that names the view needs it rebuilt over the lake's files as they are now.
         if (sql.includes(table)) await refreshView(queryOptions?.hours);
-        return runQuery(connection, sql);
+        return runQuery(connection, sql, queryOptions?.params);
       });
       queue = run.catch(() => {});
       return run;
@@ -98,11 +99,17 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
   };
 }
 
-async function runQuery(connection: DuckDBConnection, sql: string): Promise<QueryResult> {
+async function runQuery(
+  connection: DuckDBConnection,
+  sql: string,
+  params: readonly SqlValue[] | undefined,
+): Promise<QueryResult> {
   let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;
   let read: QueryResult['read'];
   try {
-    ({ result: reader, read } = await measureReads(connection, () => connection.runAndReadAll(sql)));
+    ({ result: reader, read } = await measureReads(connection, () =>
+      connection.runAndReadAll(sql, params ? [...params] : undefined),
+    ));
   } catch (error) {
     throw new QueryError('duckdb', 'DuckDB could not run the query', { cause: error });
   }
@@ -201,5 +208,5 @@ function toPlain(value: unknown, duckType: string): unknown {
   return value;
 }
 
-const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const quote = (s: string) => sqlLiteral(s);
 const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
