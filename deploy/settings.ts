@@ -1,6 +1,6 @@
 /**
  * Deployment settings, read once from CDK context (`-c name=value` or cdk.json) with documented
- * defaults. Names follow shared/DESIGN.md: database `accesslake`, tables `access_logs_raw` (JSON) and
+ * defaults. Names are GLUE_DEFAULTS (glue/defaults.ts, docs/aws.md): database `accesslake`, tables `access_logs_raw` (JSON) and
  * `access_logs_compacted` (Parquet) under the view `access_logs`, prefixes `access_logs/`,
  * `access_logs_compacted/`, `compaction/`, `rejects/`, `athena-results/`.
  *

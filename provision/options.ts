@@ -1,19 +1,19 @@
 /**
- * What `accesslake provision` makes, resolved once from flags and environment. The lake location is
- * the same `s3://bucket/prefix` that `accesslake serve --lake` writes to.
+ * What `accesslake provision` makes, resolved once from flags and environment through its settings
+ * table. The lake location is the same `s3://bucket/prefix` that `accesslake serve --lake` writes to.
  */
-
 import {
   DEFAULT_BYTES_SCANNED_CUTOFF,
   DEFAULT_REPORTS_BYTES_SCANNED_CUTOFF,
   GLUE_DEFAULTS,
   MIN_BYTES_SCANNED_CUTOFF,
 } from '../glue/defaults.ts';
-import { DEFAULT_CRAWLER_SCHEDULE, parseCrawlerSchedule } from '../glue/schedule.ts';
+import { parseCrawlerSchedule } from '../glue/schedule.ts';
 import { parseStorageUrl } from '../ingest/storage/index.ts';
-import { pickLakeLocation } from '../lib/config/index.ts';
+import { formatBytes, parseBytes } from '../lib/bytes/index.ts';
+import { LAKE_SETTING } from '../lib/config/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
-import { parseBytes } from '../lib/units/index.ts';
+import { defineSettings, type FlagsOf, oneOf, resolveSettings } from '../lib/settings/index.ts';
 import type { LakeNames } from './lake-names.ts';
 
 export type TableMode = 'crawler' | 'projection';
@@ -30,69 +30,127 @@ export interface ProvisionOptions extends LakeNames {
   createBucket: boolean;
 }
 
-export interface ProvisionFlags {
-  lake?: string | undefined;
-  /** Deprecated alias of `lake`. */
-  storage?: string | undefined;
-  region?: string | undefined;
-  endpoint?: string | undefined;
-  database?: string | undefined;
-  table?: string | undefined;
-  'crawler-name'?: string | undefined;
-  'crawler-role'?: string | undefined;
-  'crawler-schedule'?: string | undefined;
-  workgroup?: string | undefined;
-  'bytes-scanned-cutoff'?: string | undefined;
-  'reports-workgroup'?: string | undefined;
-  'reports-bytes-scanned-cutoff'?: string | undefined;
-  'create-bucket'?: boolean | undefined;
-}
+const name = (raw: string, setting: string) => {
+  // Glue and Athena names: lower-case letters, digits, '_' and '-' (Glue lower-cases anything else).
+  if (!/^[a-z0-9_-]{1,128}$/.test(raw)) {
+    throw new ConfigError(
+      `${setting}: ${JSON.stringify(raw)} must be 1–128 lower-case letters, digits, "_" or "-"`,
+    );
+  }
+  return raw;
+};
+const cutoff = (raw: string, setting: string) => {
+  const bytes = parseBytes(raw, setting);
+  if (bytes < MIN_BYTES_SCANNED_CUTOFF) {
+    throw new ConfigError(`${setting}: Athena's minimum is 10 MB (10000000 bytes), got ${bytes}`);
+  }
+  return bytes;
+};
 
+/**
+ * What `provision` makes, as settings rows (lib/settings): flag, environment, default, parser and help
+ * line. `accesslake provision` adds its action flags (cli/options/provision.ts); the deploy stack and
+ * tests resolve these alone.
+ */
+export const PROVISION_SETTINGS = defineSettings({
+  lake: { ...LAKE_SETTING, value: 's3://bucket/prefix', defaultNote: 'required', help: 'the lake in S3' },
+  region: {
+    env: ['AWS_REGION', 'AWS_DEFAULT_REGION'],
+    default: 'us-east-1',
+    value: 'R',
+    help: 'AWS region',
+  },
+  endpoint: {
+    env: ['ACCESSLAKE_AWS_ENDPOINT'],
+    value: 'URL',
+    help: 'one endpoint for S3, Glue and Athena (moto, LocalStack)',
+  },
+  table: {
+    default: 'crawler',
+    value: 'crawler|projection',
+    help: 'how the raw table learns its partitions: a Glue crawler on a schedule, or partition projection',
+    parse: oneOf(['crawler', 'projection']),
+  },
+  database: {
+    env: ['ACCESSLAKE_GLUE_DATABASE'],
+    default: GLUE_DEFAULTS.database,
+    value: 'D',
+    help: 'the Glue database',
+    parse: name,
+  },
+  'crawler-name': {
+    env: ['ACCESSLAKE_GLUE_CRAWLER'],
+    default: GLUE_DEFAULTS.crawler,
+    value: 'C',
+    help: 'the crawler',
+    parse: name,
+  },
+  'crawler-role': {
+    env: ['ACCESSLAKE_CRAWLER_ROLE'],
+    value: 'ARN',
+    help: "the IAM role the crawler runs as; without it the crawler is skipped and the role's policy printed",
+  },
+  'crawler-schedule': {
+    default: 'hourly',
+    value: 'S',
+    help: 'hourly (five past the hour), daily, an interval (15m, 2h; at least 5m, Glue\'s minimum) or "cron(…)"',
+    parse: (raw, setting) => parseCrawlerSchedule(raw, setting),
+  },
+  workgroup: {
+    env: ['ACCESSLAKE_ATHENA_WORKGROUP'],
+    default: GLUE_DEFAULTS.workgroup,
+    value: 'W',
+    help: 'the Athena workgroup (engine v3, enforced settings, results in <prefix>/athena-results/)',
+    parse: name,
+  },
+  'bytes-scanned-cutoff': {
+    default: formatBytes(DEFAULT_BYTES_SCANNED_CUTOFF),
+    value: 'SIZE',
+    help: "the workgroup's per-query scan cutoff (at least 10 MB)",
+    parse: cutoff,
+  },
+  'reports-workgroup': {
+    env: ['ACCESSLAKE_REPORTS_WORKGROUP'],
+    default: GLUE_DEFAULTS.reportsWorkgroup,
+    value: 'W',
+    help: 'the reports workgroup (results in <prefix>/athena-results/reports/)',
+    parse: name,
+  },
+  'reports-bytes-scanned-cutoff': {
+    default: formatBytes(DEFAULT_REPORTS_BYTES_SCANNED_CUTOFF),
+    value: 'SIZE',
+    help: "the reports workgroup's scan cutoff",
+    parse: cutoff,
+  },
+  'create-bucket': { type: 'boolean', help: 'create the S3 bucket when it does not exist' },
+});
+
+/**
+ * Resolves {@link PROVISION_SETTINGS} from flags (as parseArgs gives them) and the environment.
+ * @throws {ConfigError} no lake, a lake that is not in S3, or a bad value (named as it was given)
+ */
 export function resolveProvisionOptions(
-  flags: ProvisionFlags,
+  flags: FlagsOf<typeof PROVISION_SETTINGS> & { storage?: string },
   env: Record<string, string | undefined>,
 ): ProvisionOptions {
-  const lake = pickLakeLocation(flags, env);
-  const storage = lake.value;
-  if (!storage) {
+  const { values: v, sources } = resolveSettings(PROVISION_SETTINGS, flags, env);
+  if (!v.lake) {
     throw new ConfigError(
       'provision needs the lake in S3: pass --lake s3://bucket/prefix (or set ACCESSLAKE_LAKE)',
     );
   }
-  const location = parseStorageUrl(storage);
+  const location = parseStorageUrl(v.lake);
   if (location.kind !== 's3') {
     throw new ConfigError(
-      `provision sets up Glue and Athena over S3, but ${lake.setting} ${JSON.stringify(storage)} is not s3://bucket/prefix; a local lake needs no provisioning (accesslake query uses DuckDB)`,
+      `provision sets up Glue and Athena over S3, but ${sources.lake} ${JSON.stringify(v.lake)} is not s3://bucket/prefix; a local lake needs no provisioning (accesslake query uses DuckDB)`,
     );
   }
-  const tableMode = flags.table ?? 'crawler';
-  if (tableMode !== 'crawler' && tableMode !== 'projection') {
-    throw new ConfigError(`--table: ${JSON.stringify(tableMode)} is not crawler or projection`);
-  }
-  const cutoffFlag = (flag: 'bytes-scanned-cutoff' | 'reports-bytes-scanned-cutoff', fallback: number) => {
-    const raw = flags[flag];
-    const cutoff = raw === undefined ? fallback : parseBytes(raw, `--${flag}`);
-    if (cutoff < MIN_BYTES_SCANNED_CUTOFF) {
-      throw new ConfigError(`--${flag}: Athena's minimum is 10 MB (10000000 bytes), got ${cutoff}`);
-    }
-    return cutoff;
-  };
-  const cutoff = cutoffFlag('bytes-scanned-cutoff', DEFAULT_BYTES_SCANNED_CUTOFF);
-  const name = (value: string, flag: string) => {
-    // Glue and Athena names: lower-case letters, digits, '_' and '-' (Glue lower-cases anything else).
-    if (!/^[a-z0-9_-]{1,128}$/.test(value)) {
-      throw new ConfigError(
-        `${flag}: ${JSON.stringify(value)} must be 1–128 lower-case letters, digits, "_" or "-"`,
-      );
-    }
-    return value;
-  };
   return {
     bucket: location.bucket,
     prefix: location.prefix,
-    region: flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    endpoint: flags.endpoint ?? env.ACCESSLAKE_AWS_ENDPOINT,
-    database: name(flags.database ?? env.ACCESSLAKE_GLUE_DATABASE ?? GLUE_DEFAULTS.database, '--database'),
+    region: v.region,
+    endpoint: v.endpoint,
+    database: v.database,
     table: GLUE_DEFAULTS.table,
     compactedTable: GLUE_DEFAULTS.compactedTable,
     view: GLUE_DEFAULTS.view,
@@ -100,30 +158,15 @@ export function resolveProvisionOptions(
     compactedPrefix: GLUE_DEFAULTS.compactedPrefix,
     rejectsPrefix: GLUE_DEFAULTS.rejectsPrefix,
     resultsPrefix: GLUE_DEFAULTS.resultsPrefix,
-    tableMode,
-    crawlerName: name(
-      flags['crawler-name'] ?? env.ACCESSLAKE_GLUE_CRAWLER ?? GLUE_DEFAULTS.crawler,
-      '--crawler-name',
-    ),
-    crawlerRole: flags['crawler-role'] ?? env.ACCESSLAKE_CRAWLER_ROLE,
-    crawlerSchedule:
-      flags['crawler-schedule'] === undefined
-        ? DEFAULT_CRAWLER_SCHEDULE
-        : parseCrawlerSchedule(flags['crawler-schedule']),
-    workgroup: name(
-      flags.workgroup ?? env.ACCESSLAKE_ATHENA_WORKGROUP ?? GLUE_DEFAULTS.workgroup,
-      '--workgroup',
-    ),
-    bytesScannedCutoff: cutoff,
-    reportsWorkgroup: name(
-      flags['reports-workgroup'] ?? env.ACCESSLAKE_REPORTS_WORKGROUP ?? GLUE_DEFAULTS.reportsWorkgroup,
-      '--reports-workgroup',
-    ),
-    reportsBytesScannedCutoff: cutoffFlag(
-      'reports-bytes-scanned-cutoff',
-      DEFAULT_REPORTS_BYTES_SCANNED_CUTOFF,
-    ),
-    createBucket: flags['create-bucket'] ?? false,
+    tableMode: v.table,
+    crawlerName: v['crawler-name'],
+    crawlerRole: v['crawler-role'],
+    crawlerSchedule: v['crawler-schedule'],
+    workgroup: v.workgroup,
+    bytesScannedCutoff: v['bytes-scanned-cutoff'],
+    reportsWorkgroup: v['reports-workgroup'],
+    reportsBytesScannedCutoff: v['reports-bytes-scanned-cutoff'],
+    createBucket: v['create-bucket'],
   };
 }
 

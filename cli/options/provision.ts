@@ -1,71 +1,13 @@
 /**
- * `accesslake provision`: its settings table (lib/settings) and help text. The values are resolved by
- * `resolveProvisionOptions` (provision/options.ts), which the deploy stack shares.
+ * `accesslake provision`: the settings of what it makes (PROVISION_SETTINGS in provision/options.ts,
+ * which the deploy stack shares) plus the command's own action flags, and its help text.
  */
-import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
-import { LAKE_SETTING } from '../../lib/config/index.ts';
 import { defineSettings } from '../../lib/settings/index.ts';
+import { PROVISION_SETTINGS as MADE } from '../../provision/options.ts';
 import type { CommandSpec } from '../args.ts';
-import { REGION } from './shared.ts';
 
 export const PROVISION_SETTINGS = defineSettings({
-  lake: { ...LAKE_SETTING, value: 's3://bucket/prefix', defaultNote: 'required', help: 'the lake in S3' },
-  region: REGION,
-  endpoint: {
-    env: ['ACCESSLAKE_AWS_ENDPOINT'],
-    value: 'URL',
-    help: 'one endpoint for S3, Glue and Athena (moto, LocalStack)',
-  },
-  table: {
-    default: 'crawler',
-    value: 'crawler|projection',
-    help: 'how the raw table learns its partitions: a Glue crawler on a schedule, or partition projection',
-  },
-  database: {
-    env: ['ACCESSLAKE_GLUE_DATABASE'],
-    default: GLUE_DEFAULTS.database,
-    value: 'D',
-    help: 'the Glue database',
-  },
-  'crawler-name': {
-    env: ['ACCESSLAKE_GLUE_CRAWLER'],
-    default: GLUE_DEFAULTS.crawler,
-    value: 'C',
-    help: 'the crawler',
-  },
-  'crawler-role': {
-    env: ['ACCESSLAKE_CRAWLER_ROLE'],
-    value: 'ARN',
-    help: "the IAM role the crawler runs as; without it the crawler is skipped and the role's policy printed",
-  },
-  'crawler-schedule': {
-    default: 'hourly',
-    value: 'S',
-    help: 'hourly (five past the hour), daily, an interval (15m, 2h; at least 5m, Glue\'s minimum) or "cron(…)"',
-  },
-  workgroup: {
-    env: ['ACCESSLAKE_ATHENA_WORKGROUP'],
-    default: GLUE_DEFAULTS.workgroup,
-    value: 'W',
-    help: 'the Athena workgroup (engine v3, enforced settings, results in <prefix>/athena-results/)',
-  },
-  'bytes-scanned-cutoff': {
-    default: '10GiB',
-    value: 'SIZE',
-    help: "the workgroup's per-query scan cutoff (at least 10 MB)",
-  },
-  'reports-workgroup': {
-    env: ['ACCESSLAKE_REPORTS_WORKGROUP'],
-    default: GLUE_DEFAULTS.reportsWorkgroup,
-    value: 'W',
-    help: 'the reports workgroup (results in <prefix>/athena-results/reports/)',
-  },
-  'reports-bytes-scanned-cutoff': {
-    default: '100GiB',
-    value: 'SIZE',
-    help: "the reports workgroup's scan cutoff",
-  },
-  'create-bucket': { type: 'boolean', help: 'create the S3 bucket when it does not exist' },
+  ...MADE,
   'dry-run': { type: 'boolean', help: 'show what would be created or changed, change nothing' },
   'apply-changes': {
     type: 'boolean',

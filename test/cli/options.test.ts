@@ -4,6 +4,7 @@ import { commandHelp } from '../../cli/args.ts';
 import { COMMAND_SPECS, renderOptionsDocs } from '../../cli/options/index.ts';
 import { SERVE_SETTINGS } from '../../cli/options/serve.ts';
 import { resolveIngestConfig } from '../../ingest/config.ts';
+import { resolveProvisionOptions } from '../../provision/options.ts';
 
 const TOKEN = { token: ['0123456789abcdef'] };
 
@@ -51,5 +52,26 @@ describe('--max-lines', () => {
     expect(resolveIngestConfig({ ...TOKEN, 'max-lines': '5000' }, {}).maxLines).toBe(5000);
     expect(resolveIngestConfig(TOKEN, { ACCESSLAKE_MAX_LINES: '7' }).maxLines).toBe(7);
     expect(() => resolveIngestConfig(TOKEN, { ACCESSLAKE_MAX_LINES: '0' })).toThrow(/^ACCESSLAKE_MAX_LINES/);
+  });
+});
+
+describe('provision settings', () => {
+  it('name the variable a bad value came from, and default as the docs say', () => {
+    expect(() =>
+      resolveProvisionOptions({ lake: 's3://lake-bucket/p' }, { ACCESSLAKE_GLUE_DATABASE: 'Bad Name' }),
+    ).toThrow(/^ACCESSLAKE_GLUE_DATABASE: "Bad Name" must be/);
+    expect(() => resolveProvisionOptions({ lake: 's3://lake-bucket/p', workgroup: 'X' }, {})).toThrow(
+      /^--workgroup: "X"/,
+    );
+    const o = resolveProvisionOptions({ lake: 's3://lake-bucket/p' }, {});
+    expect(o).toMatchObject({
+      bucket: 'lake-bucket',
+      prefix: 'p',
+      crawlerSchedule: 'cron(5 * * * ? *)',
+      bytesScannedCutoff: 10 * 1024 ** 3,
+      reportsBytesScannedCutoff: 100 * 1024 ** 3,
+      tableMode: 'crawler',
+      createBucket: false,
+    });
   });
 });
