@@ -1,7 +1,7 @@
 /**
  * Every command's settings table, in the order docs/configuration.md shows them, and the generated
- * Markdown between `<!-- options:NAME -->` markers there. `npm run docs:options` rewrites the file;
- * test/cli/options.test.ts fails when it is out of step with the tables.
+ * Markdown between `<!-- options:NAME -->` markers in {@link OPTIONS_DOCS}. `npm run docs:options`
+ * rewrites those files; test/cli/options.test.ts fails when one is out of step with the tables.
  */
 import { formatSettingsMarkdown, type SettingsTable } from '../../lib/settings/index.ts';
 import type { CommandSpec } from '../args.ts';
@@ -32,19 +32,24 @@ export const COMMAND_SPECS: readonly CommandSpec<SettingsTable>[] = [
 
 const marker = (name: string) => name.replaceAll(' ', '-');
 
+/** The docs holding generated tables; configuration.md holds every command's, the others one each. */
+export const OPTIONS_DOCS = ['docs/configuration.md', 'docs/aws.md', 'docs/dashboard.md'] as const;
+
 /**
  * `text` with each `<!-- options:NAME -->…<!-- /options:NAME -->` block replaced by the command's
  * generated table.
- * @throws {Error} when a command's markers are missing from `text`
+ * @param requireAll every command must have its block (docs/configuration.md)
+ * @throws {Error} when `requireAll` and a command's markers are missing from `text`
  */
-export function renderOptionsDocs(text: string): string {
+export function renderOptionsDocs(text: string, requireAll = true): string {
   let out = text;
   for (const spec of COMMAND_SPECS) {
     const open = `<!-- options:${marker(spec.name)} -->`;
     const close = `<!-- /options:${marker(spec.name)} -->`;
     const a = out.indexOf(open);
     const b = out.indexOf(close);
-    if (a < 0 || b < a) throw new Error(`docs/configuration.md has no ${open} … ${close} block`);
+    if (a < 0 && !requireAll) continue;
+    if (a < 0 || b < a) throw new Error(`no ${open} … ${close} block`);
     out = `${out.slice(0, a + open.length)}\n${formatSettingsMarkdown(spec.settings)}\n${out.slice(b)}`;
   }
   return out;

@@ -1,6 +1,8 @@
-/** `npm run docs:options`: rewrites the options tables in docs/configuration.md from cli/options. */
+/** `npm run docs:options`: rewrites the generated options tables in the docs from cli/options. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { renderOptionsDocs } from './index.ts';
+import { OPTIONS_DOCS, renderOptionsDocs } from './index.ts';
 
-const file = new URL('../../docs/configuration.md', import.meta.url);
-writeFileSync(file, renderOptionsDocs(readFileSync(file, 'utf8')));
+for (const path of OPTIONS_DOCS) {
+  const file = new URL(`../../${path}`, import.meta.url);
+  writeFileSync(file, renderOptionsDocs(readFileSync(file, 'utf8'), path === 'docs/configuration.md'));
+}

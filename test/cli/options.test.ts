@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { commandHelp } from '../../cli/args.ts';
-import { COMMAND_SPECS, renderOptionsDocs } from '../../cli/options/index.ts';
+import { COMMAND_SPECS, OPTIONS_DOCS, renderOptionsDocs } from '../../cli/options/index.ts';
 import { SERVE_SETTINGS } from '../../cli/options/serve.ts';
 import { resolveIngestConfig } from '../../ingest/config.ts';
 import { resolveProvisionOptions } from '../../provision/options.ts';
@@ -9,10 +9,14 @@ import { resolveProvisionOptions } from '../../provision/options.ts';
 const TOKEN = { token: ['0123456789abcdef'] };
 
 describe('options tables', () => {
-  it('docs/configuration.md holds exactly the tables cli/options generates (npm run docs:options)', () => {
-    const docs = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
-    expect(renderOptionsDocs(docs)).toBe(docs);
-  });
+  it.each(OPTIONS_DOCS)(
+    '%s holds exactly the tables cli/options generates (npm run docs:options)',
+    (path) => {
+      const docs = readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+      expect(docs).toContain('<!-- options:');
+      expect(renderOptionsDocs(docs, path === 'docs/configuration.md')).toBe(docs);
+    },
+  );
 
   it("every command's --help lists every flag of its table once", () => {
     for (const spec of COMMAND_SPECS) {
