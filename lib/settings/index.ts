@@ -55,11 +55,9 @@ export type SettingsOf<T extends SettingsTable> = { -readonly [K in keyof T]: Se
 
 /** The raw flags parseArgs returns for a table (what the user typed, nothing resolved). */
 export type FlagsOf<T extends SettingsTable> = {
-  -readonly [K in keyof T]?: T[K] extends { type: 'boolean' }
-    ? boolean
-    : T[K] extends { multiple: true }
-      ? string[]
-      : string;
+  -readonly [K in keyof T]?:
+    | (T[K] extends { type: 'boolean' } ? boolean : T[K] extends { multiple: true } ? string[] : string)
+    | undefined;
 };
 
 /** Keeps the table's literal types (so {@link SettingsOf} can see defaults and parsers). */
