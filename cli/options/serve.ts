@@ -39,7 +39,7 @@ export const SERVE_SETTINGS = defineSettings({
   },
   's3-region': {
     env: ['ACCESSLAKE_S3_REGION', 'AWS_REGION'],
-    defaultNote: '`us-east-1`',
+    defaultNote: 'us-east-1',
     value: 'R',
     help: 'the S3 region',
   },
@@ -120,6 +120,6 @@ export const SERVE_SETTINGS = defineSettings({
 export const SERVE_COMMAND: CommandSpec<typeof SERVE_SETTINGS> = {
   name: 'serve',
   usage: 'usage: accesslake serve [--lake ./lake | s3://bucket/prefix] [--token T]… [options]',
-  description: 'Runs the ingest server. Sizes take KiB/MiB/GiB (or k/m/g), durations ms/s/m/h.',
+  description: 'Runs the ingest server. Sizes take KiB/MiB/GiB (or k/m/g), durations ms, s, m, h or d.',
   settings: SERVE_SETTINGS,
 };

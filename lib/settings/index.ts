@@ -169,7 +169,7 @@ export function formatSettingsHelp(table: SettingsTable): string {
       const head = heads[i]!;
       const extras = [
         s.env?.length ? `env ${s.env.join(', ')}` : '',
-        defaultShown(s) ? `default ${defaultShown(s)}` : '',
+        defaultShown(s) === 'required' ? 'required' : defaultShown(s) ? `default ${defaultShown(s)}` : '',
         s.multiple ? 'repeatable' : '',
         s.deprecated?.flag ? `old name --${s.deprecated.flag}` : '',
       ].filter(Boolean);
