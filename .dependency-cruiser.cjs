@@ -7,10 +7,12 @@
 
 /**
  * Files outsiders may import: every module's index, the ingest's two runtime-specific entries, and the
- * formats module's Node-only nginx.conf reader (kept apart so formats/index.ts stays web-standard).
+ * formats module's Node-only nginx.conf reader (kept apart so formats/index.ts stays web-standard), and
+ * the provisioning contract the Glue and Athena steps implement (apart from the orchestrator
+ * provision/index.ts, which imports those steps).
  */
 const ENTRY =
-  '^([^/]+|lib/[^/]+)/index\\.ts$|^ingest/(node|glue)\\.ts$|^formats/nginx-conf/index\\.ts$|^bin/';
+  '^([^/]+|lib/[^/]+)/index\\.ts$|^ingest/(node|glue)\\.ts$|^formats/nginx-conf/index\\.ts$|^provision/contract/index\\.ts$|^bin/';
 
 /**
  * Known exceptions while issue 18 is carried out in parallel branches (remove each as its part lands):

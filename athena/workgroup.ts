@@ -4,7 +4,11 @@
  * https://docs.aws.amazon.com/athena/latest/APIReference/API_WorkGroupConfiguration.html
  */
 import type { CreateWorkGroupCommandInput } from '@aws-sdk/client-athena';
-import { type ProvisionOptions, reportsResultsLocation, resultsLocation } from '../glue/provision/options.ts';
+import {
+  type ProvisionOptions,
+  reportsResultsLocation,
+  resultsLocation,
+} from '../provision/contract/index.ts';
 
 export const ENGINE_VERSION = 'Athena engine version 3';
 

@@ -5,6 +5,7 @@
  * predicate at work. Lines come from the traffic generator, spread
  * over 24 hours. Env: BENCH_QUERY_LINES (default 240000), BENCH_QUERY_RUNS (default 3).
  */
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +14,9 @@ import { createGenerator } from '../gen/generator.ts';
 import { compileLogFormat } from '../gen/log-format.ts';
 import { KNOWN_VARIABLES } from '../gen/variables.ts';
 import { createIngestApp } from '../ingest/index.ts';
+import { formatBytes } from '../lib/bytes/index.ts';
 import {
   createDuckDbEngine,
-  formatBytes,
   NAMED_QUERIES,
   type ReadStats,
   renderNamedQuery,

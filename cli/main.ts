@@ -4,8 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { AccessLakeError, describeError } from '../lib/errors/index.ts';
-
-export type CommandRunner = (argv: string[], env: Record<string, string | undefined>) => Promise<number>;
+import type { CommandRunner } from './args.ts';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CommandRunner }> }> = {
   serve: { summary: 'run the ingest HTTP server', load: () => import('./commands/serve.ts') },

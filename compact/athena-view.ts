@@ -5,6 +5,7 @@
  * stores the view in the Glue catalog in the encoding Athena reads (a view made with Glue CreateTable
  * needs that encoding by hand). https://docs.aws.amazon.com/athena/latest/ug/create-view.html
  */
+import { GLUE_DEFAULTS } from '../glue/defaults.ts';
 import { CANONICAL_COLUMNS } from '../lake-contract/index.ts';
 import type { QueryEngine } from '../query/types.ts';
 import type { HourKey } from './layout.ts';
@@ -20,9 +21,9 @@ export interface ViewNames {
 }
 
 export const DEFAULT_VIEW_NAMES: Omit<ViewNames, 'database'> = {
-  view: 'access_logs',
-  raw: 'access_logs_raw',
-  compacted: 'access_logs_compacted',
+  view: GLUE_DEFAULTS.view,
+  raw: GLUE_DEFAULTS.table,
+  compacted: GLUE_DEFAULTS.compactedTable,
 };
 
 /** Before the first compaction every hour is at or above this, so the view reads only JSON. */

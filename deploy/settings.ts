@@ -1,6 +1,6 @@
 /**
  * Deployment settings, read once from CDK context (`-c name=value` or cdk.json) with documented
- * defaults. Names follow shared/DESIGN.md: database `accesslake`, tables `access_logs_raw` (JSON) and
+ * defaults. Names are GLUE_DEFAULTS (glue/defaults.ts, docs/aws.md): database `accesslake`, tables `access_logs_raw` (JSON) and
  * `access_logs_compacted` (Parquet) under the view `access_logs`, prefixes `access_logs/`,
  * `access_logs_compacted/`, `compaction/`, `rejects/`, `athena-results/`.
  *
@@ -8,7 +8,7 @@
  * |---|---|---|
  * | `catalog` | `crawler` | `crawler`: a Glue crawler on a schedule builds the table; `projection`: the table is defined here with partition projection (no crawler, no lag) |
  * | `bucketName` | generated | the lake bucket's name |
- * | `crawlerSchedule` | `cron(15 * * * ? *)` | Glue cron, hourly at :15 |
+ * | `crawlerSchedule` | `hourly` (`cron(5 * * * ? *)`) | as `provision --crawler-schedule`: `hourly`, `daily`, `15m`, `2h` or a Glue `cron(…)`, at least 5 minutes apart |
  * | `bytesScannedCutoff` | 10 GiB | Athena per-query cost guard (minimum 10 MB) |
  * | `rejectsExpireDays` | 30 | lifecycle expiry of `rejects/` |
  * | `resultsExpireDays` | 7 | lifecycle expiry of `athena-results/` |
@@ -28,7 +28,9 @@ import {
   GLUE_DEFAULTS,
   MIN_BYTES_SCANNED_CUTOFF,
 } from '../glue/defaults.ts';
+import { parseCrawlerSchedule } from '../glue/schedule.ts';
 import { ConfigError } from '../lib/errors/index.ts';
+import { isBucketName } from '../lib/s3/index.ts';
 import { REPO_ROOT } from './build-lambda.ts';
 
 export type CatalogMode = 'crawler' | 'projection';
@@ -76,14 +78,14 @@ export function readDeploySettings(context: ContextReader): DeploySettings {
   if (catalog !== 'crawler' && catalog !== 'projection') {
     throw new ConfigError(`context catalog=${JSON.stringify(catalog)}: use "crawler" or "projection"`);
   }
-  const crawlerSchedule = text('crawlerSchedule') ?? 'cron(15 * * * ? *)';
-  if (!/^cron\(.+\)$/.test(crawlerSchedule)) {
-    throw new ConfigError(
-      `context crawlerSchedule=${JSON.stringify(crawlerSchedule)}: expected a Glue cron(...) expression`,
-    );
-  }
+  // The same default and the same check as `accesslake provision --crawler-schedule`, Glue's 5-minute
+  // minimum included.
+  const crawlerSchedule = parseCrawlerSchedule(
+    text('crawlerSchedule') ?? 'hourly',
+    'context crawlerSchedule',
+  );
   const bucketName = text('bucketName');
-  if (bucketName !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucketName)) {
+  if (bucketName !== undefined && !isBucketName(bucketName)) {
     throw new ConfigError(`context bucketName=${JSON.stringify(bucketName)} is not a valid S3 bucket name`);
   }
   const reportPeriod = text('reportPeriod') ?? 'weekly';

@@ -3,7 +3,7 @@
  * the bucket, region and names: what glue/iam-policy.ts fills in, so a function's role is the very
  * policy `accesslake provision --print-policy` prints for that lake.
  */
-import { type ProvisionOptions, resolveProvisionOptions } from '../glue/provision/options.ts';
+import { type ProvisionOptions, resolveProvisionOptions } from '../provision/contract/index.ts';
 import type { DeploySettings } from './settings.ts';
 
 export function stackProvisionOptions(

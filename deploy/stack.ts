@@ -9,7 +9,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { REPORTS_RESULTS_FOLDER } from '../glue/provision/options.ts';
+import { REPORTS_RESULTS_FOLDER } from '../provision/contract/index.ts';
 import { Catalog } from './catalog.ts';
 import { createCompactFunction } from './compact-function.ts';
 import { IngestFunction } from './ingest-function.ts';

@@ -5,14 +5,14 @@
  * ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_GLUE_TABLE, ACCESSLAKE_GLUE_CRAWLER, AWS_REGION. IAM: the
  * registrar policy from `accesslake provision --print-policy`. See docs/aws.md.
  */
-
+import { GLUE_DEFAULTS } from '../glue/defaults.ts';
 import { createGlueRegistrar } from '../ingest/glue.ts';
 import { hourOf } from '../lake-contract/index.ts';
 
 const registrar = createGlueRegistrar({
-  database: process.env.ACCESSLAKE_GLUE_DATABASE ?? 'accesslake',
-  table: process.env.ACCESSLAKE_GLUE_TABLE ?? 'access_logs_raw',
-  crawler: process.env.ACCESSLAKE_GLUE_CRAWLER ?? 'accesslake-access-logs',
+  database: process.env.ACCESSLAKE_GLUE_DATABASE ?? GLUE_DEFAULTS.database,
+  table: process.env.ACCESSLAKE_GLUE_TABLE ?? GLUE_DEFAULTS.table,
+  crawler: process.env.ACCESSLAKE_GLUE_CRAWLER ?? GLUE_DEFAULTS.crawler,
   ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
 });
 

@@ -19,7 +19,7 @@ import { KNOWN_VARIABLES } from './variables.ts';
 export type { GeneratedRequest, Generator } from './generator.ts';
 export { createGenerator } from './generator.ts';
 export { ACCESSLAKE_JSON_FORMAT, COMBINED_FORMAT, compileLogFormat, MAIN_FORMAT } from './log-format.ts';
-export { type GenFlags, type GenOptions, resolveGenOptions } from './options.ts';
+export { GEN_SETTINGS, type GenOptions, resolveGenOptions } from './options.ts';
 export { formatClasses, type GenStats } from './stats.ts';
 export { KNOWN_VARIABLES } from './variables.ts';
 

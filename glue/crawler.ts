@@ -7,10 +7,16 @@
  * https://docs.aws.amazon.com/glue/latest/dg/crawler-configuration.html
  */
 import type { CreateCrawlerCommandInput } from '@aws-sdk/client-glue';
-import type { ProvisionOptions } from './provision/options.ts';
+import type { LakeNames } from '../provision/contract/index.ts';
+
+/** What the crawler's definition needs: its name, its catalog target and its schedule. */
+export interface CrawlerInput extends Pick<LakeNames, 'crawlerName' | 'database' | 'table'> {
+  /** A Glue `cron(…)` expression (glue/schedule.ts). */
+  crawlerSchedule: string;
+}
 
 /** The crawler `provision` creates; `Role` must be set by the caller. */
-export function desiredCrawler(o: ProvisionOptions, role: string): CreateCrawlerCommandInput {
+export function desiredCrawler(o: CrawlerInput, role: string): CreateCrawlerCommandInput {
   return {
     Name: o.crawlerName,
     Role: role,
@@ -25,12 +31,12 @@ export function desiredCrawler(o: ProvisionOptions, role: string): CreateCrawler
     // A catalog target needs DeleteBehavior LOG, and LOG for updates is what keeps every column: the
     // crawler never rewrites or drops the table's schema, it only logs what it saw.
     SchemaChangePolicy: { UpdateBehavior: 'LOG', DeleteBehavior: 'LOG' },
-    Configuration: JSON.stringify(crawlerConfiguration(o)),
+    Configuration: JSON.stringify(crawlerConfiguration()),
   };
 }
 
 /** New partitions take the table's schema instead of a guess of their own. */
-export function crawlerConfiguration(_o: ProvisionOptions) {
+export function crawlerConfiguration() {
   return {
     Version: 1.0,
     CrawlerOutput: { Partitions: { AddOrUpdateBehavior: 'InheritFromTable' } },
@@ -38,12 +44,12 @@ export function crawlerConfiguration(_o: ProvisionOptions) {
 }
 
 /** `s3://bucket/access_logs/` → 2; `s3://bucket/lake/access_logs/` → 3. */
-export function tableLevel(o: Pick<ProvisionOptions, 'prefix' | 'dataPrefix'>): number {
+export function tableLevel(o: Pick<LakeNames, 'prefix' | 'dataPrefix'>): number {
   const segments = [o.prefix, o.dataPrefix].join('/').split('/').filter(Boolean);
   return 1 + segments.length;
 }
 
 /** Glob exclusions relative to the data path for the rejects and results prefixes. */
-export function crawlerExclusions(o: ProvisionOptions): string[] {
+export function crawlerExclusions(o: Pick<LakeNames, 'rejectsPrefix' | 'resultsPrefix'>): string[] {
   return [o.rejectsPrefix, o.resultsPrefix].map((p) => `${p}/**`);
 }

@@ -1,4 +1,4 @@
-/** Names shared by `provision`, the partition registrar and the query CLI (shared/DESIGN.md defaults). */
+/** Names shared by `provision`, the partition registrar, the query CLI and the CDK stack (docs/aws.md). */
 export const GLUE_DEFAULTS = {
   database: 'accesslake',
   /** The raw JSON table (the ingest's objects). */

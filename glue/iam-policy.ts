@@ -8,9 +8,9 @@
  * `account` is the AWS account id (Glue's CatalogId); `*` when unknown.
  */
 
+import { keyPrefix, type LakeNames, REPORTS_RESULTS_FOLDER } from '../provision/contract/index.ts';
 import { REPORTS_PREFIX } from '../reports/output/layout.ts';
 import { GLUE_DEFAULTS } from './defaults.ts';
-import { keyPrefix, type ProvisionOptions, REPORTS_RESULTS_FOLDER } from './provision/options.ts';
 
 type Statement = {
   Sid: string;
@@ -26,7 +26,7 @@ export interface PolicyDocument {
 
 const doc = (...Statement: Statement[]): PolicyDocument => ({ Version: '2012-10-17', Statement });
 
-function catalogArns(o: ProvisionOptions, account: string) {
+function catalogArns(o: LakeNames, account: string) {
   const base = `arn:aws:glue:${o.region}:${account}`;
   return [`${base}:catalog`, `${base}:database/${o.database}`, `${base}:table/${o.database}/*`];
 }
@@ -52,7 +52,7 @@ export const CRAWLER_CATALOG_ACTIONS = [
 ] as const;
 
 /** The crawler reads the data prefix, writes the table and its partitions, and logs to CloudWatch. */
-export function crawlerPolicy(o: ProvisionOptions, account = '*'): PolicyDocument {
+export function crawlerPolicy(o: LakeNames, account = '*'): PolicyDocument {
   const data = keyPrefix(o, o.dataPrefix);
   return doc(
     {
@@ -84,7 +84,7 @@ export function crawlerPolicy(o: ProvisionOptions, account = '*'): PolicyDocumen
 }
 
 /** `accesslake serve --register-partitions glue`: add hour partitions, or start the crawler. */
-export function registrarPolicy(o: ProvisionOptions, account = '*'): PolicyDocument {
+export function registrarPolicy(o: LakeNames, account = '*'): PolicyDocument {
   return doc(
     {
       Sid: 'RegisterHourPartitions',
@@ -102,7 +102,7 @@ export function registrarPolicy(o: ProvisionOptions, account = '*'): PolicyDocum
 }
 
 /** `accesslake query --engine athena`: run queries in the workgroup only (Grafana and reports: below). */
-export function queryPolicy(o: ProvisionOptions, account = '*'): PolicyDocument {
+export function queryPolicy(o: LakeNames, account = '*'): PolicyDocument {
   const results = keyPrefix(o, o.resultsPrefix);
   return doc(
     {
@@ -156,7 +156,7 @@ export function queryPolicy(o: ProvisionOptions, account = '*'): PolicyDocument 
 }
 
 /** Athena's account-level catalog reads: the `AwsDataCatalog` data catalog (the Glue catalog). */
-const dataCatalogArn = (o: ProvisionOptions, account: string) =>
+const dataCatalogArn = (o: LakeNames, account: string) =>
   `arn:aws:athena:${o.region}:${account}:datacatalog/AwsDataCatalog`;
 
 /**
@@ -166,7 +166,7 @@ const dataCatalogArn = (o: ProvisionOptions, account: string) =>
  * `ListTableMetadata`, `GetTableMetadata` on the Glue data catalog, `BatchGetQueryExecution` for its
  * polling, and Glue's plural reads behind them.
  */
-export function grafanaPolicy(o: ProvisionOptions, account = '*'): PolicyDocument {
+export function grafanaPolicy(o: LakeNames, account = '*'): PolicyDocument {
   const query = queryPolicy(o, account);
   const [runQueries, readCatalog, ...rest] = query.Statement as [Statement, Statement, ...Statement[]];
   return doc(
@@ -196,7 +196,7 @@ export function grafanaPolicy(o: ProvisionOptions, account = '*'): PolicyDocumen
  * table into the workgroup's results folder with the caller's permissions, where the report reads and
  * deletes it; the report itself goes under `<prefix>/reports/`.
  */
-export function reportPolicy(o: ProvisionOptions, account = '*'): PolicyDocument {
+export function reportPolicy(o: LakeNames, account = '*'): PolicyDocument {
   const base = `arn:aws:glue:${o.region}:${account}`;
   const results = `${keyPrefix(o, o.resultsPrefix)}/${REPORTS_RESULTS_FOLDER}`;
   return doc(
@@ -294,7 +294,7 @@ export function reportPolicy(o: ProvisionOptions, account = '*'): PolicyDocument
  * (compact/lease.ts) is created with a conditional PutObject (s3:PutObject covers it) and its superseded
  * generations deleted, which is the only delete: under `compaction/lease/`.
  */
-export function compactionPolicy(o: ProvisionOptions, account = '*'): PolicyDocument {
+export function compactionPolicy(o: LakeNames, account = '*'): PolicyDocument {
   const data = keyPrefix(o, o.dataPrefix);
   const compacted = keyPrefix(o, o.compactedPrefix);
   const state = keyPrefix(o, GLUE_DEFAULTS.statePrefix);

@@ -6,7 +6,10 @@
  */
 import type { TableInput } from '@aws-sdk/client-glue';
 import { CANONICAL_COLUMNS } from '../lake-contract/index.ts';
-import { dataLocation, type ProvisionOptions } from './provision/options.ts';
+import { dataLocation, type LakeNames } from '../provision/contract/index.ts';
+
+/** What the raw table's definition needs: its database and name, and where its objects live. */
+export type RawTableNames = Pick<LakeNames, 'database' | 'table' | 'bucket' | 'prefix' | 'dataPrefix'>;
 
 export const PARTITION_KEYS = ['year', 'month', 'day', 'hour'] as const;
 
@@ -22,7 +25,7 @@ export const INPUT_FORMAT = 'org.apache.hadoop.mapred.TextInputFormat'; // reads
 export const OUTPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat';
 
 /** Table properties: the projection of each partition column and where its objects live. */
-export function projectionParameters(o: ProvisionOptions): Record<string, string> {
+export function projectionParameters(o: RawTableNames): Record<string, string> {
   return projectionParametersAt(dataLocation(o));
 }
 
@@ -56,7 +59,7 @@ export function projectionParametersAt(location: string): Record<string, string>
 }
 
 /** The Glue TableInput `provision --table projection` creates (CreateTable), the same as the DDL below. */
-export function projectionTableInput(o: ProvisionOptions): TableInput {
+export function projectionTableInput(o: RawTableNames): TableInput {
   return rawTableInput(o, true);
 }
 
@@ -64,7 +67,7 @@ export function projectionTableInput(o: ProvisionOptions): TableInput {
  * The raw JSON table `access_logs_raw`: with partition projection (`--table projection`), or without
  * (`--table crawler`: the crawler adds its partitions, crawling this table as its catalog target).
  */
-export function rawTableInput(o: ProvisionOptions, projection: boolean): TableInput {
+export function rawTableInput(o: RawTableNames, projection: boolean): TableInput {
   const { EXTERNAL, classification, compressionType } = projectionParameters(o);
   return {
     Name: o.table,
@@ -87,7 +90,7 @@ export function rawTableInput(o: ProvisionOptions, projection: boolean): TableIn
 }
 
 /** The same table as Athena DDL, for people who prefer to run it themselves (`provision --print-ddl`). */
-export function projectionTableDdl(o: ProvisionOptions): string {
+export function projectionTableDdl(o: RawTableNames): string {
   const columns = CANONICAL_COLUMNS.map(([name, type]) => `  \`${name}\` ${type}`).join(',\n');
   const partitions = PARTITION_KEYS.map((k) => `\`${k}\` string`).join(', ');
   const properties = Object.entries(projectionParameters(o))

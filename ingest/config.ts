@@ -10,6 +10,7 @@
  * | `--s3-region` | `ACCESSLAKE_S3_REGION`, `AWS_REGION` | `us-east-1` |
  * | `--max-body-bytes` | `ACCESSLAKE_MAX_BODY_BYTES` | 16MiB |
  * | `--max-decompressed-bytes` | `ACCESSLAKE_MAX_DECOMPRESSED_BYTES` | 128MiB |
+ * | `--max-lines` | `ACCESSLAKE_MAX_LINES` | 1000000 (lines in one batch; more: 413) |
  * | `--max-concurrent-batches` | `ACCESSLAKE_MAX_CONCURRENT_BATCHES` | 8 |
  * | `--max-decompressed-in-flight` | `ACCESSLAKE_MAX_DECOMPRESSED_IN_FLIGHT` | 256MiB (≥ `--max-decompressed-bytes`) |
  * | `--body-timeout` | `ACCESSLAKE_BODY_TIMEOUT` | 30s |
@@ -19,8 +20,10 @@
  * | `--glue-database`, `--glue-table`, `--glue-crawler` | `ACCESSLAKE_GLUE_DATABASE`, `…_TABLE`, `…_CRAWLER` | `accesslake`, `access_logs`, `accesslake-access-logs` |
  */
 
+import { GLUE_DEFAULTS } from '../glue/defaults.ts';
 import { pickLakeLocation } from '../lib/config/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
+import { splitList } from '../lib/list/index.ts';
 import { isLogLevel, type LogLevel } from '../lib/log/index.ts';
 import { parseBytes, parseDurationMs, parseInteger } from '../lib/units/index.ts';
 import { parseStorageUrl } from '../storage/index.ts';
@@ -41,6 +44,8 @@ export interface IngestConfig {
   s3Region: string | undefined;
   maxBodyBytes: number;
   maxDecompressedBytes: number;
+  /** Lines in one batch; a batch with more is refused whole (413). */
+  maxLines: number;
   maxConcurrentBatches: number;
   /** The memory budget: decompressed bytes over all batches in flight. */
   maxDecompressedInFlight: number;
@@ -67,6 +72,7 @@ export interface IngestFlags {
   's3-region'?: string | undefined;
   'max-body-bytes'?: string | undefined;
   'max-decompressed-bytes'?: string | undefined;
+  'max-lines'?: string | undefined;
   'max-concurrent-batches'?: string | undefined;
   'max-decompressed-in-flight'?: string | undefined;
   'body-timeout'?: string | undefined;
@@ -103,7 +109,9 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig 
 
   const registerPartitions = flags['register-partitions'] ?? env.ACCESSLAKE_REGISTER_PARTITIONS ?? 'off';
   if (registerPartitions !== 'glue' && registerPartitions !== 'off')
-    throw new ConfigError(`--register-partitions: ${JSON.stringify(registerPartitions)} is not glue or off`);
+    throw new ConfigError(
+      `${flags['register-partitions'] !== undefined ? '--register-partitions' : 'ACCESSLAKE_REGISTER_PARTITIONS'}: ${JSON.stringify(registerPartitions)} is not glue or off`,
+    );
   if (registerPartitions === 'glue' && parseStorageUrl(storage).kind !== 's3')
     throw new ConfigError(
       '--register-partitions glue needs the lake in S3 (--lake s3://bucket/prefix); a local lake needs no catalog',
@@ -149,6 +157,12 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig 
     ),
     maxDecompressedBytes,
     maxDecompressedInFlight,
+    maxLines: parseInteger(
+      flags['max-lines'] ?? env.ACCESSLAKE_MAX_LINES ?? String(DEFAULT_LIMITS.maxLines),
+      setting('max-lines', 'ACCESSLAKE_MAX_LINES'),
+      1,
+      100_000_000,
+    ),
     bodyTimeoutMs: duration(
       flags['body-timeout'] ?? env.ACCESSLAKE_BODY_TIMEOUT,
       setting('body-timeout', 'ACCESSLAKE_BODY_TIMEOUT'),
@@ -169,16 +183,9 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig 
     ),
     logLevel,
     registerPartitions,
-    glueDatabase: flags['glue-database'] ?? env.ACCESSLAKE_GLUE_DATABASE ?? 'accesslake',
-    glueTable: flags['glue-table'] ?? env.ACCESSLAKE_GLUE_TABLE ?? 'access_logs_raw',
-    glueCrawler: flags['glue-crawler'] ?? env.ACCESSLAKE_GLUE_CRAWLER ?? 'accesslake-access-logs',
+    glueDatabase: flags['glue-database'] ?? env.ACCESSLAKE_GLUE_DATABASE ?? GLUE_DEFAULTS.database,
+    glueTable: flags['glue-table'] ?? env.ACCESSLAKE_GLUE_TABLE ?? GLUE_DEFAULTS.table,
+    glueCrawler: flags['glue-crawler'] ?? env.ACCESSLAKE_GLUE_CRAWLER ?? GLUE_DEFAULTS.crawler,
     notes: lake.deprecations,
   };
-}
-
-function splitList(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
 }

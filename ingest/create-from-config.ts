@@ -27,7 +27,11 @@ export async function createIngestFromConfig(
   return createIngestApp({
     tokens: config.tokens,
     storage,
-    limits: { maxBodyBytes: config.maxBodyBytes, maxDecompressedBytes: config.maxDecompressedBytes },
+    limits: {
+      maxBodyBytes: config.maxBodyBytes,
+      maxDecompressedBytes: config.maxDecompressedBytes,
+      maxLines: config.maxLines,
+    },
     maxConcurrentBatches: config.maxConcurrentBatches,
     maxDecompressedInFlight: config.maxDecompressedInFlight,
     bodyTimeoutMs: config.bodyTimeoutMs,

@@ -1,4 +1,5 @@
 /** Renders a {@link QueryResult} for the terminal (`table`), spreadsheets (`csv`, RFC 4180) or tools (`json`). */
+import { toCsv } from '../lib/csv/index.ts';
 import type { QueryResult } from './types.ts';
 
 export const OUTPUT_FORMATS = ['table', 'csv', 'json'] as const;
@@ -9,7 +10,10 @@ export function formatResult(result: QueryResult, format: OutputFormat): string 
     case 'json':
       return `${JSON.stringify(result.rows, null, 2)}\n`;
     case 'csv':
-      return toCsv(result);
+      return toCsv(
+        result.columns.map((c) => c.name),
+        result.rows,
+      );
     case 'table':
       return toTable(result);
   }
@@ -19,14 +23,6 @@ function text(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
-}
-
-// RFC 4180: quote a field holding a comma, quote or line break; double the quotes inside; CRLF rows.
-function toCsv(result: QueryResult): string {
-  const field = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-  const lines = [result.columns.map((c) => field(c.name)).join(',')];
-  for (const row of result.rows) lines.push(result.columns.map((c) => field(text(row[c.name]))).join(','));
-  return `${lines.join('\r\n')}\r\n`;
 }
 
 const NUMERIC = /^(tinyint|smallint|integer|bigint|real|double|decimal)/;

@@ -10,6 +10,8 @@
  * const { rows } = await engine.query(sql);
  * await engine.close();
  */
+
+export { ATHENA_USD_PER_TB, athenaCostUsd } from './athena-cost.ts';
 export { type AthenaEngineOptions, createAthenaEngine } from './engines/athena.ts';
 export { createDuckDbEngine, type DuckDbEngineOptions } from './engines/duckdb.ts';
 export {
@@ -26,9 +28,6 @@ export {
 } from './named-queries.ts';
 export { type ReadStats, summarizeReads } from './read-stats.ts';
 export {
-  ATHENA_USD_PER_TB,
-  athenaCostUsd,
-  formatBytes,
   type QueryColumn,
   type QueryEngine,
   QueryError,

@@ -1,5 +1,5 @@
 /**
- * The named queries: the `.sql` templates in `athena/queries/` (one per name in shared/DESIGN.md) and
+ * The named queries: the `.sql` templates in `athena/queries/` (one per name in NAMED_QUERIES below; docs/queries.md) and
  * the one place their placeholders are filled (docs/architecture.md, "Named-query templates"):
  * `{{from_ts}}`/`{{to_ts}}` are ISO-8601 UTC with milliseconds, `{{from_hour}}`/`{{to_hour}}` are
  * `YYYYMMDDHH` for the partition predicate.

@@ -2,10 +2,10 @@
  * `--from`/`--to` for the CLI: ISO-8601 instants, or a duration meaning "that long before --to"
  * (`--from 6h`), with `--to` defaulting to now and `--from` to one hour before it.
  */
+import { isDuration, parseDurationMs } from '../lib/duration/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import type { TimeRange } from './named-queries.ts';
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 export const DEFAULT_RANGE_MS = 3_600_000;
 
 export function parseTimeRange(
@@ -17,8 +17,9 @@ export function parseTimeRange(
   let start: Date;
   if (from === undefined) start = new Date(end.getTime() - DEFAULT_RANGE_MS);
   else {
-    const ago = /^(\d+)\s*(s|m|min|h|d)$/.exec(from.trim());
-    start = ago ? new Date(end.getTime() - Number(ago[1]) * UNIT_MS[ago[2]!]!) : parseInstant(from, '--from');
+    start = isDuration(from)
+      ? new Date(end.getTime() - parseDurationMs(from, '--from'))
+      : parseInstant(from, '--from');
   }
   if (start.getTime() >= end.getTime()) {
     throw new ConfigError(`--from (${start.toISOString()}) must be before --to (${end.toISOString()})`);

@@ -1,4 +1,5 @@
 import { AccessLakeError } from '../lib/errors/index.ts';
+import type { SqlValue } from '../lib/sql/index.ts';
 import type { ReadStats } from './read-stats.ts';
 
 /** One column of a result, with its SQL type in lower-case Trino spelling (`varchar`, `bigint`, `double`…). */
@@ -19,7 +20,7 @@ export interface QueryResult {
   read?: ReadStats;
   /** Athena only: bytes the query read, as billed. */
   bytesScanned?: number;
-  /** Athena only: what the scan cost at $5 per TB (see {@link athenaCostUsd}). */
+  /** Athena only: what the scan cost at $5 per TB (query/athena-cost.ts). */
   costUsd?: number;
   /** Athena only: the QueryExecutionId, for the console and the logs. */
   queryExecutionId?: string;
@@ -45,6 +46,11 @@ export interface QueryOptions {
    * partition predicate); rows outside it are not seen. Athena prunes partitions itself and ignores it.
    */
   hours?: { from: string; to: string };
+  /**
+   * Values for the SQL's `?` placeholders, in order: bound by DuckDB, sent to Athena as
+   * ExecutionParameters (lib/sql). Prefer them to writing values into the SQL text.
+   */
+  params?: readonly SqlValue[];
 }
 
 /** A query that could not run or failed: the engine's reason, in its words, and the SQL's first line. */
@@ -61,32 +67,6 @@ export class QueryError extends AccessLakeError {
     this.engine = engine;
     this.state = options.state;
   }
-}
-
-/** Athena's on-demand price: $5 per TB scanned (https://aws.amazon.com/athena/pricing/). */
-export const ATHENA_USD_PER_TB = 5;
-
-/**
- * The price of one scan. Athena bills bytes rounded up to the next megabyte with a 10 MB minimum per
- * query, and nothing for a query that scanned nothing (DDL, failures); TB here is 2^40 bytes.
- */
-export function athenaCostUsd(bytesScanned: number): number {
-  if (bytesScanned <= 0) return 0;
-  const mb = 1024 * 1024;
-  const billed = Math.max(Math.ceil(bytesScanned / mb) * mb, 10 * mb);
-  return (billed / 1024 ** 4) * ATHENA_USD_PER_TB;
-}
-
-/** `123456789` → `117.7 MiB`, for the one-line scan report. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
 
 /** Integers stay numbers while exact, else become decimal strings. */

@@ -131,10 +131,7 @@ function parseAsOf(value: string, timeZone: string): Date {
 
 /** `7d`, `72h`, `3600` (seconds): at most 7 days, the longest a SigV4 presigned URL lives. */
 function parseLinkExpiry(value: string): number {
-  const days = /^\s*(\d+)\s*d\s*$/i.exec(value);
-  const seconds = days
-    ? Number(days[1]) * 86400
-    : Math.round(parseDurationMs(value, '--link-expires') / 1000);
+  const seconds = Math.round(parseDurationMs(value, '--link-expires') / 1000);
   if (seconds < 1 || seconds > MAX_LINK_SECONDS) {
     throw new ConfigError(
       `--link-expires: ${JSON.stringify(value)} must be from 1 s to 7d (S3 presigned URLs live at most 7 days)`,

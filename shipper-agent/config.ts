@@ -27,6 +27,7 @@ import { join, resolve } from 'node:path';
 import { readNginxConf } from '../formats/nginx-conf/index.ts';
 import type { FormatCandidate } from '../ingest/index.ts';
 import { ConfigError, describeError } from '../lib/errors/index.ts';
+import { splitList } from '../lib/list/index.ts';
 import { isLogLevel, type LogLevel } from '../lib/log/index.ts';
 import { parseBytes, parseDurationMs, parseInteger } from '../lib/units/index.ts';
 import { AUTO_FORMAT } from './format-choice.ts';
@@ -227,11 +228,4 @@ export function defaultStateDir(env: Env): string {
   if (process.getuid?.() === 0) return '/var/lib/accesslake/agent';
   const base = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
   return join(base, 'accesslake', 'agent');
-}
-
-function splitList(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(/[,\n]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 }

@@ -2,7 +2,9 @@
  * Picks a storage driver from a URL: `s3://bucket/prefix`, `file:///abs/path`, `memory://`, or a plain
  * path (a local folder). Drivers load lazily, so a Worker bundle that only uses S3 never touches `node:fs`.
  */
+
 import { ConfigError } from '../lib/errors/index.ts';
+import { isBucketName } from '../lib/s3/index.ts';
 import type { S3StorageOptions } from './drivers/s3.ts';
 import type { ObjectStorage } from './types.ts';
 
@@ -21,7 +23,7 @@ export function parseStorageUrl(url: string): StorageLocation {
     const slash = rest.indexOf('/');
     const bucket = slash === -1 ? rest : rest.slice(0, slash);
     const prefix = slash === -1 ? '' : rest.slice(slash + 1).replace(/^\/+|\/+$/g, '');
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    if (!isBucketName(bucket)) {
       throw new ConfigError(
         `storage ${JSON.stringify(url)}: ${JSON.stringify(bucket)} is not a valid S3 bucket name`,
       );

@@ -5,9 +5,9 @@
  */
 
 import { CompactionBusyError, compactLake } from '../compact/index.ts';
+import { formatBytes } from '../lib/bytes/index.ts';
 import { describeError } from '../lib/errors/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
-import { formatBytes } from '../query/types.ts';
 import { createStorage } from '../storage/index.ts';
 
 /** One compaction of the lake folder; returns the line to print, or undefined when nothing changed. */

@@ -1,13 +1,8 @@
 /** The summary as a few short lines of text, the same on a terminal and in a log. */
+import { formatBytes } from '../lib/bytes/index.ts';
 import type { AgentSummary, LakeSummary } from './summary.ts';
 
 const number = new Intl.NumberFormat('en-US');
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
 
 export function formatSeconds(seconds: number | null): string {
   if (seconds === null) return '–';

@@ -4,5 +4,5 @@
  * lake every few seconds. See docs/quickstart.md.
  */
 export { formatSummary } from './format.ts';
-export { resolveUpOptions, UP_DEFAULTS, type UpFlags, type UpOptions } from './options.ts';
+export { resolveUpOptions, UP_SETTINGS, type UpOptions, type UpSettings } from './options.ts';
 export { runDir, runUp, type UpIo, type UpResult } from './run.ts';

@@ -23,7 +23,7 @@ FROM access_logs
 WHERE year BETWEEN substr('{{from_hour}}', 1, 4) AND substr('{{to_hour}}', 1, 4)
   AND concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
   AND ts >= '{{from_ts}}' AND ts < '{{to_ts}}'
-  AND source = {{source}}`;
+  AND source = ?`;
 
 /** top-paths (athena/queries/top-paths.sql) for one source: the demo's and a real log's stay apart. */
 const TOP_PATHS_SQL = `SELECT split_part(coalesce(path, '(no request)'), '?', 1) AS path, count(*) AS requests
@@ -31,7 +31,7 @@ FROM access_logs
 WHERE year BETWEEN substr('{{from_hour}}', 1, 4) AND substr('{{to_hour}}', 1, 4)
   AND concat(year, month, day, hour) BETWEEN '{{from_hour}}' AND '{{to_hour}}'
   AND ts >= '{{from_ts}}' AND ts < '{{to_ts}}'
-  AND source = {{source}}
+  AND source = ?
 GROUP BY 1
 ORDER BY 2 DESC, 1
 LIMIT 3`;
@@ -67,9 +67,10 @@ export async function summarizeLake(
   range: TimeRange,
   source: string,
 ): Promise<LakeSummary> {
-  const render = (sql: string) => renderTemplate(sql.replaceAll('{{source}}', sqlString(source)), range);
-  const totals = (await engine.query(render(TOTALS_SQL))).rows[0] ?? {};
-  const top = await engine.query(render(TOP_PATHS_SQL));
+  // The source label is the agent's, bound as a parameter rather than written into the SQL.
+  const params = [source];
+  const totals = (await engine.query(renderTemplate(TOTALS_SQL, range), { params })).rows[0] ?? {};
+  const top = await engine.query(renderTemplate(TOP_PATHS_SQL, range), { params });
   const n = (key: string) => Number(totals[key] ?? 0);
   const maybe = (key: string) =>
     totals[key] === null || totals[key] === undefined ? null : Number(totals[key]);
@@ -87,10 +88,6 @@ export async function summarizeLake(
 export async function countLake(engine: QueryEngine): Promise<number> {
   const rows = (await engine.query('SELECT count(*) AS records FROM access_logs')).rows;
   return Number(rows[0]?.records ?? 0);
-}
-
-function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }
 
 /**

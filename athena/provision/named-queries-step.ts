@@ -7,8 +7,8 @@ import {
   UpdateNamedQueryCommand,
 } from '@aws-sdk/client-athena';
 import { awsErrorCode, toAwsError } from '../../aws/index.ts';
-import type { ProvisionOptions } from '../../glue/provision/options.ts';
-import { diff, type ProvisionStep } from '../../glue/provision/step.ts';
+import type { ProvisionOptions } from '../../provision/contract/index.ts';
+import { diff, type ProvisionStep } from '../../provision/contract/index.ts';
 import { loadNamedQuery, NAMED_QUERIES, renderRelativeTemplate } from '../../query/named-queries.ts';
 
 /** Saved queries cover the last day: they run as they are from the Athena console. */

@@ -11,8 +11,7 @@ import type { AthenaClient } from '@aws-sdk/client-athena';
 import { DeleteTableCommand, GetTableCommand, type GlueClient, type Table } from '@aws-sdk/client-glue';
 import { awsErrorCode, toAwsError } from '../../aws/index.ts';
 import { createViewSql } from '../../compact/index.ts';
-import type { ProvisionOptions } from '../../glue/provision/options.ts';
-import type { ProvisionStep } from '../../glue/provision/step.ts';
+import type { ProvisionOptions, ProvisionStep } from '../../provision/contract/index.ts';
 import { createAthenaEngine } from '../../query/engines/athena.ts';
 
 export function viewStep(

@@ -6,8 +6,8 @@ import {
   type WorkGroup,
 } from '@aws-sdk/client-athena';
 import { awsErrorCode, toAwsError } from '../../aws/index.ts';
-import type { ProvisionOptions } from '../../glue/provision/options.ts';
-import { diff, type ProvisionStep } from '../../glue/provision/step.ts';
+import type { ProvisionOptions } from '../../provision/contract/index.ts';
+import { diff, type ProvisionStep } from '../../provision/contract/index.ts';
 import { desiredWorkGroup, type WorkGroupRole } from '../workgroup.ts';
 
 /** Athena answers a missing workgroup with InvalidRequestException and this wording (API_GetWorkGroup). */

@@ -11,35 +11,11 @@ import {
   reportPolicy,
 } from '../../glue/iam-policy.ts';
 import { projectionTableDdl } from '../../glue/projection-table.ts';
-import { provision, resolveProvisionOptions, type StepReport } from '../../glue/provision/index.ts';
 import { pickLakeLocation } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
-import { parseFlags } from '../args.ts';
-import type { CommandRunner } from '../main.ts';
-
-const HELP = `usage: accesslake provision --lake s3://bucket/prefix [--region R] [--endpoint URL]
-         [--table crawler|projection] [--crawler-role ARN] [--crawler-schedule hourly|15m|"cron(…)"]
-         [--crawler-name accesslake-access-logs] [--database accesslake] [--workgroup accesslake]
-         [--bytes-scanned-cutoff 10GiB] [--reports-workgroup accesslake-reports]
-         [--reports-bytes-scanned-cutoff 100GiB] [--create-bucket] [--dry-run] [--apply-changes]
-         [--print-policy [--policy crawler|registrar|query|grafana|report|compaction]] [--print-ddl]
-
-Makes the AWS side of the lake; run it again at any time: what exists and matches is left alone.
-  S3 bucket (must exist, or --create-bucket) · Glue database · the raw JSON table access_logs_raw over
-  <prefix>/access_logs/, kept by a Glue crawler on a schedule (or, with --table projection, by
-  partition projection and no crawler) · the Parquet table access_logs_compacted · Athena workgroup (engine v3, results in <prefix>/athena-results/, enforced settings, a
-  per-query scan cutoff) · the reports workgroup (results in <prefix>/athena-results/reports/, its own
-  cutoff) · the view access_logs over both tables · the named queries.
-  --dry-run         show what would be created or changed, change nothing
-  --apply-changes   update resources that differ from the wanted settings (without it they are shown
-                    with their differences and left as they are, and the exit code is 1)
-  --print-policy    print the least-privilege IAM policies (crawler role, ingest registrar, queries,
-                    Grafana, reports, compaction) and exit; with --policy NAME only that document, as it goes
-                    into aws iam put-role-policy --policy-document
-  --print-ddl       print the partition-projection table as Athena DDL and exit
-Environment: ACCESSLAKE_LAKE (old name ACCESSLAKE_STORAGE; --storage still works too), AWS_REGION,
-  ACCESSLAKE_AWS_ENDPOINT, ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_GLUE_CRAWLER, ACCESSLAKE_CRAWLER_ROLE,
-  ACCESSLAKE_ATHENA_WORKGROUP, ACCESSLAKE_REPORTS_WORKGROUP. See docs/aws.md.`;
+import { provision, resolveProvisionOptions, type StepReport } from '../../provision/index.ts';
+import { type CommandRunner, parseCommand } from '../args.ts';
+import { PROVISION_COMMAND } from '../options/provision.ts';
 
 const SIGN: Record<StepReport['outcome'], string> = {
   created: '+',
@@ -52,31 +28,9 @@ const SIGN: Record<StepReport['outcome'], string> = {
 };
 
 export const run: CommandRunner = async (argv, env) => {
-  const { values } = parseFlags(argv, {
-    lake: { type: 'string' },
-    storage: { type: 'string' },
-    region: { type: 'string' },
-    endpoint: { type: 'string' },
-    table: { type: 'string' },
-    database: { type: 'string' },
-    'crawler-name': { type: 'string' },
-    'crawler-role': { type: 'string' },
-    'crawler-schedule': { type: 'string' },
-    workgroup: { type: 'string' },
-    'bytes-scanned-cutoff': { type: 'string' },
-    'reports-workgroup': { type: 'string' },
-    'reports-bytes-scanned-cutoff': { type: 'string' },
-    'create-bucket': { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-    'apply-changes': { type: 'boolean' },
-    'print-policy': { type: 'boolean' },
-    policy: { type: 'string' },
-    'print-ddl': { type: 'boolean' },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommand(PROVISION_COMMAND, argv);
+  if (parsed.help) return 0;
+  const values = parsed.flags;
   const o = resolveProvisionOptions(values, env);
   for (const note of pickLakeLocation(values, env).deprecations)
     console.error(`accesslake provision: ${note}`);

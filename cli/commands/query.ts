@@ -1,10 +1,9 @@
-import { pickLakeLocation } from '../../lib/config/index.ts';
+import { formatBytes } from '../../lib/bytes/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
-import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../../query/format.ts';
+import { formatResult } from '../../query/format.ts';
 import {
   createAthenaEngine,
   createDuckDbEngine,
-  formatBytes,
   hourKey,
   isNamedQuery,
   NAMED_QUERIES,
@@ -14,59 +13,16 @@ import {
 } from '../../query/index.ts';
 import { checkLocalLake } from '../../query/lake-check.ts';
 import { parseTimeRange } from '../../query/time-range.ts';
-import { parseFlags } from '../args.ts';
-import type { CommandRunner } from '../main.ts';
-
-const HELP = `usage: accesslake query [--engine duckdb|athena] [--lake ./lake]
-                        (--named NAME [--from ISO|6h] [--to ISO] | "SQL") [--output table|csv|json]
-       accesslake query --list
-
-Runs SQL over the lake: DuckDB over the local folder (default), or Athena over S3.
-  --named NAME     one of: ${NAMED_QUERIES.join(', ')}
-  --from, --to     the range [from, to): ISO-8601 (UTC when no zone), or --from as a duration before
-                   --to (30m, 6h, 7d). Default: the last hour. Also fills {{from_ts}}, {{to_ts}},
-                   {{from_hour}}, {{to_hour}} in your own SQL.
-  --output         table (default), csv, or json (an array of row objects)
-  --lake DIR       DuckDB: the lake folder (env ACCESSLAKE_LAKE, default ./lake)
-Athena: --workgroup (env ACCESSLAKE_ATHENA_WORKGROUP, default accesslake), --database (env
-  ACCESSLAKE_GLUE_DATABASE, default accesslake), --region (env AWS_REGION), --endpoint URL.
-What the query read goes to stderr: DuckDB, the objects and bytes it read from the lake; Athena, the
-bytes scanned and their cost ($5/TB).`;
+import { type CommandRunner, readCommand } from '../args.ts';
+import { QUERY_COMMAND } from '../options/query.ts';
 
 export const run: CommandRunner = async (argv, env) => {
-  const { values, positionals } = parseFlags(
-    argv,
-    {
-      engine: { type: 'string' },
-      lake: { type: 'string' },
-      named: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      output: { type: 'string' },
-      list: { type: 'boolean' },
-      workgroup: { type: 'string' },
-      database: { type: 'string' },
-      region: { type: 'string' },
-      endpoint: { type: 'string' },
-    },
-    true,
-  );
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const read = readCommand(QUERY_COMMAND, argv, env);
+  if (!read) return 0;
+  const { values, sources, positionals } = read;
   if (values.list) {
     console.log(NAMED_QUERIES.join('\n'));
     return 0;
-  }
-
-  const output = (values.output ?? 'table') as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(output)) {
-    throw new ConfigError(`--output: ${JSON.stringify(values.output)} is not table, csv or json`);
-  }
-  const engineName = values.engine ?? 'duckdb';
-  if (engineName !== 'duckdb' && engineName !== 'athena') {
-    throw new ConfigError(`--engine: ${JSON.stringify(engineName)} is not duckdb or athena`);
   }
   if (values.named !== undefined && positionals.length > 0) {
     throw new ConfigError('give either --named NAME or "SQL", not both');
@@ -88,16 +44,14 @@ export const run: CommandRunner = async (argv, env) => {
         ? renderTemplate(positionals[0]!, range)
         : positionals[0]!;
 
-  const lake = pickLakeLocation(values, env);
-  for (const note of lake.deprecations) console.error(`accesslake query: ${note}`);
-  if (engineName === 'duckdb') await checkLocalLake(lake.value ?? './lake', lake.setting ?? 'the default');
+  if (values.engine === 'duckdb') await checkLocalLake(values.lake, sources.lake ?? 'the default');
   const engine: QueryEngine =
-    engineName === 'duckdb'
-      ? await createDuckDbEngine({ lake: lake.value ?? './lake' })
+    values.engine === 'duckdb'
+      ? await createDuckDbEngine({ lake: values.lake })
       : createAthenaEngine({
-          workgroup: values.workgroup ?? env.ACCESSLAKE_ATHENA_WORKGROUP ?? 'accesslake',
-          database: values.database ?? env.ACCESSLAKE_GLUE_DATABASE ?? 'accesslake',
-          region: values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+          workgroup: values.workgroup,
+          database: values.database,
+          region: values.region,
           ...(values.endpoint ? { endpoint: values.endpoint } : {}),
         });
   try {
@@ -108,7 +62,7 @@ export const run: CommandRunner = async (argv, env) => {
         ? { hours: { from: hourKey(range.from), to: hourKey(new Date(range.to.getTime() - 1)) } }
         : {},
     );
-    process.stdout.write(formatResult(result, output));
+    process.stdout.write(formatResult(result, values.output));
     if (result.read !== undefined) {
       // stderr, so `--output csv > file` stays clean; the dashboard shows the same measure.
       console.error(

@@ -1,44 +1,16 @@
-import { pickLakeLocation } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { formatRejectGroups, groupRejects } from '../../rejects/list.ts';
 import { listRejectsKeys, readRejectsObject, type StoredReject } from '../../rejects/read.ts';
 import { replayRejects } from '../../rejects/replay.ts';
 import { createStorage } from '../../storage/index.ts';
-import { parseFlags } from '../args.ts';
-import type { CommandRunner } from '../main.ts';
-
-const HELP = `usage: accesslake rejects [--lake ./lake | s3://bucket/prefix] [--s3-endpoint URL] [--s3-region R]
-       accesslake rejects replay --format F [--source S] [--lake …]
-
-Lines ingest could not read are kept in the lake under rejects/, each with its reason. The first form
-lists them grouped by reason, with an example line each. "replay" reads them again with a corrected
---format (json, combined, main, s3, alb or an nginx log_format string): the lines that now parse go into
-the lake, those that still fail stay under rejects/ with their new reason. A replay is exactly once: run
-again, or after an interruption, it adds nothing twice.
-
-  --lake L         the lake: a folder or s3://bucket/prefix (env ACCESSLAKE_LAKE, default ./lake)
-  --format F       replay: the format the rejected lines are really in
-  --source S       replay: only the rejects of this source (the agent's --source, e.g. the host name)
-  --s3-endpoint    an S3-compatible endpoint (env ACCESSLAKE_S3_ENDPOINT), e.g. MinIO or moto
-  --s3-region      (env ACCESSLAKE_S3_REGION or AWS_REGION)`;
+import { type CommandRunner, readCommand } from '../args.ts';
+import { REJECTS_COMMAND } from '../options/rejects.ts';
 
 export const run: CommandRunner = async (argv, env) => {
-  const { values, positionals } = parseFlags(
-    argv,
-    {
-      lake: { type: 'string' },
-      format: { type: 'string' },
-      source: { type: 'string' },
-      's3-endpoint': { type: 'string' },
-      's3-region': { type: 'string' },
-    },
-    true,
-  );
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const read = readCommand(REJECTS_COMMAND, argv, env);
+  if (!read) return 0;
+  const { values, positionals } = read;
   const [action, ...extra] = positionals;
   if (extra.length > 0 || (action !== undefined && action !== 'replay'))
     throw new ConfigError(
@@ -49,9 +21,7 @@ export const run: CommandRunner = async (argv, env) => {
   if (action === 'replay' && !values.format)
     throw new ConfigError('replay needs --format F: the format the rejected lines are really in');
 
-  const lake = pickLakeLocation(values, env).value ?? './lake';
-  const endpoint = values['s3-endpoint'] ?? env.ACCESSLAKE_S3_ENDPOINT;
-  const region = values['s3-region'] ?? env.ACCESSLAKE_S3_REGION ?? env.AWS_REGION;
+  const { lake, 's3-endpoint': endpoint, 's3-region': region } = values;
   const storage = await createStorage(lake, {
     s3: { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) },
   });

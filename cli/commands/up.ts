@@ -1,53 +1,15 @@
 import { resolveUpOptions, runUp } from '../../up/index.ts';
-import { parseFlags } from '../args.ts';
-import type { CommandRunner } from '../main.ts';
-
-const HELP = `usage: accesslake up [--port 8080] [--lake ./lake] [--rate 20] [--file PATH [--format auto|json|combined|main|'<log_format>']]
-                     [--duration D] [--interval 5s] [--seed N] [--batch-age 1s] [--dashboard-port 8090|off]
-                     [--compact-every 5m]
-
-Runs the whole pipeline on 127.0.0.1 with no AWS account: ingest writing the lake into --lake, a
-generator writing a realistic nginx access log (or --file: tail a real one), and the agent shipping it
-every --batch-age, and the dashboard page (accesslake dashboard) over the lake. Every --interval it prints lines shipped and lag (from the agent's status), requests
-by status class, p95 latency and top paths (DuckDB over the lake). Ctrl-C stops everything cleanly.
-
-  --port P      ingest's port on 127.0.0.1 (default 8080)
-  --dashboard-port P  the dashboard's port on 127.0.0.1 (default 8090), or off
-  --lake DIR    the lake folder (default ./lake); run files go to DIR/.up/
-  --rate R      generated requests per second (default 20)
-  --file PATH   tail this nginx access log instead of generating traffic
-  --format F    the format of --file (default auto: detected from its lines)
-  --duration D  stop after D (e.g. 30s), as Ctrl-C would
-  --interval I  time between summaries (default 5s)
-  --seed N      the same N generates the same traffic, run after run (default: random, printed by gen)
-  --batch-age A how long the agent lets lines wait before shipping them, 1s to 30s (default 1s, for a
-                live summary; the agent's production default is 30s: fewer, larger lake objects)
-  --compact-every C  compact the lake's closed hours into Parquet at start and every C (default 5m;
-                0: never), as accesslake compact does
-
-Each summary shows this run's lines shipped and rejected (a wrong --format is loud: the first reason
-and the format are printed), and the final account keeps this run apart from the whole lake. A real log
-(--file) is shipped under its own source label, apart from the demo's.`;
+import { type CommandRunner, readCommand } from '../args.ts';
+import { UP_COMMAND } from '../options/up.ts';
 
 export const run: CommandRunner = async (argv) => {
-  const { values } = parseFlags(argv, {
-    port: { type: 'string' },
-    lake: { type: 'string' },
-    rate: { type: 'string' },
-    file: { type: 'string' },
-    format: { type: 'string' },
-    duration: { type: 'string' },
-    interval: { type: 'string' },
-    seed: { type: 'string' },
-    'batch-age': { type: 'string' },
-    'compact-every': { type: 'string' },
-    'dashboard-port': { type: 'string' },
+  // No environment: up is a demo started from a shell, its settings are its flags.
+  const read = readCommand(UP_COMMAND, argv, {});
+  if (!read) return 0;
+  const options = resolveUpOptions(read.values, {
+    rate: read.sources.rate !== undefined,
+    seed: read.sources.seed !== undefined,
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const options = resolveUpOptions(values);
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = () => {

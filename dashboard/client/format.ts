@@ -2,6 +2,8 @@
  * Values as the page shows them, by the Grafana unit names grafana/panels.ts uses: `short` (counts),
  * `s` (seconds), `bytes` and `percentunit` (a 0–1 ratio shown as a percentage).
  */
+// The page's sizes read as the CLI's (esbuild bundles lib/bytes into the page script).
+import { formatBytes } from '../../lib/bytes/index.ts';
 
 const counts = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
@@ -26,16 +28,7 @@ export function formatSeconds(seconds: number): string {
   return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${Math.round(bytes)} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
+export { formatBytes };
 
 /** `2025-01-10T14:05:00.000Z` → `2025-01-10 14:05:00 UTC` */
 export function formatInstant(date: Date): string {

@@ -6,9 +6,9 @@ import {
   UpdateCrawlerCommand,
 } from '@aws-sdk/client-glue';
 import { awsErrorCode, toAwsError } from '../../aws/index.ts';
+import type { ProvisionOptions } from '../../provision/contract/index.ts';
+import { diff, type ProvisionStep } from '../../provision/contract/index.ts';
 import { desiredCrawler } from '../crawler.ts';
-import type { ProvisionOptions } from './options.ts';
-import { diff, type ProvisionStep } from './step.ts';
 
 /** The scheduled crawler (crawler mode); blocked until an IAM role is given. */
 export function crawlerStep(o: ProvisionOptions, glue: GlueClient): ProvisionStep {

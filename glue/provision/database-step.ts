@@ -1,7 +1,6 @@
 import { CreateDatabaseCommand, GetDatabaseCommand, type GlueClient } from '@aws-sdk/client-glue';
 import { awsErrorCode, toAwsError } from '../../aws/index.ts';
-import type { ProvisionOptions } from './options.ts';
-import type { ProvisionStep } from './step.ts';
+import type { ProvisionOptions, ProvisionStep } from '../../provision/contract/index.ts';
 
 /** The Glue database; `onCatalogId` learns the account id (Glue's CatalogId) for the printed IAM policy. */
 export function databaseStep(

@@ -7,10 +7,14 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-glue';
 import { awsErrorCode, toAwsError } from '../../aws/index.ts';
+import {
+  compactedLocation,
+  diff,
+  type ProvisionOptions,
+  type ProvisionStep,
+} from '../../provision/contract/index.ts';
 import { compactedTableInput } from '../compacted-table.ts';
 import { rawTableInput } from '../projection-table.ts';
-import { compactedLocation, type ProvisionOptions } from './options.ts';
-import { diff, type ProvisionStep } from './step.ts';
 
 /** The raw JSON table: with partition projection (`--table projection`) or for the crawler to fill. */
 export function rawTableStep(o: ProvisionOptions, glue: GlueClient): ProvisionStep {

@@ -3,7 +3,17 @@
  * `s3://bucket/prefix`. `--storage` / `ACCESSLAKE_STORAGE`, its older name in `serve` and `provision`,
  * still work as aliases and come back with a deprecation note for the caller to print or log.
  */
-import { ConfigError } from '../errors/index.ts';
+import { defineSettings, resolveSettings } from '../settings/index.ts';
+
+/** The settings-table row every command that reads or writes the lake uses (with its own default). */
+export const LAKE_SETTING = {
+  env: ['ACCESSLAKE_LAKE'],
+  value: 'DIR|s3://bucket/prefix',
+  help: 'the lake: a folder (./lake, file:///abs/path) or s3://bucket/prefix',
+  deprecated: { flag: 'storage', env: 'ACCESSLAKE_STORAGE', note: 'the same folder or s3://bucket/prefix' },
+} as const;
+
+const LAKE_ONLY = defineSettings({ lake: LAKE_SETTING });
 
 export interface LakeFlags {
   lake?: string | undefined;
@@ -21,22 +31,11 @@ export interface LakeLocation {
 
 /**
  * Flags win over the environment; `--lake` over `--storage`, `ACCESSLAKE_LAKE` over `ACCESSLAKE_STORAGE`.
+ * The runtimes (Lambda, Deno, Workers) call this with the environment only; the CLI resolves the same
+ * row through its command's settings table.
  * @throws {ConfigError} when `--lake` and `--storage` are both given and differ
  */
 export function pickLakeLocation(flags: LakeFlags, env: Record<string, string | undefined>): LakeLocation {
-  if (flags.lake !== undefined && flags.storage !== undefined && flags.lake !== flags.storage)
-    throw new ConfigError(
-      `--lake ${flags.lake} and --storage ${flags.storage} disagree: --storage is the old name of --lake, give only --lake`,
-    );
-  const deprecations: string[] = [];
-  if (flags.storage !== undefined)
-    deprecations.push('--storage is deprecated: use --lake (the same folder or s3://bucket/prefix)');
-  if (flags.lake !== undefined) return { value: flags.lake, setting: '--lake', deprecations };
-  if (flags.storage !== undefined) return { value: flags.storage, setting: '--storage', deprecations };
-  if (env.ACCESSLAKE_LAKE) return { value: env.ACCESSLAKE_LAKE, setting: 'ACCESSLAKE_LAKE', deprecations };
-  if (env.ACCESSLAKE_STORAGE) {
-    deprecations.push('ACCESSLAKE_STORAGE is deprecated: use ACCESSLAKE_LAKE (the same value)');
-    return { value: env.ACCESSLAKE_STORAGE, setting: 'ACCESSLAKE_STORAGE', deprecations };
-  }
-  return { value: undefined, setting: undefined, deprecations };
+  const { values, sources, deprecations } = resolveSettings(LAKE_ONLY, { ...flags }, env);
+  return { value: values.lake, setting: sources.lake as LakeLocation['setting'], deprecations };
 }

@@ -14,7 +14,9 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { toAwsError } from '../../aws/index.ts';
-import { athenaCostUsd, type QueryEngine, QueryError, type QueryResult, safeInteger } from '../types.ts';
+import { sqlLiteral } from '../../lib/sql/index.ts';
+import { athenaCostUsd } from '../athena-cost.ts';
+import { type QueryEngine, QueryError, type QueryResult, safeInteger } from '../types.ts';
 
 export interface AthenaEngineOptions {
   /** The workgroup `accesslake provision` made; it enforces the results location and the scan cutoff. */
@@ -106,11 +108,15 @@ export function createAthenaEngine(options: AthenaEngineOptions): QueryEngine {
 
   return {
     name: 'athena',
-    async query(sql) {
+    async query(sql, queryOptions) {
       const started = await call('StartQueryExecution', () =>
         athena().send(
           new StartQueryExecutionCommand({
             QueryString: sql,
+            // Athena substitutes each parameter's text for a `?`: the SQL literal of the value.
+            ...(queryOptions?.params?.length
+              ? { ExecutionParameters: queryOptions.params.map(sqlLiteral) }
+              : {}),
             WorkGroup: options.workgroup,
             QueryExecutionContext: { Database: database, Catalog: options.catalog ?? 'AwsDataCatalog' },
           }),

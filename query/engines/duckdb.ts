@@ -5,11 +5,14 @@
  * macros, so the SQL written for Athena runs here unchanged. The view is rebuilt before each query over
  * the files of the hours it asks for (`options.hours`), or of every hour.
  */
+
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/index.ts';
+import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
 import { CANONICAL_COLUMNS, DEFAULT_PREFIXES } from '../../lake-contract/index.ts';
+import { type SqlValue, sqlLiteral } from '../../lib/sql/index.ts';
 import { enableReadStats, measureReads } from '../read-stats.ts';
 import {
   type QueryColumn,
@@ -52,7 +55,7 @@ const DUCKDB_TYPES: Record<string, string> = {
  */
 export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<QueryEngine> {
   const root = options.lake.startsWith('file://') ? fileURLToPath(options.lake) : resolve(options.lake);
-  const table = options.table ?? 'access_logs';
+  const table = options.table ?? GLUE_DEFAULTS.view;
   const prefixes = { ...DEFAULT_COMPACTION_PREFIXES, raw: options.dataPrefix ?? DEFAULT_PREFIXES.data };
 
   const instance = await DuckDBInstance.create(':memory:');
@@ -80,7 +83,7 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
         if (closed) throw new QueryError('duckdb', 'the DuckDB engine is closed');
         // Only a query that names the view needs it rebuilt over the lake's files as they are now.
         if (sql.includes(table)) await refreshView(queryOptions?.hours);
-        return runQuery(connection, sql);
+        return runQuery(connection, sql, queryOptions?.params);
       });
       queue = run.catch(() => {});
       return run;
@@ -95,11 +98,17 @@ export async function createDuckDbEngine(options: DuckDbEngineOptions): Promise<
   };
 }
 
-async function runQuery(connection: DuckDBConnection, sql: string): Promise<QueryResult> {
+async function runQuery(
+  connection: DuckDBConnection,
+  sql: string,
+  params: readonly SqlValue[] | undefined,
+): Promise<QueryResult> {
   let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;
   let read: QueryResult['read'];
   try {
-    ({ result: reader, read } = await measureReads(connection, () => connection.runAndReadAll(sql)));
+    ({ result: reader, read } = await measureReads(connection, () =>
+      connection.runAndReadAll(sql, params ? [...params] : undefined),
+    ));
   } catch (error) {
     throw new QueryError('duckdb', 'DuckDB could not run the query', { cause: error });
   }
@@ -198,5 +207,5 @@ function toPlain(value: unknown, duckType: string): unknown {
   return value;
 }
 
-const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const quote = (s: string) => sqlLiteral(s);
 const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;

@@ -12,13 +12,15 @@
  * with the table whatever happens.
  * https://docs.aws.amazon.com/athena/latest/ug/create-table-as.html
  */
+
+import { toCsv } from '../../lib/csv/index.ts';
 import { describeError } from '../../lib/errors/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { type Logger, silentLogger } from '../../lib/log/index.ts';
 // query/types.ts, not query/index.ts: the report Lambda's bundle must not reach the DuckDB engine.
-import { athenaCostUsd, type QueryEngine, QueryError, type QueryResult } from '../../query/types.ts';
+import { athenaCostUsd } from '../../query/athena-cost.ts';
+import { type QueryEngine, QueryError, type QueryResult } from '../../query/types.ts';
 import { ReportOutputError } from '../errors.ts';
-import { toCsv } from '../output/csv.ts';
 import { REPORT_COLUMNS, REPORT_ORDER_BY } from '../sql/report-query.ts';
 import type { S3Objects } from './s3-objects.ts';
 import type { ProducedReport } from './types.ts';

@@ -2,6 +2,8 @@
  * Objects named by full `s3://bucket/key` URLs, as Athena names the files a CTAS wrote (its `"$path"`
  * column). A report reads those files wherever the workgroup put them, then deletes them.
  */
+
+import { BUCKET_NAME_SOURCE } from '../../lib/s3/index.ts';
 import type { ObjectStorage } from '../../storage/index.ts';
 import { ReportOutputError } from '../errors.ts';
 
@@ -11,7 +13,7 @@ export interface S3Objects {
   delete(url: string): Promise<void>;
 }
 
-const S3_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/;
+const S3_URL = new RegExp(`^s3://(${BUCKET_NAME_SOURCE})/(.+)$`);
 
 /** `s3://bucket/a/b` → `{ bucket, key: 'a/b' }`; ReportOutputError for anything else. */
 export function parseS3ObjectUrl(url: string): { bucket: string; key: string } {

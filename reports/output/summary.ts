@@ -3,7 +3,7 @@
  * data) and HTML (the mail's HTML part; inline styles only, as mail clients drop style sheets). Both are
  * built from the same section tables, so they always say the same thing.
  */
-import { formatBytes } from '../../query/types.ts';
+import { formatBytes } from '../../lib/bytes/index.ts';
 import type { Report, ReportRow } from '../model.ts';
 
 /** Where the report's files can be fetched: presigned URLs for S3, paths for a local folder. */

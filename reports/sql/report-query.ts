@@ -5,6 +5,9 @@
  * figures together, where a UNION of sections would scan the data once per section (Trino inlines CTEs).
  * Window functions then rank each dimension and keep the top N.
  */
+
+import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
+import { sqlLiteral } from '../../lib/sql/index.ts';
 import { hourRangePredicate } from '../../query/partition-predicate.ts';
 import type { ReportPeriod } from '../period/resolve-period.ts';
 
@@ -57,18 +60,18 @@ export const REPORT_ORDER_BY = `CASE dimension ${DIMENSIONS.map((d, i) => `WHEN 
 export function buildReportSelect(period: ReportPeriod, options: ReportQueryOptions = {}): string {
   const top = options.top ?? 10;
   if (!Number.isInteger(top) || top < 1) throw new RangeError(`top must be a whole number ≥ 1, got ${top}`);
-  const table = options.table ?? 'access_logs';
+  const table = options.table ?? GLUE_DEFAULTS.view;
   // In UTC the day is the ts prefix; elsewhere the local date of the instant (DST-correct on both engines).
   const day =
     period.timeZone === 'UTC'
       ? 'substr(ts, 1, 10)'
-      : `date_format(from_iso8601_timestamp(ts) AT TIME ZONE ${lit(period.timeZone)}, '%Y-%m-%d')`;
+      : `date_format(from_iso8601_timestamp(ts) AT TIME ZONE ${sqlLiteral(period.timeZone)}, '%Y-%m-%d')`;
   const periodColumns = [
-    `${lit(period.kind)} AS period_kind`,
-    `${lit(period.label)} AS period_label`,
-    `${lit(period.start)} AS period_start`,
-    `${lit(period.end)} AS period_end`,
-    `${lit(period.timeZone)} AS time_zone`,
+    `${sqlLiteral(period.kind)} AS period_kind`,
+    `${sqlLiteral(period.label)} AS period_label`,
+    `${sqlLiteral(period.start)} AS period_start`,
+    `${sqlLiteral(period.end)} AS period_end`,
+    `${sqlLiteral(period.timeZone)} AS time_zone`,
   ].join(',\n  ');
 
   return `WITH filtered AS (
@@ -84,7 +87,7 @@ export function buildReportSelect(period: ReportPeriod, options: ReportQueryOpti
   FROM ${table}
   -- The named queries' partition predicate (query/partition-predicate.ts): year range, then exact hours.
   WHERE ${hourRangePredicate(period.fromHour, period.toHour, '    ')}
-    AND ts >= ${lit(period.fromTs)} AND ts < ${lit(period.toTs)}
+    AND ts >= ${sqlLiteral(period.fromTs)} AND ts < ${sqlLiteral(period.toTs)}
 ),
 grouped AS (
   SELECT
@@ -137,9 +140,4 @@ FROM ranked
 WHERE dimension IN ('total', 'day', 'status_class')
   OR rank_requests <= ${top}
   OR (dimension = 'path' AND rank_errors <= ${top} AND client_errors + server_errors > 0)`;
-}
-
-/** A SQL string literal. Every value that reaches one is generated or validated, this is the last guard. */
-export function lit(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

@@ -127,6 +127,17 @@ describe('the Athena engine', () => {
     expect(result.queryExecutionId).toBe('qid-1');
   });
 
+  it('sends bound values as ExecutionParameters, each the SQL literal Athena substitutes for a ?', async () => {
+    const { athena } = engine();
+    await athena.query('SELECT count(*) FROM access_logs WHERE source = ? AND status >= ?', {
+      params: ["o'brien", 500],
+    });
+    expect(calls[0]?.input).toMatchObject({
+      QueryString: 'SELECT count(*) FROM access_logs WHERE source = ? AND status >= ?',
+      ExecutionParameters: ["'o''brien'", '500'],
+    });
+  });
+
   it('reports a FAILED query with Athena’s reason', async () => {
     server.use(
       op('GetQueryExecution', () => ({

@@ -8,7 +8,6 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
-import { provision, resolveProvisionOptions } from '../../glue/provision/index.ts';
 import {
   MOTO_CREDENTIALS,
   MOTO_REGION,
@@ -16,6 +15,7 @@ import {
   motoClientConfig,
   startMotoServer,
 } from '../../harness/index.ts';
+import { provision, resolveProvisionOptions } from '../../provision/index.ts';
 import { createAthenaEngine, renderNamedQuery } from '../../query/index.ts';
 
 let moto: MotoServer;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SERVE_SETTINGS } from '../../cli/options/serve.ts';
 import { resolveLineParser } from '../../formats/index.ts';
 import { readNginxConf } from '../../formats/nginx-conf/index.ts';
 import { resolveGenOptions } from '../../gen/index.ts';
@@ -152,6 +153,10 @@ describe('docker-compose.yml agrees with the CLI and the configs it mounts', () 
     expect(config.tokens).toEqual([envExample.ACCESSLAKE_TOKEN]);
     expect(config.storage).toBe(`s3://${envExample.ACCESSLAKE_BUCKET}/`);
     expect(config.s3Endpoint).toBe('http://minio:9000');
+    // Every ACCESSLAKE_ variable compose sets is one serve's settings table reads (cli/options/serve.ts).
+    const serveVariables = Object.values(SERVE_SETTINGS).flatMap((row) => ('env' in row ? row.env : []));
+    for (const key of Object.keys(env).filter((k) => k.startsWith('ACCESSLAKE_')))
+      expect(serveVariables, key).toContain(key);
     // The published port, the container port and the port ingest listens on are one port.
     const [, published, container] = ingest.ports![0]!.split(':');
     expect(container).toBe(env.ACCESSLAKE_PORT);

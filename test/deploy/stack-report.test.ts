@@ -7,7 +7,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { compactionPolicy, reportPolicy } from '../../glue/iam-policy.ts';
-import { resolveProvisionOptions } from '../../glue/provision/options.ts';
+import { resolveProvisionOptions } from '../../provision/contract/index.ts';
 import { list, logicalIds, render, synthesizeStacks } from './synth.ts';
 
 const { templates, asserts } = synthesizeStacks();

@@ -6,6 +6,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { readDeploySettings } from '../../deploy/settings.ts';
+import { DEFAULT_CRAWLER_SCHEDULE } from '../../glue/schedule.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { list, logicalIds, render, synthesizeStacks } from './synth.ts';
 
@@ -334,7 +335,8 @@ describe('catalog modes', () => {
       Name: 'accesslake-access-logs',
       DatabaseName: 'accesslake',
       Targets: { CatalogTargets: [{ DatabaseName: 'accesslake', Tables: ['access_logs_raw'] }] },
-      Schedule: { ScheduleExpression: 'cron(15 * * * ? *)' },
+      // The schedule provision uses too (glue/schedule.ts): hourly, five past the hour.
+      Schedule: { ScheduleExpression: 'cron(5 * * * ? *)' },
       RecrawlPolicy: { RecrawlBehavior: 'CRAWL_EVERYTHING' },
       SchemaChangePolicy: { UpdateBehavior: 'LOG', DeleteBehavior: 'LOG' },
     });
@@ -403,6 +405,24 @@ describe('deploy settings', () => {
     expect(() => readDeploySettings((k) => (k === 'catalog' ? 'hive' : undefined))).toThrow(ConfigError);
     expect(() => readDeploySettings((k) => (k === 'catalog' ? 'hive' : undefined))).toThrow(
       /"crawler" or "projection"/,
+    );
+  });
+
+  it('takes the crawler schedule as provision does, refusing runs closer than Glue’s 5 minutes', () => {
+    const schedule = (value: string | undefined) =>
+      readDeploySettings((k) => (k === 'crawlerSchedule' ? value : undefined)).crawlerSchedule;
+    expect(schedule(undefined)).toBe(DEFAULT_CRAWLER_SCHEDULE);
+    expect(schedule('15m')).toBe('cron(0/15 * * * ? *)');
+    expect(schedule('cron(10 * * * ? *)')).toBe('cron(10 * * * ? *)');
+    expect(() => schedule('cron(0/2 * * * ? *)')).toThrow(
+      /^context crawlerSchedule "cron\(0\/2 \* \* \* \? \*\)": runs 2 minutes apart; Glue allows at most one crawl every 5 minutes/,
+    );
+    expect(() => schedule('cron(* * * * ? *)')).toThrow(/every minute/);
+  });
+
+  it('refuses a bucket name S3 would refuse', () => {
+    expect(() => readDeploySettings((k) => (k === 'bucketName' ? 'My_Bucket' : undefined))).toThrow(
+      /bucketName="My_Bucket" is not a valid S3 bucket name/,
     );
   });
 

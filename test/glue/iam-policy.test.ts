@@ -12,7 +12,7 @@ import {
   queryPolicy,
   reportPolicy,
 } from '../../glue/iam-policy.ts';
-import { resolveProvisionOptions } from '../../glue/provision/options.ts';
+import { resolveProvisionOptions } from '../../provision/contract/index.ts';
 
 const o = resolveProvisionOptions({ storage: 's3://lake-bucket/lake', region: 'eu-west-1' }, {});
 const grants = (doc: PolicyDocument) =>

@@ -21,7 +21,6 @@ import {
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
-import { provision, resolveProvisionOptions } from '../../glue/provision/index.ts';
 import {
   MOTO_CREDENTIALS,
   MOTO_REGION,
@@ -29,7 +28,8 @@ import {
   motoClientConfig,
   startMotoServer,
 } from '../../harness/index.ts';
-import { createGlueRegistrar } from '../../ingest/partitions/glue-registrar.ts';
+import { createGlueRegistrar } from '../../ingest/glue.ts';
+import { provision, resolveProvisionOptions } from '../../provision/index.ts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/accesslake-crawler';
 // Athena's own ${…} template syntax, escaped in a JS template.

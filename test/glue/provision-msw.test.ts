@@ -10,7 +10,7 @@ import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsError } from '../../aws/index.ts';
-import { provision, resolveProvisionOptions } from '../../glue/provision/index.ts';
+import { provision, resolveProvisionOptions } from '../../provision/index.ts';
 import { AwsFault, awsOperation, TEST_CREDENTIALS, unknownOperation } from '../athena/aws-json-mock.ts';
 
 const S3 = 'http://s3.mock.test';

@@ -39,7 +39,12 @@ export function parseCsv(text: string): string[][] {
       row.push(field);
       field = '';
     } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
+      // The report's CSV is RFC 4180 from both engines: every record ends with CRLF, never a bare LF.
+      if (c !== '\r' || text[i + 1] !== '\n')
+        throw new Error(
+          `CSV record ${rows.length + 1} ends with a bare ${c === '\n' ? 'LF' : 'CR'}, not CRLF`,
+        );
+      i++;
       row.push(field);
       rows.push(row);
       row = [];

@@ -1,8 +1,7 @@
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { AwsError, toAwsError } from '../../aws/index.ts';
-import { ConfigError } from '../../lib/errors/index.ts';
-import type { ProvisionOptions } from './options.ts';
-import type { ProvisionStep } from './step.ts';
+import { AwsError, toAwsError } from '../aws/index.ts';
+import { ConfigError } from '../lib/errors/index.ts';
+import type { ProvisionOptions, ProvisionStep } from './contract/index.ts';
 
 /** The lake's bucket: must be reachable; created only with `--create-bucket`. */
 export function bucketStep(o: ProvisionOptions, s3: S3Client): ProvisionStep {

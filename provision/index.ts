@@ -1,24 +1,26 @@
 /**
- * `accesslake provision`: makes the AWS side of the lake, idempotently. Each resource is inspected
+ * `accesslake provision`: makes the AWS side of the lake, idempotently. This is the orchestrator: the
+ * S3 bucket step is here, the Glue steps (database, tables, crawler) are in glue/provision/, the Athena
+ * steps (workgroups, view, named queries) in athena/provision/; those two import nothing from each other,
+ * only the step shape (./step.ts) and the options (./options.ts) from here. Each resource is inspected
  * first; a missing one is created, a matching one left alone, and one that differs is reported with its
  * diff and changed only with `applyChanges`. A dry run inspects and reports without changing anything.
  */
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { namedQuerySteps } from '../../athena/provision/named-queries-step.ts';
-import { viewStep } from '../../athena/provision/view-step.ts';
-import { workgroupStep } from '../../athena/provision/workgroup-step.ts';
-import { ConfigError } from '../../lib/errors/index.ts';
+import { namedQuerySteps } from '../athena/provision/named-queries-step.ts';
+import { viewStep } from '../athena/provision/view-step.ts';
+import { workgroupStep } from '../athena/provision/workgroup-step.ts';
+import { crawlerStep } from '../glue/provision/crawler-step.ts';
+import { databaseStep } from '../glue/provision/database-step.ts';
+import { compactedTableStep, rawTableStep } from '../glue/provision/table-step.ts';
+import { ConfigError } from '../lib/errors/index.ts';
 import { bucketStep } from './bucket-step.ts';
-import { crawlerStep } from './crawler-step.ts';
-import { databaseStep } from './database-step.ts';
-import type { ProvisionOptions } from './options.ts';
-import type { ProvisionStep, StepReport } from './step.ts';
-import { compactedTableStep, rawTableStep } from './table-step.ts';
+import type { ProvisionOptions, ProvisionStep, StepReport } from './contract/index.ts';
 
-export { type ProvisionOptions, resolveProvisionOptions } from './options.ts';
-export type { Change, Outcome, StepReport } from './step.ts';
+export type { Change, Outcome, StepReport } from './contract/index.ts';
+export { type ProvisionOptions, resolveProvisionOptions } from './contract/index.ts';
 
 export interface ProvisionClients {
   s3: S3Client;

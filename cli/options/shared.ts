@@ -1,0 +1,32 @@
+/** Rows several commands' settings tables share: the lake, Athena and the AWS region. */
+import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
+import { LAKE_SETTING } from '../../lib/config/index.ts';
+
+/** `--lake`, with `./lake` when none is given. */
+export const LAKE_FOLDER_DEFAULT = { ...LAKE_SETTING, default: './lake' } as const;
+
+export const REGION = {
+  env: ['AWS_REGION', 'AWS_DEFAULT_REGION'],
+  default: 'us-east-1',
+  value: 'R',
+  help: 'AWS region',
+} as const;
+
+export const ATHENA_WORKGROUP = {
+  env: ['ACCESSLAKE_ATHENA_WORKGROUP'],
+  default: GLUE_DEFAULTS.workgroup,
+  value: 'W',
+  help: 'Athena: the workgroup queries run in',
+} as const;
+
+export const GLUE_DATABASE = {
+  env: ['ACCESSLAKE_GLUE_DATABASE'],
+  default: GLUE_DEFAULTS.database,
+  value: 'D',
+  help: 'Athena: the Glue database of the lake tables',
+} as const;
+
+export const AWS_ENDPOINT = {
+  value: 'URL',
+  help: 'one endpoint for every AWS service (moto, LocalStack)',
+} as const;
