@@ -29,6 +29,12 @@ export interface LocateOptions {
   checksum: string | null;
   /** Skip these `dev:ino` (files being read already, the truncated original). */
   exclude: ReadonlySet<string>;
+  /**
+   * The size the agent last saw the content at: files at least this long are tried first (a log only
+   * grows; a copy made after that look holds all of it), then the newest. Several files can hold the
+   * same first lines and the same bytes before an early offset (a refill and logrotate's copies of it).
+   */
+  sizeSeen?: number;
 }
 
 /**
@@ -53,7 +59,13 @@ export async function locateContent(
     candidates.push({ path, stats });
   }
   const sameInode = (s: Stats) => s.dev === entry.dev && s.ino === entry.ino;
-  candidates.sort((a, b) => Number(sameInode(b.stats)) - Number(sameInode(a.stats)));
+  const longEnough = (s: Stats) => s.size >= (options.sizeSeen ?? 0);
+  candidates.sort(
+    (a, b) =>
+      Number(sameInode(b.stats)) - Number(sameInode(a.stats)) ||
+      Number(longEnough(b.stats)) - Number(longEnough(a.stats)) ||
+      b.stats.ctimeMs - a.stats.ctimeMs,
+  );
   for (const candidate of candidates) {
     // A copy can only be told by its first bytes: without any, a same-inode match is all there is.
     if (entry.fingerprintBytes === 0 && !sameInode(candidate.stats)) continue;
