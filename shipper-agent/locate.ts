@@ -37,23 +37,59 @@ export interface LocateOptions {
   sizeSeen?: number;
 }
 
+/** Searches made at most while the directory keeps changing under the search. */
+const MAX_SEARCHES = 5;
+
 /**
  * Looks in the entry's directory for its content: the same inode with the same first bytes first, then
  * a copy with the same first bytes. The caller owns the returned handle.
+ *
+ * When nothing holds the content and the directory changed while it was searched (logrotate renames
+ * `.1` to `.2` and copies again between the listing and the look at each name: the copy wanted is then
+ * under a name the listing did not have), it searches again: a copy missed this way would otherwise be
+ * counted lost, then found by the next scan as a new file and read from 0.
  */
 export async function locateContent(
   entry: FileEntry & Fingerprint,
   options: LocateOptions,
 ): Promise<Located | undefined> {
+  for (let search = 1; ; search++) {
+    const { found, seen } = await searchOnce(entry, options);
+    if (found || search >= MAX_SEARCHES) return found;
+    if (sameFiles(seen, await listFiles(dirname(entry.path)))) return undefined;
+  }
+}
+
+/** Name → `dev:ino` of the directory's entries now (names that vanish while listed are left out). */
+async function listFiles(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.slice(0, MAX_CANDIDATES)) {
+    const stats = await stat(join(dir, name)).catch(() => undefined);
+    if (stats) files.set(name, `${stats.dev}:${stats.ino}`);
+  }
+  return files;
+}
+
+function sameFiles(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  return a.size === b.size && [...a].every(([name, key]) => b.get(name) === key);
+}
+
+async function searchOnce(
+  entry: FileEntry & Fingerprint,
+  options: LocateOptions,
+): Promise<{ found: Located | undefined; seen: Map<string, string> }> {
   const dir = dirname(entry.path);
   const names = await readdir(dir).catch(() => [] as string[]);
   // The file's own rotated names first: access.log.1, access.log-20250110.
   const own = basename(entry.path);
   names.sort((a, b) => Number(!a.startsWith(own)) - Number(!b.startsWith(own)) || a.localeCompare(b));
+  const seen = new Map<string, string>();
   const candidates: Array<{ path: string; stats: Stats }> = [];
   for (const name of names.slice(0, MAX_CANDIDATES)) {
     const path = join(dir, name);
     const stats = await stat(path).catch(() => undefined);
+    if (stats) seen.set(name, `${stats.dev}:${stats.ino}`);
     if (!stats?.isFile() || stats.size < options.end || stats.size < entry.fingerprintBytes) continue;
     if (options.exclude.has(`${stats.dev}:${stats.ino}`)) continue;
     candidates.push({ path, stats });
@@ -74,9 +110,9 @@ export async function locateContent(
     const stats = await handle.stat();
     const expected = { ...entry, checksum: options.checksum };
     if (await holdsContent(handle, stats.size, expected, options.end).catch(() => false)) {
-      return { path: candidate.path, handle, stats, sameInode: sameInode(stats) };
+      return { found: { path: candidate.path, handle, stats, sameInode: sameInode(stats) }, seen };
     }
     await handle.close();
   }
-  return undefined;
+  return { found: undefined, seen };
 }

@@ -9,7 +9,7 @@ import { copyFileSync, readFileSync, renameSync, truncateSync, writeFileSync } f
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { emptyState, recordShipped } from '../../shipper-agent/checkpoint.ts';
@@ -18,6 +18,20 @@ import { resolveAgentOptions } from '../../shipper-agent/options.ts';
 import { BatchPicker } from '../../shipper-agent/picker.ts';
 import { FileTracker } from '../../shipper-agent/tracker.ts';
 import { jsonLine, test } from './fixtures.ts';
+
+/** Runs once, synchronously, right after the agent's next directory listing (`readdir`). */
+const afterListing: { next?: (() => void) | undefined } = {};
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>();
+  const readdir = (async (...args: Parameters<typeof fs.readdir>) => {
+    const names = await fs.readdir(...args);
+    const next = afterListing.next;
+    afterListing.next = undefined;
+    next?.();
+    return names;
+  }) as typeof fs.readdir;
+  return { ...fs, default: { ...fs, readdir }, readdir };
+});
 
 /** `/p/<prefix>-<i>` lines, each with its newline. */
 function lines(prefix: string, from: number, count: number): string {
@@ -226,6 +240,29 @@ describe('several files with the same first lines', () => {
     await m.ship();
     for (let i = 0; i < 12; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
     expect(count(m.shipped, '/p/x-0')).toBe(0);
+    expect(count(m.shipped, '/p/e-0')).toBe(1);
+    expect(m.state.totals.bytesLost).toBe(0);
+    await m.close();
+  });
+
+  test('the copy renamed while its directory is searched (logrotate shifting names): found, read once, nothing lost', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 12));
+    const m = await machine(dir, [log]);
+    await m.look();
+    copyFileSync(log, `${log}.1`);
+    truncateSync(log, 0);
+    writeFileSync(log, lines('e', 0, 1));
+    // The search for the copy lists access.log.1; the next rotation moves it to access.log.2 before
+    // the search looks at it.
+    afterListing.next = () => renameSync(`${log}.1`, `${log}.2`);
+    await m.look();
+    await m.ship();
+    await m.look();
+    await m.ship();
+    for (let i = 0; i < 12; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
     expect(count(m.shipped, '/p/e-0')).toBe(1);
     expect(m.state.totals.bytesLost).toBe(0);
     await m.close();
