@@ -63,6 +63,23 @@ export async function readFingerprint(handle: FileHandle, size: number): Promise
 }
 
 /**
+ * The fingerprint over more of the file's first bytes (up to FINGERPRINT_BYTES, `size` at most), or
+ * undefined when the file no longer starts with the bytes `known` was taken from: a fingerprint is
+ * only ever extended over the same content, never retaken from a file truncated and refilled meanwhile
+ * (whose copy would then no longer be recognised).
+ */
+export async function extendFingerprint(
+  handle: FileHandle,
+  size: number,
+  known: Fingerprint,
+): Promise<Fingerprint | undefined> {
+  const head = await readHead(handle, Math.min(size, FINGERPRINT_BYTES));
+  if (head.length < known.fingerprintBytes) return undefined;
+  if (hash(head.subarray(0, known.fingerprintBytes)) !== known.fingerprint) return undefined;
+  return { fingerprint: hash(head), fingerprintBytes: head.length };
+}
+
+/**
  * True when the file still starts with the bytes `expected` was taken from. A file shorter than the
  * fingerprint (truncated) does not match.
  */

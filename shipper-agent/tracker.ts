@@ -15,6 +15,7 @@ import type { PathPattern } from './discovery.ts';
 import type { FileAccessError } from './errors.ts';
 import {
   checksumAt,
+  extendFingerprint,
   FINGERPRINT_BYTES,
   fingerprintMatches,
   HEAD_BYTES,
@@ -300,7 +301,10 @@ export class FileTracker {
     if (seen !== undefined) file.seen = { end: stats.size, checksum: seen };
     const grew = observeSize(file, stats.size, now, arrivedAt);
     if (file.entry.fingerprintBytes < FINGERPRINT_BYTES && stats.size > file.entry.fingerprintBytes) {
-      Object.assign(file.entry, await readFingerprint(handle, stats.size));
+      // Over the same content only, and only while the file still holds what was seen: a truncation
+      // between the checks above and this read is the next look's to see, with the old fingerprint.
+      const longer = await extendFingerprint(handle, stats.size, file.entry);
+      if (longer && (await handle.stat()).size >= file.size) Object.assign(file.entry, longer);
     }
     await file.lines?.advance(handle, file.size, this.scratch);
     return grew ? 'grew' : 'unchanged';

@@ -94,16 +94,22 @@ async function machine(dir: string, files: string[], state = emptyState()) {
       }
       throw new Error('the picker kept finding batches');
     },
-    /** Runs `rotate` synchronously just before the next `read` on the tracked file of `path`. */
-    beforeNextRead(path: string, rotate: () => void) {
+    /**
+     * Runs `rotate` synchronously just before the next `read` on the tracked file of `path` (the next
+     * one of `length` bytes or more from `position`, when given).
+     */
+    beforeNextRead(path: string, rotate: () => void, at?: { position: number; length: number }) {
       const file = tracker.files.find((f) => f.entry.path === path && f.handle);
       if (!file?.handle) throw new Error(`${path} is not tracked`);
       const handle = file.handle as FileHandle & { read: FileHandle['read'] };
       const read = handle.read.bind(handle);
-      handle.read = ((...args: Parameters<FileHandle['read']>) => {
-        handle.read = read;
-        rotate();
-        return read(...args);
+      handle.read = ((...args: unknown[]) => {
+        const [, , length, position] = args as [unknown, number, number, number];
+        if (!at || (position === at.position && length >= at.length)) {
+          handle.read = read;
+          rotate();
+        }
+        return (read as (...a: unknown[]) => ReturnType<FileHandle['read']>)(...args);
       }) as FileHandle['read'];
     },
     /** The state as the loop writes it, for a next start (`machine(dir, files, stopped.state())`). */
@@ -264,6 +270,36 @@ describe('several files with the same first lines', () => {
     await m.ship();
     for (let i = 0; i < 12; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
     expect(count(m.shipped, '/p/e-0')).toBe(1);
+    expect(m.state.totals.bytesLost).toBe(0);
+    await m.close();
+  });
+
+  test('copytruncate while the fingerprint is taken over more bytes: taken only over the content seen, the copy found', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 1));
+    const m = await machine(dir, [log]);
+    await m.look();
+    // Tracked at one line: its fingerprint covers those bytes and grows with the file up to 512.
+    writeFileSync(log, lines('a', 0, 6));
+    const oneLine = bytesOf('a', 0, 1);
+    m.beforeNextRead(
+      log,
+      () => {
+        copyFileSync(log, `${log}.1`);
+        truncateSync(log, 0);
+        writeFileSync(log, lines('b', 0, 1));
+      },
+      { position: 0, length: oneLine + 1 },
+    );
+    await m.look();
+    await m.look();
+    await m.ship();
+    await m.look();
+    await m.ship();
+    for (let i = 0; i < 6; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
+    expect(count(m.shipped, '/p/b-0')).toBe(1);
     expect(m.state.totals.bytesLost).toBe(0);
     await m.close();
   });
