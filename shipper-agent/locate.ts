@@ -10,7 +10,7 @@ import type { Stats } from 'node:fs';
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FileEntry } from './checkpoint.ts';
-import { type Fingerprint, holdsContent } from './identity.ts';
+import { type Fingerprint, holdsContent, readHead } from './identity.ts';
 
 /** A directory with more files than this is not searched entirely: a log directory is smaller. */
 const MAX_CANDIDATES = 2000;
@@ -35,6 +35,12 @@ export interface LocateOptions {
    * same first lines and the same bytes before an early offset (a refill and logrotate's copies of it).
    */
   sizeSeen?: number;
+  /**
+   * The file's first bytes as the agent saw them (tracked-file.ts `head`): a copy starts with them as
+   * far as it reaches. A file that only repeats the first lines (a refill, or a copy of one) differs
+   * after them, while the fingerprint and an anchor inside those lines cannot tell.
+   */
+  head?: Buffer;
 }
 
 /** Searches made at most while the directory keeps changing under the search. */
@@ -109,10 +115,21 @@ async function searchOnce(
     if (!handle) continue;
     const stats = await handle.stat();
     const expected = { ...entry, checksum: options.checksum };
-    if (await holdsContent(handle, stats.size, expected, options.end).catch(() => false)) {
+    const holds =
+      (await holdsContent(handle, stats.size, expected, options.end).catch(() => false)) &&
+      (await startsWith(handle, stats.size, options.head));
+    if (holds) {
       return { found: { path: candidate.path, handle, stats, sameInode: sameInode(stats) }, seen };
     }
     await handle.close();
   }
   return { found: undefined, seen };
+}
+
+/** Whether the file's first bytes are `head`'s, as far as both reach (true without a head). */
+async function startsWith(handle: FileHandle, size: number, head: Buffer | undefined): Promise<boolean> {
+  if (!head || head.length === 0) return true;
+  const n = Math.min(size, head.length);
+  const bytes = await readHead(handle, n).catch(() => undefined);
+  return bytes !== undefined && bytes.length === n && bytes.equals(head.subarray(0, n));
 }

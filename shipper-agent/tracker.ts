@@ -323,6 +323,7 @@ export class FileTracker {
       checksum: file.anchor.checksum,
       exclude: this.trackedKeys(),
       sizeSeen: file.size,
+      head: file.head,
     });
     const outstanding = old.pending !== null || old.committed < file.readPos;
     const step = truncation(file.phase, copy !== undefined, outstanding);

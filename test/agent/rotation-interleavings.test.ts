@@ -303,4 +303,26 @@ describe('several files with the same first lines', () => {
     expect(m.state.totals.bytesLost).toBe(0);
     await m.close();
   });
+
+  test('truncated with no copy, an older file with the same first lines next to it: not taken for the copy', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 3) + lines('x', 0, 2));
+    copyFileSync(log, `${log}-20250101`);
+    writeFileSync(log, lines('a', 0, 12));
+    const m = await machine(dir, [log]);
+    await m.look();
+    // Seen at 12 lines, nothing read (the anchor is at 0): emptied and written again, no copy.
+    truncateSync(log, 0);
+    writeFileSync(log, lines('e', 0, 1));
+    await m.look();
+    await m.ship();
+    await m.look();
+    await m.ship();
+    expect(count(m.shipped, '/p/x-0')).toBe(0);
+    expect(count(m.shipped, '/p/e-0')).toBe(1);
+    expect(m.state.totals.bytesLost).toBe(bytesOf('a', 0, 12));
+    await m.close();
+  });
 });
