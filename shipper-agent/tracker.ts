@@ -26,7 +26,14 @@ import {
 } from './identity.ts';
 import { locateContent } from './locate.ts';
 import { ProblemReporter } from './problems.ts';
-import { contentChange, lostOnTruncation, type Phase, type TransitionName, truncation } from './rotation.ts';
+import {
+  type ContentLook,
+  contentChange,
+  lostOnTruncation,
+  type Phase,
+  type TransitionName,
+  truncation,
+} from './rotation.ts';
 import { scan } from './scan.ts';
 import { StopList } from './stopped.ts';
 import {
@@ -332,6 +339,7 @@ export class FileTracker {
       readPos: file.readPos,
       sizeSeen: file.size,
       copy: copy?.path ?? null,
+      look: truncationLooks.get(file) ?? null,
     });
     // An active file is read again from 0: the first lines a refill wrote again are shipped from it.
     const reread = step.restart
@@ -416,12 +424,18 @@ async function remember(file: TrackedFile): Promise<void> {
 /** rotation.ts `contentChange` for what the open file holds now. */
 async function contentNow(file: TrackedFile, stats: Stats): Promise<'grew' | 'unchanged' | 'truncated'> {
   const handle = file.handle!;
-  return contentChange({
+  const look: ContentLook = {
     size: stats.size,
     sizeSeen: file.size,
     readTo: Math.max(file.readPos, file.anchor.end),
     headMatches: await fingerprintMatches(handle, file.entry),
     anchorMatches: (await checksumAt(handle, file.anchor.end)) === file.anchor.checksum,
     seenMatches: (await checksumAt(handle, file.seen.end)) === file.seen.checksum,
-  });
+  };
+  const change = contentChange(look);
+  if (change === 'truncated') truncationLooks.set(file, look);
+  return change;
 }
+
+/** The look that found each file truncated: logged with the transition (which check said so). */
+const truncationLooks = new WeakMap<TrackedFile, ContentLook>();
