@@ -130,11 +130,12 @@ export async function copyOfTracked(c: Candidate, files: readonly TrackedFile[])
     // the entry to, tracker.ts). Otherwise (a tailed path, which nginx writes to and which a glob such as
     // `access.log*` also gives to copies; or a file rotated away, which nothing copies) a copy's last
     // bytes are the file's bytes there too: one that only starts with the same lines (a refill, or a
-    // copy of one) is a log of its own. A candidate longer than the
-    // file is now (truncated meanwhile) is judged by the anchor; the caller checks the files are intact.
+    // copy of one) is a log of its own. A candidate longer than the file is now holds bytes the file
+    // never had (a log only grows): not its copy (after a truncation meanwhile, the caller checks the
+    // files are intact before acting on a verdict).
     const mine = await checksumAt(handle, c.stats.size);
     const theirs = await checksumAt(f.handle, c.stats.size);
-    if (theirs === undefined ? c.stats.size >= f.anchor.end : mine === theirs) return true;
+    if (theirs !== undefined && mine === theirs) return true;
   }
   return false;
 }

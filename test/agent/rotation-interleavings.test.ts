@@ -325,4 +325,27 @@ describe('several files with the same first lines', () => {
     expect(m.state.totals.bytesLost).toBe(bytesOf('a', 0, 12));
     await m.close();
   });
+
+  test('a sibling longer than a rotated file with the same first lines is not its copy: read once', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 3) + lines('b', 0, 2));
+    const m = await machine(dir, [log]);
+    await m.look();
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, lines('e', 0, 1));
+    await m.look();
+    // Appears after the last look, starts like access.log.1 (being read, nothing read yet), and holds
+    // more than it ever did (chaos 945437: a refill's copy skipped as a copy of the shorter one).
+    writeFileSync(`${log}.2`, lines('a', 0, 3) + lines('c', 0, 5));
+    await m.look();
+    await m.ship();
+    await m.look();
+    await m.ship();
+    for (const p of ['/p/b-0', '/p/b-1', '/p/c-0', '/p/c-4', '/p/e-0'])
+      expect(count(m.shipped, p), p).toBe(1);
+    expect(m.state.totals.bytesLost).toBe(0);
+    await m.close();
+  });
 });
