@@ -77,14 +77,19 @@ export async function openCandidate(c: Candidate): Promise<FileHandle | undefine
 
 /**
  * Whether the candidate holds `entry`'s content (same inode or a copy) up to its committed offset, or
- * up to its pending range's end when that range's checksum is known (identity.ts `knownContent`).
+ * up to its pending range's end when that range's checksum is known (identity.ts `knownContent`), and
+ * is no shorter than the size the agent last saw it at (`entry.size`). Several files can start with the
+ * same lines and hold the same bytes before an early offset (a refill and the copies logrotate made of
+ * it): a log only grows, so one shorter than what was seen is not the file the agent saw. A copy made
+ * before that size was seen (copytruncate's window) is shorter: the first scan's search (scan.ts
+ * `settleUnplaced`) finds it once no file that is long enough holds the entry.
  */
 export async function holdsEntry(c: Candidate, entry: FileEntry): Promise<boolean> {
   const sameInode = entry.dev === c.stats.dev && entry.ino === c.stats.ino;
   // A copy can only be told by its first bytes: without any, a same-inode match is all there is.
   if (!sameInode && entry.fingerprintBytes === 0) return false;
   const known = knownContent(entry);
-  if (c.stats.size < known.end) return false;
+  if (c.stats.size < known.end || c.stats.size < entry.size) return false;
   const handle = await openCandidate(c);
   return handle
     ? holdsContent(handle, c.stats.size, { ...entry, checksum: known.checksum }, known.end)
@@ -117,12 +122,20 @@ export async function copyOfTracked(c: Candidate, files: readonly TrackedFile[])
         ? await fingerprintMatches(handle, f.entry)
         : (await readFingerprint(handle, n)).fingerprint === (await readFingerprint(f.handle, n)).fingerprint;
     if (!head) continue;
-    if (c.stats.size >= f.anchor.end) {
-      if ((await checksumAt(handle, f.anchor.end)) === f.anchor.checksum) return true;
+    if (c.stats.size >= f.anchor.end && (await checksumAt(handle, f.anchor.end)) !== f.anchor.checksum)
       continue;
-    }
+    if (c.stats.size >= f.anchor.end && !c.tailed && f.phase === 'active') return true;
+    // Copies are made of the live file: a rotated sibling holding a tailed file's first lines and anchor
+    // is its copy (it may even hold the content the entry really has, which a truncation or a 409 moves
+    // the entry to, tracker.ts). Otherwise (a tailed path, which nginx writes to and which a glob such as
+    // `access.log*` also gives to copies; or a file rotated away, which nothing copies) a copy's last
+    // bytes are the file's bytes there too: one that only starts with the same lines (a refill, or a
+    // copy of one) is a log of its own. A candidate longer than the file is now holds bytes the file
+    // never had (a log only grows): not its copy (after a truncation meanwhile, the caller checks the
+    // files are intact before acting on a verdict).
     const mine = await checksumAt(handle, c.stats.size);
-    if (mine !== undefined && mine === (await checksumAt(f.handle, c.stats.size))) return true;
+    const theirs = await checksumAt(f.handle, c.stats.size);
+    if (theirs !== undefined && mine === theirs) return true;
   }
   return false;
 }

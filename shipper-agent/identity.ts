@@ -33,8 +33,15 @@ export interface FileIdentity extends Fingerprint {
 /** Bytes hashed into a content checksum: the last two or three lines before an offset. */
 export const CHECKSUM_BYTES = 256;
 
+/**
+ * Bytes of a file's start the agent remembers as they were (tracked-file.ts `head`): enough for the
+ * first lines a truncate-and-refill writes again (logrotate-like tools and the chaos campaign repeat
+ * just over the fingerprint). Repeated lines beyond this are counted lost although read again.
+ */
+export const HEAD_BYTES = 4096;
+
 /** Reads up to `length` bytes from `position`; fewer when the file is shorter. */
-async function readHead(handle: FileHandle, length: number, position = 0): Promise<Buffer> {
+export async function readHead(handle: FileHandle, length: number, position = 0): Promise<Buffer> {
   const buffer = Buffer.alloc(length);
   let filled = 0;
   while (filled < length) {
@@ -52,6 +59,23 @@ function hash(bytes: Uint8Array): string {
 /** Fingerprints the first min(size, FINGERPRINT_BYTES) bytes the file holds now. */
 export async function readFingerprint(handle: FileHandle, size: number): Promise<Fingerprint> {
   const head = await readHead(handle, Math.min(size, FINGERPRINT_BYTES));
+  return { fingerprint: hash(head), fingerprintBytes: head.length };
+}
+
+/**
+ * The fingerprint over more of the file's first bytes (up to FINGERPRINT_BYTES, `size` at most), or
+ * undefined when the file no longer starts with the bytes `known` was taken from: a fingerprint is
+ * only ever extended over the same content, never retaken from a file truncated and refilled meanwhile
+ * (whose copy would then no longer be recognised).
+ */
+export async function extendFingerprint(
+  handle: FileHandle,
+  size: number,
+  known: Fingerprint,
+): Promise<Fingerprint | undefined> {
+  const head = await readHead(handle, Math.min(size, FINGERPRINT_BYTES));
+  if (head.length < known.fingerprintBytes) return undefined;
+  if (hash(head.subarray(0, known.fingerprintBytes)) !== known.fingerprint) return undefined;
   return { fingerprint: hash(head), fingerprintBytes: head.length };
 }
 
@@ -126,6 +150,18 @@ export function knownContent(entry: FileEntry): { end: number; checksum: string 
   const pending = entry.pending;
   if (pending?.checksum !== undefined) return { end: pending.end, checksum: pending.checksum };
   return { end: entry.committed, checksum: entry.checksum };
+}
+
+/**
+ * Bytes of whole lines at the start of `now` that are the same as in `before` (both read from offset
+ * 0): the lines a file refilled with the same first lines holds again. 0 when the first line differs.
+ */
+export function sharedLinePrefix(before: Uint8Array, now: Uint8Array): number {
+  const n = Math.min(before.length, now.length);
+  let same = 0;
+  while (same < n && before[same] === now[same]) same++;
+  // Whole lines only: the line the two differ in is not the same line.
+  return Buffer.from(now.subarray(0, same)).lastIndexOf(0x0a) + 1;
 }
 
 /** The checksum before offset 0: of no bytes. */

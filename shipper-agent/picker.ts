@@ -247,9 +247,16 @@ export class BatchPicker {
   }
 }
 
-/** Whether the file still starts with its fingerprinted bytes and holds the bytes read before its anchor. */
+/**
+ * Whether the file still holds what the agent knew of it after a read: it is no shorter than the size
+ * the last look saw (a log only grows: a shorter file was truncated, perhaps refilled with the same
+ * first lines, and the read may hold the new content under the old entry's offsets), it starts with its
+ * fingerprinted bytes, and it holds the bytes seen before that size and read before its anchor.
+ */
 async function stillHolds(file: TrackedFile): Promise<boolean> {
   const handle = file.handle!;
+  if ((await handle.stat()).size < file.size) return false;
   if (!(await fingerprintMatches(handle, file.entry))) return false;
+  if ((await checksumAt(handle, file.seen.end)) !== file.seen.checksum) return false;
   return (await checksumAt(handle, file.anchor.end)) === file.anchor.checksum;
 }

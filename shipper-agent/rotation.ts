@@ -24,7 +24,8 @@
  * | rotated/copy/orphan | read, shipped, quiet                       | `let-go`        | gone (remembered as retired) |
  *
  * "Content changed" is decided by {@link contentChange}: the file is shorter than what was seen or read,
- * or its first bytes, or the bytes just before the offset the agent read to, are not what they were.
+ * or its first bytes, the bytes just before the offset the agent read to, or those just before the size
+ * it saw, are not what they were.
  * A file that only ever grows cannot shrink, so any shrink is a truncation even when refilled.
  */
 
@@ -52,12 +53,18 @@ export interface ContentLook {
   headMatches: boolean;
   /** The bytes just before `readTo` are those read. */
   anchorMatches: boolean;
+  /**
+   * The bytes just before the size seen at an earlier look are still those seen there (true when no
+   * look took them yet): a refill with the same first lines that grew back past what was seen, under
+   * an offset inside those lines, changes them.
+   */
+  seenMatches: boolean;
 }
 
 /** Whether the content the agent was reading is still there: `truncated` covers refills too. */
 export function contentChange(look: ContentLook): 'grew' | 'unchanged' | 'truncated' {
   if (look.size < look.readTo || look.size < look.sizeSeen) return 'truncated';
-  if (!look.headMatches || !look.anchorMatches) return 'truncated';
+  if (!look.headMatches || !look.anchorMatches || !look.seenMatches) return 'truncated';
   return look.size > look.sizeSeen ? 'grew' : 'unchanged';
 }
 
@@ -92,12 +99,18 @@ export function truncation(
 }
 
 /**
- * Bytes known lost by a truncation: those the agent saw in the file beyond both its read position and
- * the end of the copy (nginx wrote them between the copy and the truncate). Bytes it never saw it
- * cannot count; bytes the copy holds are read from it.
+ * Bytes known lost by a truncation: those the agent saw in the file beyond its read position, the end
+ * of the copy (nginx wrote them between the copy and the truncate) and the whole lines the truncated
+ * file holds again from its start (`reread`: refilled with the same first lines, which the file, now
+ * read from 0, ships again). Bytes it never saw it cannot count; bytes the copy holds are read from it.
  */
-export function lostOnTruncation(sizeSeen: number, readPos: number, copySize: number | undefined): number {
-  return Math.max(0, sizeSeen - Math.max(readPos, copySize ?? readPos));
+export function lostOnTruncation(
+  sizeSeen: number,
+  readPos: number,
+  copySize: number | undefined,
+  reread = 0,
+): number {
+  return Math.max(0, sizeSeen - Math.max(readPos, copySize ?? readPos, reread));
 }
 
 /** Facts about a file found by a scan (a tailed path or a rotated sibling of one). */

@@ -241,7 +241,11 @@ async function placeRest(
 /** State entries no scanned name holds: their content under another name in the directory, or lost. */
 async function settleUnplaced(tracker: FileTracker, now: number): Promise<void> {
   for (const entry of tracker.unattached) {
-    const located = await locateContent(entry, { ...knownContent(entry), exclude: tracker.trackedKeys() });
+    const located = await locateContent(entry, {
+      ...knownContent(entry),
+      exclude: tracker.trackedKeys(),
+      sizeSeen: entry.size,
+    });
     if (!located) {
       // Lost: what the agent saw beyond what it read. The range in flight was read and sent: ingest may
       // hold it, so it is said, not counted.

@@ -22,6 +22,11 @@ export interface TrackedFile {
   phase: Phase;
   /** What the file held just before the furthest offset read: a refill under it is seen by this. */
   anchor: Anchor;
+  /**
+   * What the file held just before the size a look saw (end 0 until a look takes it): a refill that
+   * keeps the first lines and the bytes before `anchor` is seen by this.
+   */
+  seen: Anchor;
   /** Null when the content is gone (truncated, no copy): kept only until its last batch is answered. */
   handle: FileHandle | null;
   /** Next byte to put in a batch; between `committed` and `size`. */
@@ -33,6 +38,11 @@ export interface TrackedFile {
   lines: LineCounter | undefined;
   /** A read at this size found no complete line: try again once the file grows. */
   waitingAtSize: number | undefined;
+  /**
+   * The file's first bytes as the agent saw them (up to identity.ts `HEAD_BYTES`): after a refill with
+   * the same first lines, the lines the new content repeats are read again from it, so they are not lost.
+   */
+  head: Buffer;
 }
 
 /**
@@ -53,6 +63,7 @@ export function newTrackedFile(
     entry,
     phase,
     anchor,
+    seen: { end: 0, checksum: EMPTY_CHECKSUM },
     handle,
     readPos: entry.committed,
     size,
@@ -60,6 +71,7 @@ export function newTrackedFile(
     arrivals: new ArrivalClock(),
     lines: countLines ? new LineCounter(entry.committed) : undefined,
     waitingAtSize: undefined,
+    head: Buffer.alloc(0),
   };
   entry.size = size;
   file.arrivals.observe(size, seenAt);
@@ -92,12 +104,14 @@ export function restartTrackedFile(
     entry: fresh,
     phase: 'active',
     anchor: { end: 0, checksum: EMPTY_CHECKSUM },
+    seen: { end: 0, checksum: EMPTY_CHECKSUM },
     readPos: 0,
     size,
     lastGrowthAt: now,
     arrivals: new ArrivalClock(),
     lines: countLines ? new LineCounter(0) : undefined,
     waitingAtSize: undefined,
+    head: Buffer.alloc(0),
   });
   file.arrivals.observe(size, now);
 }

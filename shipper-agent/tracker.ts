@@ -13,10 +13,27 @@ import { inodeKey } from './candidates.ts';
 import type { AgentState, FileEntry } from './checkpoint.ts';
 import type { PathPattern } from './discovery.ts';
 import type { FileAccessError } from './errors.ts';
-import { checksumAt, FINGERPRINT_BYTES, fingerprintMatches, newEntry, readFingerprint } from './identity.ts';
+import {
+  checksumAt,
+  extendFingerprint,
+  FINGERPRINT_BYTES,
+  fingerprintMatches,
+  HEAD_BYTES,
+  newEntry,
+  readFingerprint,
+  readHead,
+  sharedLinePrefix,
+} from './identity.ts';
 import { locateContent } from './locate.ts';
 import { ProblemReporter } from './problems.ts';
-import { contentChange, lostOnTruncation, type Phase, type TransitionName, truncation } from './rotation.ts';
+import {
+  type ContentLook,
+  contentChange,
+  lostOnTruncation,
+  type Phase,
+  type TransitionName,
+  truncation,
+} from './rotation.ts';
 import { scan } from './scan.ts';
 import { StopList } from './stopped.ts';
 import {
@@ -234,6 +251,7 @@ export class FileTracker {
     truncated.sort((a, b) => Number(a.phase === 'active') - Number(b.phase === 'active'));
     for (const file of truncated) await this.truncated(file, now);
     if (discover) await scan(this, now);
+    for (const file of this.files) await remember(file);
     this.letGo(now);
     return grew || truncated.length > 0;
   }
@@ -283,11 +301,17 @@ export class FileTracker {
   ): Promise<'grew' | 'unchanged' | 'truncated'> {
     const handle = file.handle!;
     const stats = await handle.stat();
+    // Taken before the content is checked: a refill after it is then seen by those checks or the next.
+    const seen = stats.size > file.seen.end ? await checksumAt(handle, stats.size) : undefined;
     const change = await contentNow(file, stats);
     if (change === 'truncated') return change;
+    if (seen !== undefined) file.seen = { end: stats.size, checksum: seen };
     const grew = observeSize(file, stats.size, now, arrivedAt);
     if (file.entry.fingerprintBytes < FINGERPRINT_BYTES && stats.size > file.entry.fingerprintBytes) {
-      Object.assign(file.entry, await readFingerprint(handle, stats.size));
+      // Over the same content only, and only while the file still holds what was seen: a truncation
+      // between the checks above and this read is the next look's to see, with the old fingerprint.
+      const longer = await extendFingerprint(handle, stats.size, file.entry);
+      if (longer && (await handle.stat()).size >= file.size) Object.assign(file.entry, longer);
     }
     await file.lines?.advance(handle, file.size, this.scratch);
     return grew ? 'grew' : 'unchanged';
@@ -305,6 +329,8 @@ export class FileTracker {
       end: file.anchor.end,
       checksum: file.anchor.checksum,
       exclude: this.trackedKeys(),
+      sizeSeen: file.size,
+      head: file.head,
     });
     const outstanding = old.pending !== null || old.committed < file.readPos;
     const step = truncation(file.phase, copy !== undefined, outstanding);
@@ -313,8 +339,13 @@ export class FileTracker {
       readPos: file.readPos,
       sizeSeen: file.size,
       copy: copy?.path ?? null,
+      look: truncationLooks.get(file) ?? null,
     });
-    const lost = lostOnTruncation(file.size, file.readPos, copy?.stats.size);
+    // An active file is read again from 0: the first lines a refill wrote again are shipped from it.
+    const reread = step.restart
+      ? sharedLinePrefix(file.head, await readHead(file.handle!, file.head.length))
+      : 0;
+    const lost = lostOnTruncation(file.size, file.readPos, copy?.stats.size, reread);
     if (lost > 0) {
       this.lose(
         old,
@@ -368,14 +399,43 @@ export class FileTracker {
   }
 }
 
+/**
+ * Keeps what the file holds before the size seen (a file the scan just placed) and its first bytes (up
+ * to HEAD_BYTES, no further than the size seen) for the loss count of a later refill. Only bytes that are still the content known: the file no shorter than seen, its
+ * fingerprint and the head remembered so far unchanged (a refill in between is the next look's to see).
+ */
+async function remember(file: TrackedFile): Promise<void> {
+  const handle = file.handle;
+  if (!handle) return;
+  // A file placed by this look's scan: what it holds before the size seen, for the next look.
+  if (file.seen.end < file.size) {
+    const checksum = await checksumAt(handle, file.size);
+    if (checksum !== undefined) file.seen = { end: file.size, checksum };
+  }
+  const want = Math.min(file.size, HEAD_BYTES);
+  if (file.head.length >= want) return;
+  const head = await readHead(handle, want);
+  if (head.length < want || (await handle.stat()).size < file.size) return;
+  if (!head.subarray(0, file.head.length).equals(file.head)) return;
+  if (!(await fingerprintMatches(handle, file.entry))) return;
+  file.head = head;
+}
+
 /** rotation.ts `contentChange` for what the open file holds now. */
 async function contentNow(file: TrackedFile, stats: Stats): Promise<'grew' | 'unchanged' | 'truncated'> {
   const handle = file.handle!;
-  return contentChange({
+  const look: ContentLook = {
     size: stats.size,
     sizeSeen: file.size,
     readTo: Math.max(file.readPos, file.anchor.end),
     headMatches: await fingerprintMatches(handle, file.entry),
     anchorMatches: (await checksumAt(handle, file.anchor.end)) === file.anchor.checksum,
-  });
+    seenMatches: (await checksumAt(handle, file.seen.end)) === file.seen.checksum,
+  };
+  const change = contentChange(look);
+  if (change === 'truncated') truncationLooks.set(file, look);
+  return change;
 }
+
+/** The look that found each file truncated: logged with the transition (which check said so). */
+const truncationLooks = new WeakMap<TrackedFile, ContentLook>();

@@ -17,7 +17,14 @@ import {
 import { isRotatedSibling, listRotatedSiblings } from '../../shipper-agent/siblings.ts';
 import { test } from './fixtures.ts';
 
-const intact = { size: 100, sizeSeen: 100, readTo: 80, headMatches: true, anchorMatches: true };
+const intact = {
+  size: 100,
+  sizeSeen: 100,
+  readTo: 80,
+  headMatches: true,
+  anchorMatches: true,
+  seenMatches: true,
+};
 
 describe('content of a tracked file', () => {
   it('grew / unchanged while the bytes read are still there', () => {
@@ -35,6 +42,9 @@ describe('content of a tracked file', () => {
   });
   it('truncated when the bytes before the read offset changed under the same first bytes', () => {
     expect(contentChange({ ...intact, size: 500, anchorMatches: false })).toBe('truncated');
+  });
+  it('truncated when the bytes before the size seen changed (refilled past it with the same first lines)', () => {
+    expect(contentChange({ ...intact, size: 500, seenMatches: false })).toBe('truncated');
   });
 });
 
@@ -78,6 +88,9 @@ describe('truncation', () => {
     expect(lostOnTruncation(1000, 1000, undefined)).toBe(0);
     // Bytes never seen (the copy is longer than the last size seen) are read, not lost.
     expect(lostOnTruncation(1000, 400, 1200)).toBe(0);
+    // The first lines a refill wrote again are read again from the file, from 0.
+    expect(lostOnTruncation(1000, 0, undefined, 300)).toBe(700);
+    expect(lostOnTruncation(1000, 400, 900, 300)).toBe(100);
   });
 });
 

@@ -5,10 +5,13 @@
  * loop turns. Whatever the interleaving: no line twice, every line a file still holds at the end in the
  * lake, and the bytes reported lost never more than the bytes of lines that did not arrive.
  *
- * Quarantined from `npm test` while issue 13 is open: about one run in seven still finds an interleaving
- * that ships lines twice or overstates the loss, and the same seed does not always fail again (the
- * interleaving also depends on I/O timing). `.ci/run` runs it with ACCESSLAKE_EXPLORE=1 and prints what it
- * finds without failing the build; docs/benchmarks.md lists the seeds seen failing.
+ * Still quarantined from `npm test` while issue 13 is open: under CPU load about one run in twenty still
+ * finds an interleaving where a truncation's copy is not found by the copy search (its bytes counted lost,
+ * then read as a new sibling: loss overstated, no duplicate). `.ci/run` runs it with ACCESSLAKE_EXPLORE=1
+ * and prints what it finds without failing the build; docs/benchmarks.md lists the seeds. The same seed
+ * replays the same schedule of rotations, but not always the same interleaving: the agent's reads run on
+ * libuv's thread pool and its loop on timers. Each class of interleaving it found is replayed step by
+ * step, deterministically, in rotation-interleavings.test.ts, where the exact loss is asserted.
  */
 import {
   appendFileSync,

@@ -1,0 +1,351 @@
+/**
+ * Interleavings the randomized rotation test (rotation-random.test.ts) found, replayed step by step: the
+ * tracker and the picker are driven directly (no loop, no timers), and a rotation is made synchronously
+ * at one exact point of the agent's work, by wrapping the one file-system call it must come before. Each
+ * is a class of interleaving, not one seed: a refill with the same first lines under a read, a refill
+ * whose head the agent had not read yet, and several files holding the same first lines.
+ */
+import { copyFileSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, vi } from 'vitest';
+import { loadGzipCodec } from '../../lib/gzip/index.ts';
+import { createLogger } from '../../lib/log/index.ts';
+import { emptyState, recordShipped } from '../../shipper-agent/checkpoint.ts';
+import { compilePatterns } from '../../shipper-agent/discovery.ts';
+import { resolveAgentOptions } from '../../shipper-agent/options.ts';
+import { BatchPicker } from '../../shipper-agent/picker.ts';
+import { FileTracker } from '../../shipper-agent/tracker.ts';
+import { jsonLine, test } from './fixtures.ts';
+
+/** Runs once, synchronously, right after the agent's next directory listing (`readdir`). */
+const afterListing: { next?: (() => void) | undefined } = {};
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>();
+  const readdir = (async (...args: Parameters<typeof fs.readdir>) => {
+    const names = await fs.readdir(...args);
+    const next = afterListing.next;
+    afterListing.next = undefined;
+    next?.();
+    return names;
+  }) as typeof fs.readdir;
+  return { ...fs, default: { ...fs, readdir }, readdir };
+});
+
+/** `/p/<prefix>-<i>` lines, each with its newline. */
+function lines(prefix: string, from: number, count: number): string {
+  let text = '';
+  for (let i = from; i < from + count; i++) text += `${jsonLine(`/p/${prefix}-${i}`)}\n`;
+  return text;
+}
+
+/** Bytes of the lines `/p/<prefix>-<i>` for i in [from, from+count). */
+function bytesOf(prefix: string, from: number, count: number): number {
+  return Buffer.byteLength(lines(prefix, from, count));
+}
+
+/** A tracker and a picker over `files`, stepped by hand; shipped batches are committed at once. */
+async function machine(dir: string, files: string[], state = emptyState()) {
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = createLogger({ level: 'debug', sink: (line) => logs.push(JSON.parse(line)) });
+  const o = resolveAgentOptions({
+    files,
+    format: 'json',
+    endpoint: 'http://ingest.test',
+    token: 't',
+    stateDir: join(dir, 'state'),
+    batchAgeMs: 100,
+    rotatedGraceMs: 200,
+    logger,
+  });
+  const tracker = new FileTracker(
+    {
+      patterns: compilePatterns(o.files),
+      logger,
+      readFrom: 'beginning',
+      countLines: false,
+      rotatedGraceMs: 200,
+    },
+    state,
+  );
+  const picker = new BatchPicker(tracker, await loadGzipCodec(), o, logger);
+  const shipped: string[] = [];
+  // A clock of its own: each step is far enough from the last for every line to be due.
+  let now = Date.now();
+  return {
+    state,
+    tracker,
+    logs,
+    shipped,
+    async look() {
+      now += 1000;
+      await tracker.refresh(now, true);
+    },
+    /** Picks and ships batches until none is due; each answered 200 and committed. */
+    async ship() {
+      now += 1000;
+      for (let i = 0; i < 50; i++) {
+        const batch = await picker.next(now, true, undefined);
+        if (!batch) return;
+        const text = gunzipSync(batch.body).toString();
+        for (const line of text.split('\n')) if (line) shipped.push(JSON.parse(line).path as string);
+        recordShipped(state, batch.entry, { ...batch, rejected: 0 });
+      }
+      throw new Error('the picker kept finding batches');
+    },
+    /**
+     * Runs `rotate` synchronously just before the next `read` on the tracked file of `path` (the next
+     * one of `length` bytes or more from `position`, when given).
+     */
+    beforeNextRead(path: string, rotate: () => void, at?: { position: number; length: number }) {
+      const file = tracker.files.find((f) => f.entry.path === path && f.handle);
+      if (!file?.handle) throw new Error(`${path} is not tracked`);
+      const handle = file.handle as FileHandle & { read: FileHandle['read'] };
+      const read = handle.read.bind(handle);
+      handle.read = ((...args: unknown[]) => {
+        const [, , length, position] = args as [unknown, number, number, number];
+        if (!at || (position === at.position && length >= at.length)) {
+          handle.read = read;
+          rotate();
+        }
+        return (read as (...a: unknown[]) => ReturnType<FileHandle['read']>)(...args);
+      }) as FileHandle['read'];
+    },
+    /** The state as the loop writes it, for a next start (`machine(dir, files, stopped.state())`). */
+    async stop() {
+      state.files = tracker.entries();
+      await tracker.close();
+      return structuredClone(state);
+    },
+    async close() {
+      await tracker.close();
+    },
+  };
+}
+
+/** The first three lines of `path`, with their newlines: what a refill with the same head writes again. */
+function headOf(path: string): string {
+  return `${readFileSync(path, 'utf8').split('\n').slice(0, 3).join('\n')}\n`;
+}
+
+function count(shipped: string[], path: string): number {
+  return shipped.filter((p) => p === path).length;
+}
+
+describe('interleavings of refills and reads', () => {
+  test('refilled with the same first lines just before a read: the new lines once, not again after the look', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 12));
+    const m = await machine(dir, [log]);
+    await m.look();
+    // The same head (3 lines, and the next line's first bytes: the fingerprint matches) and 2 new lines,
+    // shorter than what the agent saw: read before any look sees the change.
+    m.beforeNextRead(log, () => writeFileSync(log, headOf(log) + lines('b', 0, 2)));
+    await m.ship();
+    await m.look();
+    await m.ship();
+    expect(count(m.shipped, '/p/b-0')).toBe(1);
+    expect(count(m.shipped, '/p/b-1')).toBe(1);
+    // Lines a-3…a-11 were in the file the agent saw and in no file now: lost, and known to be.
+    expect(m.state.totals.bytesLost).toBe(bytesOf('a', 3, 9));
+    await m.close();
+  });
+
+  test('refilled with the same first lines before the agent read them: those lines are read again, not counted lost', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 12));
+    const m = await machine(dir, [log]);
+    await m.look();
+    writeFileSync(log, headOf(log) + lines('b', 0, 2));
+    await m.look();
+    await m.ship();
+    expect(m.shipped).toEqual(['/p/a-0', '/p/a-1', '/p/a-2', '/p/b-0', '/p/b-1']);
+    expect(m.state.totals.bytesLost).toBe(bytesOf('a', 3, 9));
+    await m.close();
+  });
+
+  test('refilled with the same first lines and grown past the size seen: the lines seen and gone are counted lost', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 6));
+    const m = await machine(dir, [log]);
+    await m.look();
+    // Longer than what was seen, the same first lines, nothing read yet (the anchor is at 0).
+    writeFileSync(log, headOf(log) + lines('b', 0, 5));
+    await m.look();
+    await m.ship();
+    expect(m.shipped).toEqual(['/p/a-0', '/p/a-1', '/p/a-2', ...[0, 1, 2, 3, 4].map((i) => `/p/b-${i}`)]);
+    expect(m.state.totals.bytesLost).toBe(bytesOf('a', 3, 3));
+    await m.close();
+  });
+});
+
+describe('several files with the same first lines', () => {
+  /** What the chaos campaign's refill does: older copies shift up, a copy, then the head written again. */
+  function refill(log: string, fresh: string): void {
+    for (const n of [2, 1]) {
+      try {
+        renameSync(`${log}.${n}`, `${log}.${n + 1}`);
+      } catch {}
+    }
+    copyFileSync(log, `${log}.1`);
+    writeFileSync(log, headOf(log) + fresh);
+  }
+
+  test('two refills while stopped, committed inside the head: each file read from where its content stands', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 1));
+    const first = await machine(dir, [log]);
+    await first.look();
+    await first.ship();
+    // Seen, not read: the state knows 12 lines' size and a committed offset inside the first 3 lines.
+    writeFileSync(log, lines('a', 0, 12));
+    await first.look();
+    const state = await first.stop();
+    refill(log, lines('b', 0, 2));
+    refill(log, lines('c', 0, 2));
+    const second = await machine(dir, [log], state);
+    await second.look();
+    await second.ship();
+    await second.look();
+    await second.ship();
+    const all = [...first.shipped, ...second.shipped];
+    // access.log.2 holds the content the state describes; access.log.1 and access.log are new files.
+    for (let i = 1; i < 12; i++) expect(count(all, `/p/a-${i}`), `a-${i}`).toBeGreaterThanOrEqual(1);
+    for (let i = 3; i < 12; i++) expect(count(all, `/p/a-${i}`), `a-${i}`).toBe(1);
+    for (const p of ['/p/b-0', '/p/b-1', '/p/c-0', '/p/c-1']) expect(count(all, p), p).toBe(1);
+    expect(second.state.totals.bytesLost).toBe(0);
+    await second.close();
+  });
+
+  test('copytruncate with an older copy of the same head next to it: the copy of this truncation is read', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    // An older copy holding the same first lines (and sorting first by name), from before the agent.
+    writeFileSync(log, lines('a', 0, 3) + lines('x', 0, 1));
+    copyFileSync(log, `${log}-20250101`);
+    writeFileSync(log, lines('a', 0, 12));
+    const m = await machine(dir, [log]);
+    await m.look();
+    // Seen, nothing read yet (the anchor is at 0): copytruncate under a dateext name.
+    copyFileSync(log, `${log}-20250102`);
+    truncateSync(log, 0);
+    writeFileSync(log, lines('e', 0, 1));
+    await m.look();
+    await m.ship();
+    await m.look();
+    await m.ship();
+    for (let i = 0; i < 12; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
+    expect(count(m.shipped, '/p/x-0')).toBe(0);
+    expect(count(m.shipped, '/p/e-0')).toBe(1);
+    expect(m.state.totals.bytesLost).toBe(0);
+    await m.close();
+  });
+
+  test('the copy renamed while its directory is searched (logrotate shifting names): found, read once, nothing lost', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 12));
+    const m = await machine(dir, [log]);
+    await m.look();
+    copyFileSync(log, `${log}.1`);
+    truncateSync(log, 0);
+    writeFileSync(log, lines('e', 0, 1));
+    // The search for the copy lists access.log.1; the next rotation moves it to access.log.2 before
+    // the search looks at it.
+    afterListing.next = () => renameSync(`${log}.1`, `${log}.2`);
+    await m.look();
+    await m.ship();
+    await m.look();
+    await m.ship();
+    for (let i = 0; i < 12; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
+    expect(count(m.shipped, '/p/e-0')).toBe(1);
+    expect(m.state.totals.bytesLost).toBe(0);
+    await m.close();
+  });
+
+  test('copytruncate while the fingerprint is taken over more bytes: taken only over the content seen, the copy found', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 1));
+    const m = await machine(dir, [log]);
+    await m.look();
+    // Tracked at one line: its fingerprint covers those bytes and grows with the file up to 512.
+    writeFileSync(log, lines('a', 0, 6));
+    const oneLine = bytesOf('a', 0, 1);
+    m.beforeNextRead(
+      log,
+      () => {
+        copyFileSync(log, `${log}.1`);
+        truncateSync(log, 0);
+        writeFileSync(log, lines('b', 0, 1));
+      },
+      { position: 0, length: oneLine + 1 },
+    );
+    await m.look();
+    await m.look();
+    await m.ship();
+    await m.look();
+    await m.ship();
+    for (let i = 0; i < 6; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
+    expect(count(m.shipped, '/p/b-0')).toBe(1);
+    expect(m.state.totals.bytesLost).toBe(0);
+    await m.close();
+  });
+
+  test('truncated with no copy, an older file with the same first lines next to it: not taken for the copy', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 3) + lines('x', 0, 2));
+    copyFileSync(log, `${log}-20250101`);
+    writeFileSync(log, lines('a', 0, 12));
+    const m = await machine(dir, [log]);
+    await m.look();
+    // Seen at 12 lines, nothing read (the anchor is at 0): emptied and written again, no copy.
+    truncateSync(log, 0);
+    writeFileSync(log, lines('e', 0, 1));
+    await m.look();
+    await m.ship();
+    await m.look();
+    await m.ship();
+    expect(count(m.shipped, '/p/x-0')).toBe(0);
+    expect(count(m.shipped, '/p/e-0')).toBe(1);
+    expect(m.state.totals.bytesLost).toBe(bytesOf('a', 0, 12));
+    await m.close();
+  });
+
+  test('a sibling longer than a rotated file with the same first lines is not its copy: read once', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 3) + lines('b', 0, 2));
+    const m = await machine(dir, [log]);
+    await m.look();
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, lines('e', 0, 1));
+    await m.look();
+    // Appears after the last look, starts like access.log.1 (being read, nothing read yet), and holds
+    // more than it ever did (chaos 945437: a refill's copy skipped as a copy of the shorter one).
+    writeFileSync(`${log}.2`, lines('a', 0, 3) + lines('c', 0, 5));
+    await m.look();
+    await m.ship();
+    await m.look();
+    await m.ship();
+    for (const p of ['/p/b-0', '/p/b-1', '/p/c-0', '/p/c-4', '/p/e-0'])
+      expect(count(m.shipped, p), p).toBe(1);
+    expect(m.state.totals.bytesLost).toBe(0);
+    await m.close();
+  });
+});
