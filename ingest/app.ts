@@ -135,7 +135,7 @@ export function createIngestApp(options: IngestOptions) {
     if (body.byteLength === 0) return { batchId, accepted: 0, rejected: 0, objects: [] };
 
     // The lines' own size is close to their JSONL for JSON formats; text formats grow the buffer once.
-    const accepted = new HourlyJsonLines(body.byteLength);
+    const accepted = new HourlyJsonLines(body.byteLength, limits.maxHours);
     // Rejects are written as they come, gzipped in bounded chunks: junk lines cost no more than records.
     const rejected = new RejectsJsonLines(
       { batch_id: batchId, source, format: parser.name, received_at: new Date().toISOString() },

@@ -46,6 +46,8 @@ export interface IngestConfig {
   maxDecompressedBytes: number;
   /** Lines in one batch; a batch with more is refused whole (413). */
   maxLines: number;
+  /** Distinct event hours one batch may write; lines in further hours are rejects with the reason. */
+  maxHours: number;
   maxConcurrentBatches: number;
   /** The memory budget: decompressed bytes over all batches in flight. */
   maxDecompressedInFlight: number;
@@ -73,6 +75,7 @@ export interface IngestFlags {
   'max-body-bytes'?: string | undefined;
   'max-decompressed-bytes'?: string | undefined;
   'max-lines'?: string | undefined;
+  'max-hours'?: string | undefined;
   'max-concurrent-batches'?: string | undefined;
   'max-decompressed-in-flight'?: string | undefined;
   'body-timeout'?: string | undefined;
@@ -162,6 +165,12 @@ export function resolveIngestConfig(flags: IngestFlags, env: Env): IngestConfig 
       setting('max-lines', 'ACCESSLAKE_MAX_LINES'),
       1,
       100_000_000,
+    ),
+    maxHours: parseInteger(
+      flags['max-hours'] ?? env.ACCESSLAKE_MAX_HOURS ?? String(DEFAULT_LIMITS.maxHours),
+      setting('max-hours', 'ACCESSLAKE_MAX_HOURS'),
+      1,
+      1_000_000,
     ),
     bodyTimeoutMs: duration(
       flags['body-timeout'] ?? env.ACCESSLAKE_BODY_TIMEOUT,

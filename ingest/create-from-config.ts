@@ -31,6 +31,7 @@ export async function createIngestFromConfig(
       maxBodyBytes: config.maxBodyBytes,
       maxDecompressedBytes: config.maxDecompressedBytes,
       maxLines: config.maxLines,
+      maxHours: config.maxHours,
     },
     maxConcurrentBatches: config.maxConcurrentBatches,
     maxDecompressedInFlight: config.maxDecompressedInFlight,

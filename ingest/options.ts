@@ -38,6 +38,7 @@ export const DEFAULT_LIMITS: BodyLimits = {
   maxBodyBytes: 16 * 1024 * 1024,
   maxDecompressedBytes: 128 * 1024 * 1024,
   maxLines: 1_000_000,
+  maxHours: 744,
 };
 export const DEFAULT_MAX_CONCURRENT_BATCHES = 8;
 /**

@@ -45,6 +45,7 @@ export const run: CommandRunner = async (argv, env) => {
     maxBodyBytes: config.maxBodyBytes,
     maxDecompressedBytes: config.maxDecompressedBytes,
     maxLines: config.maxLines,
+    maxHours: config.maxHours,
     maxConcurrentBatches: config.maxConcurrentBatches,
     headerTimeoutMs: config.headerTimeoutMs,
     bodyTimeoutMs: config.bodyTimeoutMs,

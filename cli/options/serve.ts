@@ -61,6 +61,12 @@ export const SERVE_SETTINGS = defineSettings({
     value: 'N',
     help: 'cap on the lines in one batch; a batch with more is refused whole with 413',
   },
+  'max-hours': {
+    env: ['ACCESSLAKE_MAX_HOURS'],
+    default: '744',
+    value: 'N',
+    help: 'cap on the distinct event hours (lake objects) one batch writes; lines in further hours become rejects',
+  },
   'max-concurrent-batches': {
     env: ['ACCESSLAKE_MAX_CONCURRENT_BATCHES'],
     default: '8',

@@ -11,7 +11,8 @@ export interface ParsedBatch {
 
 /** Where a batch's records go the moment they are valid (the ingest writes them out as they come). */
 export interface RecordSink {
-  add(record: CanonicalRecord): void;
+  /** Takes the record (undefined), or refuses it with the reason, and the line becomes a reject. */
+  add(record: CanonicalRecord): string | undefined;
 }
 
 /** A reject sink the ingest drains while it reads: `full` asks for `flush()` before the next line. */
@@ -24,7 +25,13 @@ export interface FlushingRejectSink extends RejectSink {
 export function parseBatchLines(text: string, parser: LineParser, source: string): ParsedBatch {
   const accepted: CanonicalRecord[] = [];
   const rejected: RejectedLine[] = [];
-  readBatchLines(text, parser, source, { add: (record) => accepted.push(record) }, arrayRejects(rejected));
+  const sink: RecordSink = {
+    add: (record) => {
+      accepted.push(record);
+      return undefined;
+    },
+  };
+  readBatchLines(text, parser, source, sink, arrayRejects(rejected));
   return { accepted, rejected };
 }
 
@@ -178,8 +185,7 @@ function readLine(
   if (!isPartitionableTs(record.data.ts)) {
     return `ts: ${JSON.stringify(record.data.ts)} cannot name an hour partition (years 1970–9999 UTC)`;
   }
-  accepted.add(record.data);
-  return undefined;
+  return accepted.add(record.data);
 }
 
 /** RFC 4648 base64 with `btoa`, which every runtime has; in slices, as a spread has an argument limit. */

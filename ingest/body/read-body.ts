@@ -19,6 +19,13 @@ export interface BodyLimits {
    * agent halves it. Default 1,000,000 (real nginx lines, ~200 bytes, reach the decompressed cap first).
    */
   maxLines: number;
+  /**
+   * Distinct UTC event hours one batch may write, each one lake object (and one partition). Without it a
+   * few KB of lines, each in another hour, make thousands of PUTs and a huge answer. Lines in hours past
+   * it are rejects with that reason (kept, replayable), never a failed batch: a batch a real host sent
+   * must not block the lines after it. Default 744, a month of hours: a quiet log's backfill fits.
+   */
+  maxHours: number;
 }
 
 export class PayloadTooLargeError extends HttpError {
@@ -84,7 +91,9 @@ export async function readCappedBody(
     : undefined;
   try {
     for (;;) {
-      const next = deadline ? await Promise.race([reader.read(), deadline]) : await reader.read();
+      const next = deadline
+        ? await Promise.race([readFromClient(reader, total), deadline])
+        : await readFromClient(reader, total);
       if (next === 'deadline') {
         await reader.cancel().catch(() => {});
         throw new BodyTimeoutError(deadlineMs, total);
@@ -110,6 +119,29 @@ export async function readCappedBody(
     offset += chunk.byteLength;
   }
   return out;
+}
+
+/**
+ * One read of the request body. A stream error there means the client went away before the body ended
+ * (Node's adapter errors the stream with "aborted"): that is the client's doing, answered as nginx's 499
+ * "client closed request", not a 500 counted as the ingest's own failure.
+ */
+async function readFromClient(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  received: number,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  try {
+    return await reader.read();
+  } catch (error) {
+    throw new ClientClosedRequestError(received, { cause: error });
+  }
+}
+
+/** 499 (nginx's "client closed request"): the connection ended before the body did. */
+export class ClientClosedRequestError extends HttpError {
+  constructor(received: number, options?: { cause?: unknown }) {
+    super(499, `the client closed the connection after ${received} bytes of the body`, options);
+  }
 }
 
 /** The decompressed size reserved first: 32× the wire size (access logs compress ~10–20×), at least this. */

@@ -21,8 +21,14 @@ export class HourlyJsonLines {
   private lastWriter: JsonLinesWriter | undefined;
   private total = 0;
 
-  /** `expectedBytes`: the first hour's expected JSONL size, e.g. the batch's own size. */
-  constructor(private readonly expectedBytes?: number) {}
+  /**
+   * `expectedBytes`: the first hour's expected JSONL size, e.g. the batch's own size. `maxHours`: distinct
+   * hours taken; a record in a further hour is refused with the reason (`limits.maxHours`).
+   */
+  constructor(
+    private readonly expectedBytes?: number,
+    private readonly maxHours = Number.POSITIVE_INFINITY,
+  ) {}
 
   static of(records: Iterable<CanonicalRecord>): HourlyJsonLines {
     const lines = new HourlyJsonLines();
@@ -30,12 +36,19 @@ export class HourlyJsonLines {
     return lines;
   }
 
-  add(record: CanonicalRecord): void {
-    this.total++;
+  /** Takes `record` (undefined), or refuses it with the reason when its hour would pass `maxHours`. */
+  add(record: CanonicalRecord): string | undefined {
     // Neighbouring records nearly always share their hour: compare in place, no key string per record.
     let writer = this.lastWriter;
-    if (writer === undefined || !record.ts.startsWith(this.lastHour)) writer = this.writerFor(record.ts);
+    if (writer === undefined || !record.ts.startsWith(this.lastHour)) {
+      writer = this.writerFor(record.ts);
+      if (writer === undefined) {
+        return `batch already spans ${this.maxHours} event hours, the most one batch may write (ingest --max-hours): this line's hour ${record.ts.slice(0, HOUR_KEY_LENGTH)} is kept as a reject; \`accesslake rejects replay\` writes it`;
+      }
+    }
+    this.total++;
     writer.record(record);
+    return undefined;
   }
 
   /** Records added, over all hours. */
@@ -48,10 +61,11 @@ export class HourlyJsonLines {
     for (const { firstTs, writer } of this.hours.values()) yield { firstTs, jsonLines: writer.bytes() };
   }
 
-  private writerFor(ts: string): JsonLinesWriter {
+  private writerFor(ts: string): JsonLinesWriter | undefined {
     const hour = ts.slice(0, HOUR_KEY_LENGTH);
     let writer = this.hours.get(hour)?.writer;
     if (writer === undefined) {
+      if (this.hours.size >= this.maxHours) return undefined;
       writer = new JsonLinesWriter(this.hours.size === 0 ? this.expectedBytes : undefined);
       this.hours.set(hour, { firstTs: ts, writer });
     }

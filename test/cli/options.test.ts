@@ -57,6 +57,15 @@ describe('--max-lines', () => {
     expect(resolveIngestConfig(TOKEN, { ACCESSLAKE_MAX_LINES: '7' }).maxLines).toBe(7);
     expect(() => resolveIngestConfig(TOKEN, { ACCESSLAKE_MAX_LINES: '0' })).toThrow(/^ACCESSLAKE_MAX_LINES/);
   });
+
+  it('sets the event-hour cap of one batch from the flag or ACCESSLAKE_MAX_HOURS', () => {
+    expect(resolveIngestConfig(TOKEN, {}).maxHours).toBe(744);
+    expect(resolveIngestConfig({ ...TOKEN, 'max-hours': '24' }, {}).maxHours).toBe(24);
+    expect(resolveIngestConfig(TOKEN, { ACCESSLAKE_MAX_HOURS: '48' }).maxHours).toBe(48);
+    expect(() => resolveIngestConfig(TOKEN, { ACCESSLAKE_MAX_HOURS: 'lots' })).toThrow(
+      /^ACCESSLAKE_MAX_HOURS/,
+    );
+  });
 });
 
 describe('provision settings', () => {
