@@ -58,7 +58,9 @@ export async function createStorage(url: string, options: CreateStorageOptions =
       return createS3Storage({ ...options.s3, bucket: location.bucket, prefix: location.prefix });
     }
     case 'file': {
-      const { createFileStorage } = await import('./drivers/file.ts');
+      const { assertLakeFolder, createFileStorage } = await import('./drivers/file.ts');
+      // Found at start-up, not at the first batch: a lake that is a file can never hold an object.
+      await assertLakeFolder(location.path);
       return createFileStorage(location.path);
     }
     case 'memory': {

@@ -35,7 +35,8 @@ export class BatchConflictError extends HttpError {
     super(
       409,
       `Idempotency-Key ${JSON.stringify(batchId)} from source ${JSON.stringify(source)} was already used for ` +
-        'different content; the stored batch is unchanged: send these bytes under a new key',
+        'different content (other bytes, or the same bytes under another X-Log-Format); the stored batch is ' +
+        'unchanged: send this batch under a new key',
     );
   }
 }

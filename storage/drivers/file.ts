@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 // node:fs/promises only (its `constants` too): workerd's nodejs_compat bundle has no `node:fs` module.
-import { constants, link, lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { constants, link, lstat, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../../lib/errors/index.ts';
 import { assertSafeKey, assertSafePrefix, type ObjectStorage, StorageError } from '../types.ts';
 
 /**
@@ -15,6 +16,19 @@ import { assertSafeKey, assertSafePrefix, type ObjectStorage, StorageError } fro
  * that is one, fails with a StorageError instead of reading or writing where it points. The lake folder
  * itself may be a symlink (the operator chose it).
  */
+/**
+ * Throws `ConfigError` when `root` exists and is not a folder (nor a link to one). A missing folder is
+ * fine: the first write makes it.
+ */
+export async function assertLakeFolder(root: string): Promise<void> {
+  const stats = await stat(root).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new ConfigError(`lake ${root}: cannot be read (${error.code ?? error.message})`, { cause: error });
+  });
+  if (stats && !stats.isDirectory())
+    throw new ConfigError(`lake ${root} is a file, not a folder: give a folder (or s3://bucket/prefix)`);
+}
+
 export function createFileStorage(root: string): ObjectStorage {
   const base = resolve(root);
   const pathOf = (key: string) => {

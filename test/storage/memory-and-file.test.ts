@@ -97,4 +97,12 @@ describe('storage URLs', () => {
     const dir = await tempDir();
     expect((await createStorage(dir)).url).toBe(`file://${dir}`);
   });
+
+  it('refuses a lake that is a file at creation, not at the first write', async () => {
+    const file = join(await tempDir(), 'not-a-folder');
+    await writeFile(file, 'x');
+    await expect(createStorage(file)).rejects.toThrow(/lake .*not-a-folder is a file, not a folder/);
+    // A lake folder that does not exist yet is made by the first write.
+    expect((await createStorage(join(file, '..', 'later'))).url).toMatch(/later$/);
+  });
 });
