@@ -33,7 +33,9 @@ function parseInstant(value: string, flag: string): Date {
   const date = new Date(value);
   if (!iso.test(value.trim()) || Number.isNaN(date.getTime())) {
     throw new ConfigError(
-      `${flag}: ${JSON.stringify(value)} is not an ISO-8601 time (2025-01-10T14:00:00Z) or a duration before --to (30m, 6h, 7d)`,
+      flag === '--from'
+        ? `--from: ${JSON.stringify(value)} is not an ISO-8601 time (2025-01-10T14:00:00Z) or a duration before --to (30m, 6h, 7d)`
+        : `${flag}: ${JSON.stringify(value)} is not an ISO-8601 time (2025-01-10T14:00:00Z)`,
     );
   }
   // A date-time without a zone is read as UTC, like every time in the lake.

@@ -60,6 +60,10 @@ describe('--from/--to', () => {
       /--from: "yesterday" is not an ISO-8601 time/,
     );
     expect(() => parseTimeRange('2025-01-10T16:00:00Z', undefined, now)).toThrow(/must be before --to/);
+    // --to takes a time only: its error offers no duration, and does not point at itself.
+    expect(() => parseTimeRange(undefined, '1h', now)).toThrow(
+      /^--to: "1h" is not an ISO-8601 time \(2025-01-10T14:00:00Z\)$/,
+    );
   });
 });
 
