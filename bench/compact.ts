@@ -12,15 +12,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createDuckDbEngine } from '../query/duckdb.ts';
 import {
-  createDuckDbEngine,
+  estimatedAthenaUsd,
   hourKey,
   NAMED_QUERIES,
   type NamedQueryName,
   renderNamedQuery,
   type TimeRange,
 } from '../query/index.ts';
-import { estimatedAthenaUsd } from '../query/read-stats.ts';
 import { type GenLakeShape, writeGenLake } from './compact-lake.ts';
 import { printTable } from './lib/measure.ts';
 

@@ -10,18 +10,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createGenerator } from '../gen/generator.ts';
-import { compileLogFormat } from '../gen/log-format.ts';
-import { KNOWN_VARIABLES } from '../gen/variables.ts';
+import { compileLogFormat, createGenerator, KNOWN_VARIABLES } from '../gen/index.ts';
 import { createIngestApp } from '../ingest/index.ts';
 import { formatBytes } from '../lib/bytes/index.ts';
-import {
-  createDuckDbEngine,
-  NAMED_QUERIES,
-  type ReadStats,
-  renderNamedQuery,
-  type TimeRange,
-} from '../query/index.ts';
+import { createDuckDbEngine } from '../query/duckdb.ts';
+import { NAMED_QUERIES, type ReadStats, renderNamedQuery, type TimeRange } from '../query/index.ts';
 import { createStorage } from '../storage/index.ts';
 import { measure, printTable } from './lib/measure.ts';
 

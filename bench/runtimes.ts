@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildLambdaBundle, REPO_ROOT } from '../deploy/build-lambda.ts';
+import { buildLambdaBundle, REPO_ROOT } from '../deploy/index.ts';
 import { freePort, toLambdaEvent } from '../harness/index.ts';
 
 const COLD_RUNS = 5;

@@ -8,7 +8,7 @@
  * It lives beside bin/accesslake.mjs, not in shipper-agent/: it is an entry of the CLI's `agent` command,
  * and the agent itself knows nothing of the CLI.
  */
-import { run } from '../cli/commands/agent.ts';
+import { run } from '../cli/agent.ts';
 import { AccessLakeError, describeError } from '../lib/errors/index.ts';
 
 try {

@@ -7,6 +7,6 @@ import { register } from 'tsx/esm/api';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 register();
-const { exitQuietlyOnBrokenPipe, main } = await import('../cli/main.ts');
+const { exitQuietlyOnBrokenPipe, main } = await import('../cli/index.ts');
 exitQuietlyOnBrokenPipe();
 process.exitCode = await main(process.argv.slice(2));

@@ -5,10 +5,10 @@
  * stores the view in the Glue catalog in the encoding Athena reads (a view made with Glue CreateTable
  * needs that encoding by hand). https://docs.aws.amazon.com/athena/latest/ug/create-view.html
  */
-import { GLUE_DEFAULTS } from '../glue/defaults.ts';
-import { CANONICAL_COLUMNS } from '../lake-contract/index.ts';
-import type { QueryEngine } from '../query/types.ts';
-import type { HourKey } from './layout.ts';
+
+import type { HourKey } from '../lake-contract/index.ts';
+import { CANONICAL_COLUMNS, GLUE_DEFAULTS } from '../lake-contract/index.ts';
+import type { QueryEngine } from '../query/index.ts';
 
 export interface ViewNames {
   database: string;

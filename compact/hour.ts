@@ -4,12 +4,17 @@
  * as skipped with the object and reason, and stays served from the raw tier.
  */
 
+import {
+  type CompactionPrefixes,
+  compactedObjectKey,
+  type HourKey,
+  type HourManifest,
+  keysDigest,
+} from '../lake-contract/index.ts';
 import { AccessLakeError } from '../lib/errors/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
 import type { ObjectStorage } from '../storage/index.ts';
-import { type CompactionPrefixes, compactedObjectKey, type HourKey } from './layout.ts';
 import { ParquetHourWriter } from './parquet.ts';
-import { type HourManifest, keysDigest } from './state.ts';
 
 /** A raw object of an hour could not be compacted: names the object and, for a bad line, its number. */
 export class RawObjectError extends AccessLakeError {}

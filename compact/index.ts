@@ -5,8 +5,7 @@
  * the Lambda entry wraps `createCompactHandler`, the query engines read the layout and state to pick
  * which files cover a range, and provisioning creates the view.
  */
-export { createViewSql, DEFAULT_VIEW_NAMES, publishAthenaView, type ViewNames } from './athena-view.ts';
-export { createCompactHandler } from './lambda-handler.ts';
+
 export {
   type CompactionPrefixes,
   compactedObjectKey,
@@ -14,10 +13,12 @@ export {
   type HourKey,
   hoursBetween,
   isHourKey,
+  parseState,
   rawHourPrefix,
   stateObjectKey,
-} from './layout.ts';
+} from '../lake-contract/index.ts';
+export { createViewSql, DEFAULT_VIEW_NAMES, publishAthenaView, type ViewNames } from './athena-view.ts';
+export { createCompactHandler } from './lambda-handler.ts';
 export { CompactionBusyError, DEFAULT_LEASE_TTL_MS } from './lease.ts';
 export { EVENT_TIME_COLUMN } from './parquet.ts';
 export { type CompactResult, compactLake, type HourEvent } from './run.ts';
-export { parseState } from './state.ts';

@@ -6,7 +6,7 @@
  */
 
 import type { GzipCodec } from '../lib/gzip/index.ts';
-import type { QueryEngine } from '../query/types.ts';
+import type { QueryEngine } from '../query/index.ts';
 import type { ObjectStorage } from '../storage/index.ts';
 import { DEFAULT_VIEW_NAMES, publishAthenaView } from './athena-view.ts';
 import { CompactionBusyError, type LeaseRecord } from './lease.ts';

@@ -22,9 +22,9 @@
  * above any pause seen, and expiry times assume clocks within seconds of each other (NTP).
  */
 import { hostname } from 'node:os';
+import type { CompactionPrefixes } from '../lake-contract/index.ts';
 import { AccessLakeError } from '../lib/errors/index.ts';
 import type { ObjectStorage } from '../storage/index.ts';
-import type { CompactionPrefixes } from './layout.ts';
 
 /** What a lease object holds. Times are ISO-8601 UTC. */
 export interface LeaseRecord {

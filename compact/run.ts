@@ -7,22 +7,26 @@
  * it has published, so a CLI run and the Lambda never overlap on one lake.
  */
 
+import {
+  type CompactionPrefixes,
+  type CompactionState,
+  DEFAULT_COMPACTION_PREFIXES,
+  type HourKey,
+  type HourManifest,
+  hourKeyOf,
+  hourOfKey,
+  hoursBetween,
+  keysDigest,
+  nextHour,
+  rawHourPrefix,
+  readState,
+  writeState,
+} from '../lake-contract/index.ts';
 import { ConfigError, describeError } from '../lib/errors/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
 import { type ObjectStorage, StorageError } from '../storage/index.ts';
 import { compactHour } from './hour.ts';
-import {
-  type CompactionPrefixes,
-  DEFAULT_COMPACTION_PREFIXES,
-  type HourKey,
-  hourKeyOf,
-  hourOfKey,
-  hoursBetween,
-  nextHour,
-  rawHourPrefix,
-} from './layout.ts';
 import { acquireLease, type Lease, LeaseLostError, type LeaseOptions } from './lease.ts';
-import { type CompactionState, type HourManifest, keysDigest, readState, writeState } from './state.ts';
 
 export interface CompactOptions {
   storage: ObjectStorage;

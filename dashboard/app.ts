@@ -14,11 +14,11 @@
  * (the same constant-time check as the ingest); the page and its assets hold no data and stay open.
  */
 import { Hono } from 'hono';
-import { PANELS } from '../grafana/panels.ts';
+import { PANELS } from '../grafana/index.ts';
 import { createTokenVerifier } from '../ingest/index.ts';
 import { ConfigError, describeError, HttpError } from '../lib/errors/index.ts';
-import { isNamedQuery, NAMED_QUERIES, renderNamedQuery } from '../query/named-queries.ts';
-import type { QueryEngine } from '../query/types.ts';
+import type { QueryEngine } from '../query/index.ts';
+import { isNamedQuery, NAMED_QUERIES, renderNamedQuery } from '../query/index.ts';
 import type { Asset } from './assets.ts';
 import { type LakeState, lakeState } from './lake-state.ts';
 

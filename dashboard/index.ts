@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startNodeServer } from '../ingest/node.ts';
 import { ConfigError } from '../lib/errors/index.ts';
-import { createDuckDbEngine } from '../query/engines/duckdb.ts';
+import { createDuckDbEngine } from '../query/duckdb.ts';
 import { createDashboardApp } from './app.ts';
 import { loadAssets } from './assets.ts';
 import type { LakeState } from './lake-state.ts';

@@ -13,15 +13,15 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { compactedTableInput } from '../glue/compacted-table.ts';
-import { CRAWLER_CATALOG_ACTIONS } from '../glue/iam-policy.ts';
 import {
+  CRAWLER_CATALOG_ACTIONS,
+  compactedTableInput,
   INPUT_FORMAT,
   OUTPUT_FORMAT,
   PARTITION_KEYS,
   projectionParametersAt,
   SERDE,
-} from '../glue/projection-table.ts';
+} from '../glue/index.ts';
 import { CANONICAL_COLUMNS } from '../lake-contract/index.ts';
 import type { DeploySettings } from './settings.ts';
 

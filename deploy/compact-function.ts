@@ -10,7 +10,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { compactionPolicy } from '../glue/iam-policy.ts';
+import { compactionPolicy } from '../glue/index.ts';
 import { ScheduledFunction } from './scheduled-function.ts';
 import type { DeploySettings } from './settings.ts';
 import { stackProvisionOptions } from './stack-provision-options.ts';

@@ -12,7 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { PolicyDocument } from '../glue/iam-policy.ts';
+import type { PolicyDocument } from '../glue/index.ts';
 import { lambdaRuntime } from './lambda-runtime.ts';
 
 export interface ScheduledFunctionProps {

@@ -1,6 +1,6 @@
 /**
  * Deployment settings, read once from CDK context (`-c name=value` or cdk.json) with documented
- * defaults. Names are GLUE_DEFAULTS (glue/defaults.ts, docs/aws.md): database `accesslake`, tables `access_logs_raw` (JSON) and
+ * defaults. Names are GLUE_DEFAULTS (lake-contract/defaults.ts, docs/aws.md): database `accesslake`, tables `access_logs_raw` (JSON) and
  * `access_logs_compacted` (Parquet) under the view `access_logs`, prefixes `access_logs/`,
  * `access_logs_compacted/`, `compaction/`, `rejects/`, `athena-results/`.
  *
@@ -27,10 +27,10 @@ import {
   DEFAULT_REPORTS_BYTES_SCANNED_CUTOFF,
   GLUE_DEFAULTS,
   MIN_BYTES_SCANNED_CUTOFF,
-} from '../glue/defaults.ts';
-import { parseCrawlerSchedule } from '../glue/schedule.ts';
+} from '../lake-contract/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { isBucketName } from '../lib/s3/index.ts';
+import { parseCrawlerSchedule } from '../provision/contract/index.ts';
 import { REPO_ROOT } from './build-lambda.ts';
 
 export type CatalogMode = 'crawler' | 'projection';

@@ -9,7 +9,7 @@
 import { createCompactHandler } from '../compact/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { loadGzipCodec } from '../lib/gzip/index.ts';
-import { createAthenaEngine } from '../query/engines/athena.ts';
+import { createAthenaEngine } from '../query/index.ts';
 import { createStorage, parseStorageUrl } from '../storage/index.ts';
 
 const lake = process.env.ACCESSLAKE_LAKE ?? '';

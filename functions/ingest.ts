@@ -4,7 +4,7 @@
  * S3 client and the tokens are built once per container, at cold start (top-level await).
  */
 import { handle } from 'hono/aws-lambda';
-import { createLambdaIngest } from '../runtimes/aws-lambda/create-ingest.ts';
+import { createLambdaIngest } from '../runtimes/index.ts';
 
 const app = await createLambdaIngest(process.env);
 

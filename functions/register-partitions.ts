@@ -5,9 +5,9 @@
  * ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_GLUE_TABLE, ACCESSLAKE_GLUE_CRAWLER, AWS_REGION. IAM: the
  * registrar policy from `accesslake provision --print-policy`. See docs/aws.md.
  */
-import { GLUE_DEFAULTS } from '../glue/defaults.ts';
+
 import { createGlueRegistrar } from '../ingest/glue.ts';
-import { hourOf } from '../lake-contract/index.ts';
+import { GLUE_DEFAULTS, hourOf } from '../lake-contract/index.ts';
 
 const registrar = createGlueRegistrar({
   database: process.env.ACCESSLAKE_GLUE_DATABASE ?? GLUE_DEFAULTS.database,

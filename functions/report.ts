@@ -3,6 +3,6 @@
  * S3 keeps it, SMTP mails it. Settings come from the environment, read once per container; see
  * reports/lambda-handler.ts and docs/reports.md.
  */
-import { createReportHandler } from '../reports/lambda-handler.ts';
+import { createReportHandler } from '../reports/index.ts';
 
 export const handler = createReportHandler(process.env);

@@ -11,7 +11,7 @@ import type { LakeNames } from '../provision/contract/index.ts';
 
 /** What the crawler's definition needs: its name, its catalog target and its schedule. */
 export interface CrawlerInput extends Pick<LakeNames, 'crawlerName' | 'database' | 'table'> {
-  /** A Glue `cron(…)` expression (glue/schedule.ts). */
+  /** A Glue `cron(…)` expression (provision/contract/schedule.ts). */
   crawlerSchedule: string;
 }
 

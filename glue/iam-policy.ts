@@ -8,9 +8,9 @@
  * `account` is the AWS account id (Glue's CatalogId); `*` when unknown.
  */
 
+import { GLUE_DEFAULTS } from '../lake-contract/index.ts';
 import { keyPrefix, type LakeNames, REPORTS_RESULTS_FOLDER } from '../provision/contract/index.ts';
-import { REPORTS_PREFIX } from '../reports/output/layout.ts';
-import { GLUE_DEFAULTS } from './defaults.ts';
+import { REPORTS_PREFIX } from '../reports/index.ts';
 
 type Statement = {
   Sid: string;

@@ -3,7 +3,7 @@
  * committed as grafana/dashboards/accesslake.json (provisioned by docker-compose.yml); a test rebuilds
  * it and fails when the two differ, so the dashboard cannot drift from athena/queries/.
  */
-import { loadNamedQuery } from '../query/named-queries.ts';
+import { loadNamedQuery } from '../query/index.ts';
 import { PANELS, type PanelSpec } from './panels.ts';
 import { toGrafanaSql } from './time-macros.ts';
 

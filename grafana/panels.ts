@@ -5,7 +5,7 @@
  * plus how to draw it. Queries return the minute or hour as ISO text (the same SQL runs on DuckDB), so
  * time-series panels convert that column to time (Grafana with a transformation, the page in its script).
  */
-import type { NamedQueryName } from '../query/named-queries.ts';
+import type { NamedQueryName } from '../query/index.ts';
 
 /**
  * A figure for the whole range computed from a panel's rows, shown above the local page's charts:

@@ -1,6 +1,6 @@
 /**
  * The ingest app: `fetch(Request) → Response`, web standards only, the same in Node, Lambda, Deno and
- * Workers. It speaks the wire protocol of shared/DESIGN.md (docs/wire-protocol.md):
+ * Workers. It speaks the wire protocol of docs/wire-protocol.md (the wire/ contract):
  * auth → capped read within a deadline → gunzip with a cap, inside the memory budget → parse + validate
  * each line → claim the batch (409 for other content under its key) → write one gzipped JSONL object per
  * event hour plus the rejects → answer `{ batchId, accepted, rejected, objects }`.

@@ -20,7 +20,7 @@
  * | `--glue-database`, `--glue-table`, `--glue-crawler` | `ACCESSLAKE_GLUE_DATABASE`, `…_TABLE`, `…_CRAWLER` | `accesslake`, `access_logs`, `accesslake-access-logs` |
  */
 
-import { GLUE_DEFAULTS } from '../glue/defaults.ts';
+import { GLUE_DEFAULTS } from '../lake-contract/index.ts';
 import { pickLakeLocation } from '../lib/config/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { splitList } from '../lib/list/index.ts';

@@ -1,6 +1,6 @@
 /**
  * The canonical access-log record: one JSON object per line in the lake, whatever format nginx wrote.
- * The field rules are the contract in shared/DESIGN.md; docs/record.md repeats them for users.
+ * The field rules are written down in docs/record.md, the contract for users and code alike.
  */
 export interface CanonicalRecord {
   /** Event time, ISO-8601 UTC with milliseconds: `2025-01-10T14:31:02.000Z`. */

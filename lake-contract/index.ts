@@ -11,4 +11,7 @@
  * Import this index, never the files behind it (dependency-cruiser checks it: .dependency-cruiser.cjs).
  */
 export * from './canonical.ts';
+export * from './compaction-layout.ts';
+export * from './compaction-state.ts';
+export * from './defaults.ts';
 export * from './layout.ts';

@@ -1,5 +1,5 @@
 /**
- * Where things go in the lake (shared/DESIGN.md "Lake layout"). Keys are pure functions of the batch (its
+ * Where things go in the lake (docs/record.md, "Lake layout"). Keys are pure functions of the batch (its
  * source and batch id), so a retried batch overwrites itself and can never appear twice, and two sources
  * can never write the same object.
  */

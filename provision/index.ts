@@ -9,12 +9,8 @@
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { namedQuerySteps } from '../athena/provision/named-queries-step.ts';
-import { viewStep } from '../athena/provision/view-step.ts';
-import { workgroupStep } from '../athena/provision/workgroup-step.ts';
-import { crawlerStep } from '../glue/provision/crawler-step.ts';
-import { databaseStep } from '../glue/provision/database-step.ts';
-import { compactedTableStep, rawTableStep } from '../glue/provision/table-step.ts';
+import { namedQuerySteps, viewStep, workgroupStep } from '../athena/index.ts';
+import { compactedTableStep, crawlerStep, databaseStep, rawTableStep } from '../glue/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { bucketStep } from './bucket-step.ts';
 import type { ProvisionOptions, ProvisionStep, StepReport } from './contract/index.ts';

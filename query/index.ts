@@ -13,7 +13,8 @@
 
 export { ATHENA_USD_PER_TB, athenaCostUsd } from './athena-cost.ts';
 export { type AthenaEngineOptions, createAthenaEngine } from './engines/athena.ts';
-export { createDuckDbEngine, type DuckDbEngineOptions } from './engines/duckdb.ts';
+export { formatResult, OUTPUT_FORMATS, type OutputFormat } from './format.ts';
+export { checkLocalLake } from './lake-check.ts';
 export {
   hourKey,
   isNamedQuery,
@@ -26,10 +27,14 @@ export {
   renderTemplate,
   type TimeRange,
 } from './named-queries.ts';
-export { type ReadStats, summarizeReads } from './read-stats.ts';
+export { hourRangePredicate, PRUNING_MARKERS } from './partition-predicate.ts';
+export { estimatedAthenaUsd, type FileRead, type ReadStats, summarizeReads } from './read-stats.ts';
+export { DEFAULT_RANGE_MS, parseTimeRange } from './time-range.ts';
 export {
   type QueryColumn,
   type QueryEngine,
   QueryError,
+  type QueryOptions,
   type QueryResult,
+  safeInteger,
 } from './types.ts';

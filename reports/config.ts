@@ -2,7 +2,7 @@
  * The report's settings, resolved once at the entry point (CLI or Lambda) from flags and environment,
  * failing early with a message that names the flag or variable. docs/reports.md has the full table.
  */
-import { GLUE_DEFAULTS } from '../glue/defaults.ts';
+import { GLUE_DEFAULTS } from '../lake-contract/index.ts';
 import { pickLakeLocation } from '../lib/config/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
 import { parseDurationMs, parseInteger } from '../lib/units/index.ts';

@@ -7,10 +7,10 @@
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from '../lib/log/index.ts';
+import type { QueryEngine } from '../query/index.ts';
 // Not query/index.ts: it brings the native DuckDB engine, which the report Lambda's bundle must not
 // contain (deploy/build-lambda.ts refuses it). DuckDB comes in through `deps.openDuckDb`.
-import { createAthenaEngine } from '../query/engines/athena.ts';
-import type { QueryEngine } from '../query/types.ts';
+import { createAthenaEngine } from '../query/index.ts';
 import { createStorage } from '../storage/index.ts';
 import type { ReportConfig } from './config.ts';
 import { createMailer } from './email/send.ts';

@@ -6,7 +6,7 @@
 
 import { describeError } from '../lib/errors/index.ts';
 import { type Logger, silentLogger } from '../lib/log/index.ts';
-import type { QueryEngine } from '../query/types.ts';
+import type { QueryEngine } from '../query/index.ts';
 import type { ObjectStorage } from '../storage/index.ts';
 import type { Mailer } from './email/send.ts';
 import { produceWithAthena } from './engines/athena.ts';

@@ -4,8 +4,9 @@
  * computed by the DuckDB engine with the same SQL style as the named queries (partition predicate first,
  * then the exact time range).
  */
-import { renderTemplate, type TimeRange } from '../query/named-queries.ts';
-import type { QueryEngine } from '../query/types.ts';
+
+import type { QueryEngine } from '../query/index.ts';
+import { renderTemplate, type TimeRange } from '../query/index.ts';
 import { readAgentStatus } from '../shipper-agent/status.ts';
 
 /** One scan for the headline figures, over the records of the range. */

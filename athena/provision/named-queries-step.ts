@@ -9,7 +9,7 @@ import {
 import { awsErrorCode, toAwsError } from '../../aws/index.ts';
 import type { ProvisionOptions } from '../../provision/contract/index.ts';
 import { diff, type ProvisionStep } from '../../provision/contract/index.ts';
-import { loadNamedQuery, NAMED_QUERIES, renderRelativeTemplate } from '../../query/named-queries.ts';
+import { loadNamedQuery, NAMED_QUERIES, renderRelativeTemplate } from '../../query/index.ts';
 
 /** Saved queries cover the last day: they run as they are from the Athena console. */
 export const SAVED_QUERY_HOURS = 24;

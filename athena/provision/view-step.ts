@@ -12,7 +12,7 @@ import { DeleteTableCommand, GetTableCommand, type GlueClient, type Table } from
 import { awsErrorCode, toAwsError } from '../../aws/index.ts';
 import { createViewSql } from '../../compact/index.ts';
 import type { ProvisionOptions, ProvisionStep } from '../../provision/contract/index.ts';
-import { createAthenaEngine } from '../../query/engines/athena.ts';
+import { createAthenaEngine } from '../../query/index.ts';
 
 export function viewStep(
   o: ProvisionOptions,

@@ -1,7 +1,5 @@
 /** Realistic nginx log lines for benches, from the traffic generator (`gen/`), deterministic per seed. */
-import { createGenerator } from '../../gen/generator.ts';
-import { compileLogFormat } from '../../gen/log-format.ts';
-import { KNOWN_VARIABLES } from '../../gen/variables.ts';
+import { compileLogFormat, createGenerator, KNOWN_VARIABLES } from '../../gen/index.ts';
 
 export function generateLines(count: number, format = 'json', seed = 42): string[] {
   const generator = createGenerator({ seed, rate: 2000, start: Date.parse('2025-01-10T14:00:00Z') });

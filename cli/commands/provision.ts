@@ -6,11 +6,11 @@ import {
   crawlerPolicy,
   crawlerTrustPolicy,
   grafanaPolicy,
+  projectionTableDdl,
   queryPolicy,
   registrarPolicy,
   reportPolicy,
-} from '../../glue/iam-policy.ts';
-import { projectionTableDdl } from '../../glue/projection-table.ts';
+} from '../../glue/index.ts';
 import { pickLakeLocation } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { provision, resolveProvisionOptions, type StepReport } from '../../provision/index.ts';

@@ -1,18 +1,18 @@
 import { formatBytes } from '../../lib/bytes/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
-import { formatResult } from '../../query/format.ts';
+import { createDuckDbEngine } from '../../query/duckdb.ts';
 import {
+  checkLocalLake,
   createAthenaEngine,
-  createDuckDbEngine,
+  formatResult,
   hourKey,
   isNamedQuery,
   NAMED_QUERIES,
+  parseTimeRange,
   type QueryEngine,
   renderNamedQuery,
   renderTemplate,
 } from '../../query/index.ts';
-import { checkLocalLake } from '../../query/lake-check.ts';
-import { parseTimeRange } from '../../query/time-range.ts';
 import { type CommandRunner, readCommand } from '../args.ts';
 import { QUERY_COMMAND } from '../options/query.ts';
 

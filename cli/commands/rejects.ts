@@ -1,8 +1,13 @@
 import { ConfigError } from '../../lib/errors/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
-import { formatRejectGroups, groupRejects } from '../../rejects/list.ts';
-import { listRejectsKeys, readRejectsObject, type StoredReject } from '../../rejects/read.ts';
-import { replayRejects } from '../../rejects/replay.ts';
+import {
+  formatRejectGroups,
+  groupRejects,
+  listRejectsKeys,
+  readRejectsObject,
+  replayRejects,
+  type StoredReject,
+} from '../../rejects/index.ts';
 import { createStorage } from '../../storage/index.ts';
 import { type CommandRunner, readCommand } from '../args.ts';
 import { REJECTS_COMMAND } from '../options/rejects.ts';

@@ -1,11 +1,9 @@
 import { formatBytes } from '../../lib/bytes/index.ts';
 import { pickLakeLocation } from '../../lib/config/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
-import { createDuckDbEngine } from '../../query/index.ts';
-import { checkLocalLake } from '../../query/lake-check.ts';
-import { resolveReportConfig } from '../../reports/config.ts';
-import { runReportFromConfig } from '../../reports/from-config.ts';
-import { headline } from '../../reports/output/summary.ts';
+import { createDuckDbEngine } from '../../query/duckdb.ts';
+import { checkLocalLake } from '../../query/index.ts';
+import { headline, resolveReportConfig, runReportFromConfig } from '../../reports/index.ts';
 import { type CommandRunner, parseCommand } from '../args.ts';
 import { REPORT_COMMAND } from '../options/report.ts';
 

@@ -1,5 +1,5 @@
 /** `accesslake gen`: its help text around the settings table in gen/options.ts. */
-import { GEN_SETTINGS } from '../../gen/options.ts';
+import { GEN_SETTINGS } from '../../gen/index.ts';
 import type { CommandSpec } from '../args.ts';
 
 export const GEN_COMMAND: CommandSpec<typeof GEN_SETTINGS> = {

@@ -1,7 +1,6 @@
 /** `accesslake query`: its settings table (lib/settings) and help text. */
 import { defineSettings, oneOf } from '../../lib/settings/index.ts';
-import { OUTPUT_FORMATS } from '../../query/format.ts';
-import { NAMED_QUERIES } from '../../query/named-queries.ts';
+import { NAMED_QUERIES, OUTPUT_FORMATS } from '../../query/index.ts';
 import type { CommandSpec } from '../args.ts';
 import { ATHENA_WORKGROUP, AWS_ENDPOINT, GLUE_DATABASE, LAKE_FOLDER_DEFAULT, REGION } from './shared.ts';
 

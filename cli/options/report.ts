@@ -2,7 +2,7 @@
  * `accesslake report`: its settings table (lib/settings) and help text. The values are resolved by
  * reports/config.ts (`resolveReportConfig`), which the report Lambda shares with the environment alone.
  */
-import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
+import { GLUE_DEFAULTS } from '../../lake-contract/index.ts';
 import { defineSettings } from '../../lib/settings/index.ts';
 import type { CommandSpec } from '../args.ts';
 import { LAKE_FOLDER_DEFAULT, REGION } from './shared.ts';

@@ -3,7 +3,7 @@
  * ingest/config.ts (`resolveIngestConfig`), which the Lambda, Deno and Workers entries share with the
  * environment alone; test/cli/options.test.ts holds this table's environment names and defaults to it.
  */
-import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
+import { GLUE_DEFAULTS } from '../../lake-contract/index.ts';
 import { LAKE_SETTING } from '../../lib/config/index.ts';
 import { defineSettings } from '../../lib/settings/index.ts';
 import { parseInteger } from '../../lib/units/index.ts';

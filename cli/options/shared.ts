@@ -1,5 +1,5 @@
 /** Rows several commands' settings tables share: the lake, Athena and the AWS region. */
-import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
+import { GLUE_DEFAULTS } from '../../lake-contract/index.ts';
 import { LAKE_SETTING } from '../../lib/config/index.ts';
 
 /** `--lake`, with `./lake` when none is given. */

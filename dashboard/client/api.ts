@@ -2,7 +2,7 @@
  * The page's calls to its server (dashboard/app.ts). A token given in the page's address as
  * `#token=T` is sent as a bearer token; the fragment never reaches the server's logs.
  */
-import type { PanelSpec } from '../../grafana/panels.ts';
+import type { PanelSpec } from '../../grafana/index.ts';
 
 export interface DashboardConfig {
   lake: string;

@@ -5,7 +5,7 @@
  * Stacked panels draw cumulative sums, while legend and tooltip show each series' own value.
  */
 import type UPlot from 'uplot';
-import type { PanelSpec } from '../../grafana/panels.ts';
+import type { PanelSpec } from '../../grafana/index.ts';
 import { formatValue } from './format.ts';
 
 declare const uPlot: typeof UPlot;

@@ -2,7 +2,7 @@
  * The figures above the charts (grafana/panels.ts `headlines`), computed from the rows the panels
  * fetched, so they are exactly the panels' numbers summed over the range.
  */
-import type { Headline } from '../../grafana/panels.ts';
+import type { Headline } from '../../grafana/index.ts';
 
 /** The headline's value, or null when the panel has no rows (or a zero denominator). */
 export function headlineValue(headline: Headline, rows: Record<string, unknown>[]): number | string | null {

@@ -10,7 +10,7 @@
  * its raw `data-value`.
  */
 import type UPlot from 'uplot';
-import type { PanelSpec } from '../../grafana/panels.ts';
+import type { PanelSpec } from '../../grafana/index.ts';
 import { ApiError, type DashboardConfig, fetchConfig, fetchPanel, type PanelResult } from './api.ts';
 import { drawChart } from './chart.ts';
 import { formatBytes, formatInstant, formatValue } from './format.ts';

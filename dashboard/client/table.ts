@@ -2,7 +2,7 @@
  * Table panels: the named query's rows as they come (already ordered and limited by the SQL), numbers
  * right-aligned and formatted by their unit, NULL shown as a dash (a bad request has no path or method).
  */
-import type { PanelSpec } from '../../grafana/panels.ts';
+import type { PanelSpec } from '../../grafana/index.ts';
 import { formatValue } from './format.ts';
 
 export function drawTable(

@@ -3,7 +3,7 @@ import { JsonLinesWriter } from './json-lines-writer.ts';
 
 /** One UTC event hour of a batch, as the lake object's uncompressed JSONL. */
 export interface HourOfRecords {
-  /** The ts of the hour's first record: it names the object (shared/DESIGN.md "Lake layout"). */
+  /** The ts of the hour's first record: it names the object (docs/record.md, "Lake layout"). */
   firstTs: string;
   jsonLines: Uint8Array;
 }

@@ -7,4 +7,5 @@
  */
 export * from './lake-names.ts';
 export * from './options.ts';
+export * from './schedule.ts';
 export * from './step.ts';

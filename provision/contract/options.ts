@@ -7,14 +7,14 @@ import {
   DEFAULT_REPORTS_BYTES_SCANNED_CUTOFF,
   GLUE_DEFAULTS,
   MIN_BYTES_SCANNED_CUTOFF,
-} from '../../glue/defaults.ts';
-import { parseCrawlerSchedule } from '../../glue/schedule.ts';
+} from '../../lake-contract/index.ts';
 import { formatBytes, parseBytes } from '../../lib/bytes/index.ts';
 import { LAKE_SETTING } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { defineSettings, type FlagsOf, oneOf, resolveSettings } from '../../lib/settings/index.ts';
 import { parseStorageUrl } from '../../storage/index.ts';
 import type { LakeNames } from './lake-names.ts';
+import { parseCrawlerSchedule } from './schedule.ts';
 
 export type TableMode = 'crawler' | 'projection';
 

@@ -9,9 +9,12 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/index.ts';
-import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
-import { CANONICAL_COLUMNS, DEFAULT_PREFIXES } from '../../lake-contract/index.ts';
+import {
+  CANONICAL_COLUMNS,
+  DEFAULT_COMPACTION_PREFIXES,
+  DEFAULT_PREFIXES,
+  GLUE_DEFAULTS,
+} from '../../lake-contract/index.ts';
 import { type SqlValue, sqlLiteral } from '../../lib/sql/index.ts';
 import { enableReadStats, measureReads } from '../read-stats.ts';
 import {

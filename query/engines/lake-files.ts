@@ -16,7 +16,7 @@ import {
   parseState,
   rawHourPrefix,
   stateObjectKey,
-} from '../../compact/index.ts';
+} from '../../lake-contract/index.ts';
 
 /** An inclusive range of event hours, `YYYYMMDDHH`, as the named queries' `{{from_hour}}`/`{{to_hour}}`. */
 export interface HourRange {

@@ -18,8 +18,7 @@ import { describeError } from '../../lib/errors/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { type Logger, silentLogger } from '../../lib/log/index.ts';
 // query/types.ts, not query/index.ts: the report Lambda's bundle must not reach the DuckDB engine.
-import { athenaCostUsd } from '../../query/athena-cost.ts';
-import { type QueryEngine, QueryError, type QueryResult } from '../../query/types.ts';
+import { athenaCostUsd, type QueryEngine, QueryError, type QueryResult } from '../../query/index.ts';
 import { ReportOutputError } from '../errors.ts';
 import { REPORT_COLUMNS, REPORT_ORDER_BY } from '../sql/report-query.ts';
 import type { S3Objects } from './s3-objects.ts';

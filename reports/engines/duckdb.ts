@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqlLiteral } from '../../lib/sql/index.ts';
-import type { QueryEngine } from '../../query/types.ts';
+import type { QueryEngine } from '../../query/index.ts';
 import { REPORT_ORDER_BY } from '../sql/report-query.ts';
 import type { ProducedReport } from './types.ts';
 

@@ -6,9 +6,9 @@
  * Window functions then rank each dimension and keep the top N.
  */
 
-import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
+import { GLUE_DEFAULTS } from '../../lake-contract/index.ts';
 import { sqlLiteral } from '../../lib/sql/index.ts';
-import { hourRangePredicate } from '../../query/partition-predicate.ts';
+import { hourRangePredicate } from '../../query/index.ts';
 import type { ReportPeriod } from '../period/resolve-period.ts';
 
 /** Dimensions of the report table, in the order the sections appear. */

@@ -37,6 +37,8 @@ export async function createLambdaIngest(env: Env, deps: LambdaIngestDependencie
       sink: deps.logSink ?? ((line) => process.stdout.write(`${line}\n`)),
       fields: { component: 'ingest', function: env.AWS_LAMBDA_FUNCTION_NAME ?? 'local' },
     });
+  // Old names still work (ACCESSLAKE_STORAGE); say so once per container, as `accesslake serve` does.
+  for (const note of config.notes) logger.warn(note);
   // Fresh hours become queryable before the next crawl (ACCESSLAKE_REGISTER_PARTITIONS=glue); the Glue
   // client is created once here, with the rest of the container's state.
   const partitionRegistrar = deps.partitionRegistrar ?? (await createConfiguredRegistrar(config));

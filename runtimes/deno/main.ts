@@ -14,6 +14,8 @@ const config = resolveIngestConfig({}, env);
 const hostname = env.ACCESSLAKE_HOST ?? '127.0.0.1';
 const port = parseInteger(env.ACCESSLAKE_PORT ?? '8080', 'ACCESSLAKE_PORT', 0, 65535);
 const logger = createLogger({ level: config.logLevel, fields: { component: 'ingest', runtime: 'deno' } });
+// Old names still work (ACCESSLAKE_STORAGE); say so once at start, as `accesslake serve` does.
+for (const note of config.notes) logger.warn(note);
 const partitionRegistrar = await createConfiguredRegistrar(config);
 const app = await createIngestFromConfig(config, {
   logger,

@@ -37,6 +37,8 @@ async function buildApp(bindings: WorkerEnv): Promise<IngestApp> {
     level: config.logLevel,
     fields: { component: 'ingest', runtime: 'workerd' },
   });
+  // Old names still work (ACCESSLAKE_STORAGE); say so once per isolate, as `accesslake serve` does.
+  for (const note of config.notes) logger.warn(note);
   const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = env;
   // A Worker has no AWS credential chain (no files, no instance metadata): the keys are bindings.
   const credentials = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compactedObjectKey, DEFAULT_COMPACTION_PREFIXES } from '../../compact/layout.ts';
 import { compactLake, type HourEvent } from '../../compact/run.ts';
-import { readState } from '../../compact/state.ts';
+import { compactedObjectKey, DEFAULT_COMPACTION_PREFIXES, readState } from '../../lake-contract/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
+import { createDuckDbEngine } from '../../query/duckdb.ts';
 import { lakeFilesFor } from '../../query/engines/lake-files.ts';
-import { createDuckDbEngine, NAMED_QUERIES, type QueryEngine, renderNamedQuery } from '../../query/index.ts';
+import { NAMED_QUERIES, type QueryEngine, renderNamedQuery } from '../../query/index.ts';
 import { createStorage, type ObjectStorage } from '../../storage/index.ts';
 import {
   expectedMultiset,

@@ -17,7 +17,7 @@ import { createViewSql, DEFAULT_VIEW_NAMES } from '../../compact/athena-view.ts'
 import { compactLake } from '../../compact/run.ts';
 import { type MotoServer, motoClientConfig, startMotoServer } from '../../harness/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
-import { createDuckDbEngine } from '../../query/index.ts';
+import { createDuckDbEngine } from '../../query/duckdb.ts';
 import { createS3Storage } from '../../storage/drivers/s3.ts';
 import type { ObjectStorage } from '../../storage/index.ts';
 import { expectedMultiset, ingestRecords, recordsFor, viewMultiset } from './lake-fixture.ts';

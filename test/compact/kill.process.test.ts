@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_BUSY } from '../../cli/commands/compact.ts';
-import { DEFAULT_COMPACTION_PREFIXES } from '../../compact/layout.ts';
-import { readState } from '../../compact/state.ts';
-import { createDuckDbEngine, type QueryEngine } from '../../query/index.ts';
+import { DEFAULT_COMPACTION_PREFIXES, readState } from '../../lake-contract/index.ts';
+import { createDuckDbEngine } from '../../query/duckdb.ts';
+import type { QueryEngine } from '../../query/index.ts';
 import { createStorage, type ObjectStorage } from '../../storage/index.ts';
 import {
   expectedMultiset,

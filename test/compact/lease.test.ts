@@ -13,11 +13,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { EXIT_BUSY } from '../../cli/commands/compact.ts';
 import { main } from '../../cli/main.ts';
 import { createCompactHandler } from '../../compact/lambda-handler.ts';
-import { DEFAULT_COMPACTION_PREFIXES, stateObjectKey } from '../../compact/layout.ts';
 import { acquireLease, CompactionBusyError, LeaseLostError, leasePrefix } from '../../compact/lease.ts';
 import { compactLake } from '../../compact/run.ts';
-import { readState } from '../../compact/state.ts';
 import { type MotoServer, motoClientConfig, startMotoServer } from '../../harness/index.ts';
+import { DEFAULT_COMPACTION_PREFIXES, readState, stateObjectKey } from '../../lake-contract/index.ts';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import type { QueryEngine } from '../../query/types.ts';
 import { createS3Storage } from '../../storage/drivers/s3.ts';

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardApp, loadAssets, startDashboard } from '../../dashboard/index.ts';
 import { PANELS } from '../../grafana/panels.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
-import { createDuckDbEngine, type QueryEngine, renderNamedQuery } from '../../query/index.ts';
+import { createDuckDbEngine } from '../../query/duckdb.ts';
+import { type QueryEngine, renderNamedQuery } from '../../query/index.ts';
 import { writeGenLake } from '../grafana/gen-lake.ts';
 
 const FROM = '2025-01-10T13:00:00.000Z';

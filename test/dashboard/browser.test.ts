@@ -11,7 +11,8 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDashboard, startDashboard } from '../../dashboard/index.ts';
 import { PANELS } from '../../grafana/panels.ts';
-import { createDuckDbEngine, NAMED_QUERIES, type QueryEngine, renderNamedQuery } from '../../query/index.ts';
+import { createDuckDbEngine } from '../../query/duckdb.ts';
+import { NAMED_QUERIES, type QueryEngine, renderNamedQuery } from '../../query/index.ts';
 import { writeGenLake } from '../grafana/gen-lake.ts';
 import { launchChromium } from '../support/browser.ts';
 

@@ -6,8 +6,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { readDeploySettings } from '../../deploy/settings.ts';
-import { DEFAULT_CRAWLER_SCHEDULE } from '../../glue/schedule.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
+import { DEFAULT_CRAWLER_SCHEDULE } from '../../provision/contract/index.ts';
 import { list, logicalIds, render, synthesizeStacks } from './synth.ts';
 
 const { templates, asserts } = synthesizeStacks();
@@ -335,7 +335,7 @@ describe('catalog modes', () => {
       Name: 'accesslake-access-logs',
       DatabaseName: 'accesslake',
       Targets: { CatalogTargets: [{ DatabaseName: 'accesslake', Tables: ['access_logs_raw'] }] },
-      // The schedule provision uses too (glue/schedule.ts): hourly, five past the hour.
+      // The schedule provision uses too (provision/contract/schedule.ts): hourly, five past the hour.
       Schedule: { ScheduleExpression: 'cron(5 * * * ? *)' },
       RecrawlPolicy: { RecrawlBehavior: 'CRAWL_EVERYTHING' },
       SchemaChangePolicy: { UpdateBehavior: 'LOG', DeleteBehavior: 'LOG' },

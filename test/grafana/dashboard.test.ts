@@ -4,7 +4,8 @@ import { parse } from 'yaml';
 import { ATHENA_PLUGIN_ID, buildDashboard, DATASOURCE_UID } from '../../grafana/dashboard.ts';
 import { PANELS } from '../../grafana/panels.ts';
 import { FROM_ISO, TO_ISO, toGrafanaSql } from '../../grafana/time-macros.ts';
-import { createDuckDbEngine, type QueryEngine } from '../../query/index.ts';
+import { createDuckDbEngine } from '../../query/duckdb.ts';
+import type { QueryEngine } from '../../query/index.ts';
 import {
   loadNamedQuery,
   NAMED_QUERIES,

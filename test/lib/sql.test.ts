@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sqlLiteral } from '../../lib/sql/index.ts';
-import { createDuckDbEngine } from '../../query/index.ts';
+import { createDuckDbEngine } from '../../query/duckdb.ts';
 import { summarizeLake } from '../../up/summary.ts';
 import { generateRecords, removeDir, writeLakeWithIngest } from '../query/fixtures.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDuckDbEngine } from '../../query/duckdb.ts';
 import {
-  createDuckDbEngine,
   loadNamedQuery,
   NAMED_QUERIES,
   type QueryEngine,

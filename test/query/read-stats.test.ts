@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDuckDbEngine, type QueryEngine, renderNamedQuery } from '../../query/index.ts';
+import { createDuckDbEngine } from '../../query/duckdb.ts';
+import { type QueryEngine, renderNamedQuery } from '../../query/index.ts';
 import { summarizeReads } from '../../query/read-stats.ts';
 import { writeGenLake } from '../grafana/gen-lake.ts';
 

@@ -19,7 +19,7 @@ import { createLinkMaker } from '../../reports/output/links.ts';
 import { resolvePeriod } from '../../reports/period/resolve-period.ts';
 import { runReport } from '../../reports/run-report.ts';
 import { createMemoryStorage, type ObjectStorage } from '../../storage/index.ts';
-import { AwsFault, awsOperation, TEST_CREDENTIALS, unknownOperation } from '../athena/aws-json-mock.ts';
+import { AwsFault, awsOperation, TEST_CREDENTIALS, unknownOperation } from '../support/aws-json-mock.ts';
 import { athenaRows, COLUMN_INFO, FIXTURE_ROWS, fixtureParquet } from './helpers/athena-fixture.ts';
 import { readCsvGz } from './helpers/files.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
-import { createDuckDbEngine } from '../../query/index.ts';
+import { createDuckDbEngine } from '../../query/duckdb.ts';
 import { resolveReportConfig } from '../../reports/config.ts';
 import { ReportOutputError } from '../../reports/errors.ts';
 import { runReportFromConfig } from '../../reports/from-config.ts';

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { main } from '../../cli/main.ts';
 import { freePort } from '../../harness/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
-import { createDuckDbEngine } from '../../query/index.ts';
+import { createDuckDbEngine } from '../../query/duckdb.ts';
 import { resolveReportConfig } from '../../reports/config.ts';
 import { resolveEmailConfig } from '../../reports/email/config.ts';
 import { createMailer } from '../../reports/email/send.ts';

@@ -55,7 +55,7 @@ function fakeSecrets(secretString: string) {
 async function makeHandler(env: Record<string, string>, secret = fakeSecrets(TOKEN)) {
   const lines: string[] = [];
   const app = await createLambdaIngest(
-    { ACCESSLAKE_STORAGE: 'memory://', ...env },
+    { ACCESSLAKE_LAKE: 'memory://', ...env },
     { secrets: { client: secret.client }, logSink: (line) => lines.push(line) },
   );
   const handler = handle(app) as unknown as (event: unknown, context: unknown) => Promise<LambdaHttpResult>;
@@ -162,5 +162,21 @@ describe('Lambda handler', () => {
     expect(parsed.map((p) => p.message)).toEqual(['ingest ready', 'batch had rejected lines']);
     for (const p of parsed)
       expect(p).toMatchObject({ level: 'info', component: 'ingest', function: 'ingest-fn' });
+  });
+
+  it('logs the deprecated ACCESSLAKE_STORAGE once per container, like accesslake serve', async () => {
+    const lines: string[] = [];
+    const app = await createLambdaIngest(
+      { ACCESSLAKE_STORAGE: 'memory://', ACCESSLAKE_TOKENS: TOKEN },
+      { logSink: (line) => lines.push(line) },
+    );
+    const handler = handle(app) as unknown as (event: unknown, context: unknown) => Promise<LambdaHttpResult>;
+    expect(fromLambdaResult(await handler(batchEvent('http-api'), {})).status).toBe(200);
+    await handler(batchEvent('http-api'), {});
+    const warnings = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((p) => p.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]?.message)).toMatch(/ACCESSLAKE_STORAGE.*ACCESSLAKE_LAKE/);
   });
 });

@@ -17,8 +17,8 @@ import {
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GLUE_DEFAULTS } from '../../glue/defaults.ts';
 import { MOTO_CREDENTIALS, MOTO_REGION, type MotoServer, startMotoServer } from '../../harness/index.ts';
+import { GLUE_DEFAULTS } from '../../lake-contract/index.ts';
 import { BATCH_ID, buildCases } from './support/cases.ts';
 import type { RunningRuntime } from './support/process.ts';
 import { RUNTIME_NAMES, type RuntimeName, startRuntime } from './support/runtimes.ts';

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AwsError } from '../../aws/index.ts';
 import { convertAthenaValue } from '../../query/engines/athena.ts';
 import { createAthenaEngine, QueryError } from '../../query/index.ts';
-import { AwsFault, awsOperation, TEST_CREDENTIALS, unknownOperation } from './aws-json-mock.ts';
+import { AwsFault, awsOperation, TEST_CREDENTIALS, unknownOperation } from '../support/aws-json-mock.ts';
 
 const ENDPOINT = 'http://athena.mock.test';
 const op = (name: string, resolve: Parameters<typeof awsOperation>[2]) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCrawlerSchedule } from '../../glue/schedule.ts';
+import { parseCrawlerSchedule } from '../../provision/contract/index.ts';
 
 describe('--crawler-schedule', () => {
   it('turns names and intervals into Glue cron expressions', () => {

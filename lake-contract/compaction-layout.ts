@@ -3,7 +3,7 @@
  * hour at a key that is a pure function of the hour, so rewriting an hour replaces it atomically, and
  * the state object outside every table's location (Athena would try to read it as data otherwise).
  */
-import { DEFAULT_PREFIXES, type HourPartition, partitionPath } from '../lake-contract/index.ts';
+import { DEFAULT_PREFIXES, type HourPartition, partitionPath } from './layout.ts';
 
 export interface CompactionPrefixes {
   /** The raw JSON tier, written by the ingest. Default `access_logs`. */

@@ -4,7 +4,7 @@
  * (https://docs.aws.amazon.com/glue/latest/dg/monitor-data-warehouse-schedule.html), so anything more
  * frequent is refused here rather than by the API.
  */
-import { ConfigError } from '../lib/errors/index.ts';
+import { ConfigError } from '../../lib/errors/index.ts';
 
 export const DEFAULT_CRAWLER_SCHEDULE = 'cron(5 * * * ? *)';
 const MIN_INTERVAL_MINUTES = 5;

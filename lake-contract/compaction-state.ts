@@ -5,7 +5,7 @@
 
 import { AccessLakeError } from '../lib/errors/index.ts';
 import type { ObjectStorage } from '../storage/index.ts';
-import { type CompactionPrefixes, type HourKey, isHourKey, stateObjectKey } from './layout.ts';
+import { type CompactionPrefixes, type HourKey, isHourKey, stateObjectKey } from './compaction-layout.ts';
 
 /** What an hour's Parquet object was built from, to notice late raw objects. */
 export interface HourManifest {

@@ -11,7 +11,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsError } from '../../aws/index.ts';
 import { provision, resolveProvisionOptions } from '../../provision/index.ts';
-import { AwsFault, awsOperation, TEST_CREDENTIALS, unknownOperation } from '../athena/aws-json-mock.ts';
+import { AwsFault, awsOperation, TEST_CREDENTIALS, unknownOperation } from '../support/aws-json-mock.ts';
 
 const S3 = 'http://s3.mock.test';
 const GLUE = 'http://glue.mock.test';

@@ -6,7 +6,7 @@ import { createIngestApp } from '../../ingest/app.ts';
 import { createGlueRegistrar } from '../../ingest/partitions/glue-registrar.ts';
 import type { HourPartition } from '../../lake-contract/index.ts';
 import { createMemoryStorage } from '../../storage/index.ts';
-import { AwsFault, awsOperation, TEST_CREDENTIALS, unknownOperation } from '../athena/aws-json-mock.ts';
+import { AwsFault, awsOperation, TEST_CREDENTIALS, unknownOperation } from '../support/aws-json-mock.ts';
 
 const ENDPOINT = 'http://glue.mock.test';
 const calls: { op: string; input: Record<string, unknown> }[] = [];
