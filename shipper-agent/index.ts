@@ -12,15 +12,15 @@
  *   await agent.finished;
  */
 import { loadGzipCodec } from '../lib/gzip/index.ts';
-import { AUTO_FORMAT } from './format-choice.ts';
+import { createSender } from './delivery/sender.ts';
 import { AgentLoop } from './loop.ts';
 import { type AgentOptions, resolveAgentOptions } from './options.ts';
-import { createSender } from './sender.ts';
+import { AUTO_FORMAT } from './reading/format-choice.ts';
 import type { AgentStatus } from './status.ts';
 
-export type { AgentState, FileEntry, PendingRange } from './checkpoint.ts';
 export { AuthRejectedError, FileAccessError, IngestRejectedError, StateError } from './errors.ts';
 export { AGENT_DEFAULTS, type AgentOptions, resolveAgentOptions } from './options.ts';
+export type { AgentState, FileEntry, PendingRange } from './state/checkpoint.ts';
 export { type AgentStatus, type FileStatus, formatStatus, readAgentStatus } from './status.ts';
 
 export interface RunningAgent {

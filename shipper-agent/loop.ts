@@ -8,23 +8,29 @@ import { dirname } from 'node:path';
 import { describeError } from '../lib/errors/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
 import type { Logger } from '../lib/log/index.ts';
-import { type AgentState, acquireLock, ensureStateDir, loadState, type StateLock } from './checkpoint.ts';
-import { type DeliveryOutcome, deliver } from './delivery.ts';
-import { compilePatterns } from './discovery.ts';
+import { BatchPicker, type PreparedBatch } from './batching/batch-builder.ts';
+import { type DeliveryOutcome, deliver } from './delivery/deliver.ts';
+import type { Sender } from './delivery/sender.ts';
 import type { BatchTooLargeError } from './errors.ts';
-import { FailingBatches } from './failing-batches.ts';
-import { AUTO_FORMAT } from './format-choice.ts';
+import { compilePatterns } from './finding/discovery.ts';
 import { createBatchCollector } from './memory.ts';
 import type { ResolvedAgentOptions } from './options.ts';
-import { BatchPicker, type PreparedBatch } from './picker.ts';
-import type { Sender } from './sender.ts';
-import { StateWriter } from './state-writer.ts';
+import { AUTO_FORMAT } from './reading/format-choice.ts';
+import { fileWakeAt } from './rotation/tracked-file.ts';
+import { FileTracker } from './rotation/tracker.ts';
+import {
+  type AgentState,
+  acquireLock,
+  ensureStateDir,
+  loadState,
+  type StateLock,
+} from './state/checkpoint.ts';
+import { FailingBatches } from './state/failing-batches.ts';
+import { StateWriter } from './state/state-writer.ts';
 import { type AgentStatus, statusFromState } from './status.ts';
-import { fileWakeAt } from './tracked-file.ts';
-import { FileTracker } from './tracker.ts';
-import { busyTickFor, WakePolicy } from './wake-policy.ts';
-import { Wakeup } from './wakeup.ts';
-import { createDirectoryWatcher, type DirectoryWatcher, type WatcherFactory } from './watcher.ts';
+import { busyTickFor, WakePolicy } from './wake/wake-policy.ts';
+import { Wakeup } from './wake/wakeup.ts';
+import { createDirectoryWatcher, type DirectoryWatcher, type WatcherFactory } from './wake/watcher.ts';
 
 /** Idle: after a directory event, looking sooner than this after the previous look buys nothing. */
 const MIN_LOOK_MS = 100;

@@ -5,6 +5,8 @@
  */
 import { access, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StateError } from './errors.ts';
+import { chosenFormat } from './reading/format-choice.ts';
 import {
   type AgentState,
   type FileEntry,
@@ -13,10 +15,8 @@ import {
   loadState,
   STATE_FILE,
   type StateTotals,
-} from './checkpoint.ts';
-import { StateError } from './errors.ts';
-import type { FailingBatch } from './failing-batches.ts';
-import { chosenFormat } from './format-choice.ts';
+} from './state/checkpoint.ts';
+import type { FailingBatch } from './state/failing-batches.ts';
 
 /** One tracked file as `status` shows it: its state-file entry's figures plus the lag they imply. */
 export type FileStatus = Pick<

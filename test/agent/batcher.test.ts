@@ -1,7 +1,7 @@
 import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ArrivalClock, dueReason, LineCounter } from '../../shipper-agent/batcher.ts';
+import { ArrivalClock, dueReason, LineCounter } from '../../shipper-agent/batching/batch-due.ts';
 import { test } from './fixtures.ts';
 
 const policy = { maxBytes: 1000, maxLines: 10, maxAgeMs: 30_000 };

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
+import { StateError } from '../../shipper-agent/errors.ts';
 import {
   acquireLock,
   emptyState,
@@ -12,8 +13,7 @@ import {
   recordShipped,
   STATE_FILE,
   saveState,
-} from '../../shipper-agent/checkpoint.ts';
-import { StateError } from '../../shipper-agent/errors.ts';
+} from '../../shipper-agent/state/checkpoint.ts';
 import { test } from './fixtures.ts';
 
 function entry(overrides: Partial<FileEntry> = {}): FileEntry {

@@ -8,7 +8,7 @@ import {
   fingerprintMatches,
   newFileId,
   readFingerprint,
-} from '../../shipper-agent/identity.ts';
+} from '../../shipper-agent/identity/identity.ts';
 import { jsonLines, test } from './fixtures.ts';
 
 async function fingerprintOf(path: string) {

@@ -4,19 +4,19 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../lib/log/index.ts';
 import {
+  createSender,
+  parseRetryAfter,
+  RetriesStopped,
+  RetryLater,
+  type SenderOptions,
+} from '../../shipper-agent/delivery/sender.ts';
+import {
   AuthRejectedError,
   BatchConflictError,
   BatchTooLargeError,
   IngestRejectedError,
   isFatal,
 } from '../../shipper-agent/errors.ts';
-import {
-  createSender,
-  parseRetryAfter,
-  RetriesStopped,
-  RetryLater,
-  type SenderOptions,
-} from '../../shipper-agent/sender.ts';
 
 const ENDPOINT = 'http://ingest.test';
 const batch = {

@@ -4,23 +4,10 @@
  * state, so `agent status` (and anything polling it) shows a failing batch while it fails, and each
  * file backs off on its own: while one file's batch keeps failing, the other files keep shipping.
  */
-import type { AgentState, FileEntry } from './checkpoint.ts';
+import type { AgentState, FailingBatch, FileEntry } from './schema.ts';
 
-export interface FailingBatch {
-  fileId: string;
-  path: string;
-  batchId: string;
-  /** The stuck range of the file, in bytes: [start, end). */
-  start: number;
-  end: number;
-  /** Failed attempts so far. */
-  attempts: number;
-  /** When the first attempt failed. */
-  since: string;
-  lastError: string;
-  /** When it is sent again. */
-  retryAt: string;
-}
+export type { FailingBatch } from './schema.ts';
+
 
 export class FailingBatches {
   constructor(private readonly state: Pick<AgentState, 'failing' | 'lastError'>) {}

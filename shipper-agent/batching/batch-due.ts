@@ -4,7 +4,7 @@
  * then (the file is the buffer); only the time each stretch of bytes appeared is kept, in a few marks.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { countNewlines } from './reader.ts';
+import { countNewlines } from '../reading/reader.ts';
 
 export interface BatchPolicy {
   maxBytes: number;

@@ -9,7 +9,7 @@
  * behind the agent is: the log file itself is the buffer.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { AccessLakeError } from '../lib/errors/index.ts';
+import { AccessLakeError } from '../../lib/errors/index.ts';
 
 const NEWLINE = 0x0a;
 const SCAN_CHUNK_BYTES = 64 * 1024;

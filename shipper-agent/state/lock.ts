@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, open, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StateError } from './errors.ts';
+import { StateError } from '../errors.ts';
 
 export const LOCK_FILE = 'agent.lock';
 

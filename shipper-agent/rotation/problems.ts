@@ -2,8 +2,8 @@
  * Saying problems once and loudly: a missing or unreadable path is logged when it starts and when it
  * ends, not on every poll; bytes that can never be shipped are counted in the state and logged as errors.
  */
-import type { Logger } from '../lib/log/index.ts';
-import type { AgentState, FileEntry } from './checkpoint.ts';
+import type { Logger } from '../../lib/log/index.ts';
+import type { AgentState, FileEntry } from '../state/checkpoint.ts';
 
 export class ProblemReporter {
   private readonly reported = new Map<string, string>();

@@ -8,11 +8,10 @@
  */
 import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import type { Logger } from '../lib/log/index.ts';
-import { inodeKey } from './candidates.ts';
-import type { AgentState, FileEntry } from './checkpoint.ts';
-import type { PathPattern } from './discovery.ts';
-import type { FileAccessError } from './errors.ts';
+import type { Logger } from '../../lib/log/index.ts';
+import type { FileAccessError } from '../errors.ts';
+import { inodeKey } from '../finding/candidates.ts';
+import type { PathPattern } from '../finding/discovery.ts';
 import {
   checksumAt,
   extendFingerprint,
@@ -23,7 +22,9 @@ import {
   readFingerprint,
   readHead,
   sharedLinePrefix,
-} from './identity.ts';
+} from '../identity/identity.ts';
+import type { AgentState, FileEntry } from '../state/checkpoint.ts';
+import { StopList } from '../state/stopped.ts';
 import { locateContent } from './locate.ts';
 import { ProblemReporter } from './problems.ts';
 import {
@@ -35,7 +36,6 @@ import {
   truncation,
 } from './rotation.ts';
 import { scan } from './scan.ts';
-import { StopList } from './stopped.ts';
 import {
   type Anchor,
   isFinished,

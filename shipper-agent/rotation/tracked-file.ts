@@ -4,9 +4,9 @@
  * what rotation does to them is tracker.ts; this is the per-file bookkeeping both it and the loop use.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { ArrivalClock, LineCounter } from './batcher.ts';
-import type { FileEntry } from './checkpoint.ts';
-import { EMPTY_CHECKSUM } from './identity.ts';
+import { ArrivalClock, LineCounter } from '../batching/batch-due.ts';
+import { EMPTY_CHECKSUM } from '../identity/identity.ts';
+import type { FileEntry } from '../state/checkpoint.ts';
 import type { Phase } from './rotation.ts';
 
 /** The checksum of the bytes just before `end`, as the agent read them (identity.ts `checksumAt`). */

@@ -7,22 +7,10 @@
  *   agent will not guess where to resume (from 0 ships lines twice, from the end skips some), so that
  *   file stays stopped, its entry kept as it was, until someone fixes or removes it.
  */
-import type { FileEntry } from './checkpoint.ts';
+import type { StoppedFile } from './schema.ts';
 
-export interface StoppedFile {
-  path: string;
-  /** What is wrong and what to do about it. */
-  reason: string;
-  since: string;
-  /** The file's own state entry, so its offsets survive; back in `files` at the next start. */
-  entry: FileEntry | null;
-  /**
-   * A state entry that is not valid, exactly as it was in the state file. While it is here the file
-   * stays stopped, across restarts: fix its offsets and move it back to `files`, or delete it to read
-   * the file from its start again (lines already shipped then arrive twice).
-   */
-  invalidEntry?: unknown;
-}
+export type { StoppedFile } from './schema.ts';
+
 
 /** A stop that holds until a person acts (an invalid state entry); the others are retried. */
 export function isPermanent(stop: StoppedFile): boolean {

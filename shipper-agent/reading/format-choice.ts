@@ -9,10 +9,10 @@
  * with the reason: a line and every format tried, shown by `agent status`): the other files keep
  * shipping, and the next start of the agent tries again (after the user set `--format` for it, say).
  */
-import { type Detection, detectFormat, type FormatCandidate } from '../ingest/index.ts';
-import type { Logger } from '../lib/log/index.ts';
-import type { FileEntry } from './checkpoint.ts';
-import type { TrackedFile } from './tracked-file.ts';
+import { type Detection, detectFormat, type FormatCandidate } from '../../ingest/index.ts';
+import type { Logger } from '../../lib/log/index.ts';
+import type { TrackedFile } from '../rotation/tracked-file.ts';
+import type { FileEntry } from '../state/checkpoint.ts';
 
 /** The format spec that asks for detection. */
 export const AUTO_FORMAT = 'auto';

@@ -4,10 +4,10 @@
  * logs what ingest said about it. Every other end is an outcome for the loop to act on, or an error
  * that stops the agent.
  */
-import type { Logger } from '../lib/log/index.ts';
-import { type AgentState, recordShipped } from './checkpoint.ts';
-import { BatchConflictError, BatchTooLargeError } from './errors.ts';
-import type { PreparedBatch } from './picker.ts';
+import type { Logger } from '../../lib/log/index.ts';
+import type { PreparedBatch } from '../batching/batch-builder.ts';
+import { BatchConflictError, BatchTooLargeError } from '../errors.ts';
+import { type AgentState, recordShipped } from '../state/checkpoint.ts';
 import { type IngestAnswer, RetriesStopped, RetryLater, type Sender } from './sender.ts';
 
 export type DeliveryOutcome =

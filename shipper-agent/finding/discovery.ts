@@ -8,8 +8,8 @@ import { constants, fstatSync, type Stats } from 'node:fs';
 import { type FileHandle, lstat, open, readlink, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { expandGlob, globBase, hasMagic } from '../lib/glob/index.ts';
-import { FileAccessError } from './errors.ts';
+import { expandGlob, globBase, hasMagic } from '../../lib/glob/index.ts';
+import { FileAccessError } from '../errors.ts';
 
 /** A path or glob to tail, with the format of its lines. */
 export interface FileSpec {

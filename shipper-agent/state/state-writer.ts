@@ -4,8 +4,9 @@
  * (write-ahead, commit, stop), it says when a periodic write is due: while files change, every
  * `intervalMs`, so `agent status` shows a fresh lag; nothing while they do not.
  */
+
+import type { FileTracker } from '../rotation/tracker.ts';
 import { type AgentState, saveState } from './checkpoint.ts';
-import type { FileTracker } from './tracker.ts';
 
 export class StateWriter {
   private chain: Promise<void> = Promise.resolve();

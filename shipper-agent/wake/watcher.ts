@@ -7,7 +7,7 @@
  * nginx writes to wakes Node for nearly every write.
  */
 import { type FSWatcher, watch } from 'node:fs';
-import type { Logger } from '../lib/log/index.ts';
+import type { Logger } from '../../lib/log/index.ts';
 
 export type WakeKind = 'discover' | 'change';
 

@@ -5,12 +5,18 @@
  */
 import type { Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
-import type { FileEntry } from './checkpoint.ts';
+import {
+  checksumAt,
+  fingerprintMatches,
+  holdsContent,
+  knownContent,
+  readFingerprint,
+} from '../identity/identity.ts';
+import { readInto } from '../reading/reader.ts';
+import type { TrackedFile } from '../rotation/tracked-file.ts';
+import type { FileEntry } from '../state/checkpoint.ts';
 import { expandPatterns, type PathPattern, type Probe, probePath } from './discovery.ts';
-import { checksumAt, fingerprintMatches, holdsContent, knownContent, readFingerprint } from './identity.ts';
-import { readInto } from './reader.ts';
 import { hasCompressedName, listRotatedSiblings } from './siblings.ts';
-import type { TrackedFile } from './tracked-file.ts';
 
 export interface Candidate {
   path: string;

@@ -5,17 +5,17 @@
  * gzipped at once, so what waits for the sender is the small compressed copy.
  */
 import type { FileHandle } from 'node:fs/promises';
-import type { GzipCodec } from '../lib/gzip/index.ts';
-import type { Logger } from '../lib/log/index.ts';
-import { type BatchPolicy, dueReason } from './batcher.ts';
-import type { FileEntry } from './checkpoint.ts';
-import { type BatchTooLargeError, IngestRejectedError } from './errors.ts';
-import { decideFormat, type FormatChoiceOptions, type FormatDecision } from './format-choice.ts';
-import { batchKey, checksumAt, fingerprintMatches } from './identity.ts';
-import type { ResolvedAgentOptions } from './options.ts';
-import { BatchReader, type LineBatch, RangeGoneError } from './reader.ts';
-import { advanceAnchor, type TrackedFile } from './tracked-file.ts';
-import type { FileTracker } from './tracker.ts';
+import type { GzipCodec } from '../../lib/gzip/index.ts';
+import type { Logger } from '../../lib/log/index.ts';
+import { type BatchTooLargeError, IngestRejectedError } from '../errors.ts';
+import { batchKey, checksumAt, fingerprintMatches } from '../identity/identity.ts';
+import type { ResolvedAgentOptions } from '../options.ts';
+import { decideFormat, type FormatChoiceOptions, type FormatDecision } from '../reading/format-choice.ts';
+import { BatchReader, type LineBatch, RangeGoneError } from '../reading/reader.ts';
+import { advanceAnchor, type TrackedFile } from '../rotation/tracked-file.ts';
+import type { FileTracker } from '../rotation/tracker.ts';
+import type { FileEntry } from '../state/checkpoint.ts';
+import { type BatchPolicy, dueReason } from './batch-due.ts';
 
 export interface PreparedBatch {
   entry: FileEntry;

@@ -5,9 +5,9 @@
  * attempt with a typed error: 401/403 ({@link AuthRejectedError}), 413 ({@link BatchTooLargeError}, the
  * loop splits the batch), other 4xx ({@link IngestRejectedError}).
  */
-import type { Logger } from '../lib/log/index.ts';
-import type { BatchAnswer } from '../wire/index.ts';
-import { AuthRejectedError, BatchConflictError, BatchTooLargeError, IngestRejectedError } from './errors.ts';
+import type { Logger } from '../../lib/log/index.ts';
+import type { BatchAnswer } from '../../wire/index.ts';
+import { AuthRejectedError, BatchConflictError, BatchTooLargeError, IngestRejectedError } from '../errors.ts';
 import { createNodeTransport, type HttpAnswer, type HttpTransport } from './http-transport.ts';
 
 export interface SenderOptions {

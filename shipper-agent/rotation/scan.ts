@@ -12,6 +12,8 @@
  * At the first scan, state entries still unplaced are looked for under any name in their directory, or
  * counted lost.
  */
+
+import type { FileAccessError } from '../errors.ts';
 import {
   type Candidate,
   closeCandidates,
@@ -22,11 +24,10 @@ import {
   isCompressed,
   openCandidate,
   signature,
-} from './candidates.ts';
-import type { FileEntry } from './checkpoint.ts';
-import { compressedFileError, openLog } from './discovery.ts';
-import type { FileAccessError } from './errors.ts';
-import { checksumAt, EMPTY_CHECKSUM, knownContent, newEntry, readFingerprint } from './identity.ts';
+} from '../finding/candidates.ts';
+import { compressedFileError, openLog } from '../finding/discovery.ts';
+import { checksumAt, EMPTY_CHECKSUM, knownContent, newEntry, readFingerprint } from '../identity/identity.ts';
+import type { FileEntry } from '../state/checkpoint.ts';
 import { locateContent } from './locate.ts';
 import { type CandidateVerdict, candidateVerdict, nameTransition } from './rotation.ts';
 import { setPhase, type TrackedFile } from './tracked-file.ts';
