@@ -18,14 +18,10 @@ import type { ResolvedAgentOptions } from './options.ts';
 import { AUTO_FORMAT } from './reading/format-choice.ts';
 import { fileWakeAt } from './rotation/tracked-file.ts';
 import { FileTracker } from './rotation/tracker.ts';
-import {
-  type AgentState,
-  acquireLock,
-  ensureStateDir,
-  loadState,
-  type StateLock,
-} from './state/checkpoint.ts';
+import { ensureStateDir, loadState } from './state/durability.ts';
 import { FailingBatches } from './state/failing-batches.ts';
+import { acquireLock, type StateLock } from './state/lock.ts';
+import type { AgentState } from './state/schema.ts';
 import { StateWriter } from './state/state-writer.ts';
 import { type AgentStatus, statusFromState } from './status.ts';
 import { busyTickFor, WakePolicy } from './wake/wake-policy.ts';

@@ -7,16 +7,10 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateError } from './errors.ts';
 import { chosenFormat } from './reading/format-choice.ts';
-import {
-  type AgentState,
-  type FileEntry,
-  isAlive,
-  LOCK_FILE,
-  loadState,
-  STATE_FILE,
-  type StateTotals,
-} from './state/checkpoint.ts';
+import { loadState, STATE_FILE } from './state/durability.ts';
 import type { FailingBatch } from './state/failing-batches.ts';
+import { isAlive, LOCK_FILE } from './state/lock.ts';
+import type { AgentState, FileEntry, StateTotals } from './state/schema.ts';
 
 /** One tracked file as `status` shows it: its state-file entry's figures plus the lag they imply. */
 export type FileStatus = Pick<

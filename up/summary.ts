@@ -6,7 +6,7 @@
  */
 import { renderTemplate, type TimeRange } from '../query/named-queries.ts';
 import type { QueryEngine } from '../query/types.ts';
-import { readAgentStatus } from '../shipper-agent/status.ts';
+import { readAgentStatus } from '../shipper-agent/index.ts';
 
 /** One scan for the headline figures, over the records of the range. */
 const TOTALS_SQL = `SELECT

@@ -14,7 +14,7 @@ import { decideFormat, type FormatChoiceOptions, type FormatDecision } from '../
 import { BatchReader, type LineBatch, RangeGoneError } from '../reading/reader.ts';
 import { advanceAnchor, type TrackedFile } from '../rotation/tracked-file.ts';
 import type { FileTracker } from '../rotation/tracker.ts';
-import type { FileEntry } from '../state/checkpoint.ts';
+import type { FileEntry } from '../state/schema.ts';
 import { type BatchPolicy, dueReason } from './batch-due.ts';
 
 export interface PreparedBatch {

@@ -7,7 +7,7 @@
 import type { Logger } from '../../lib/log/index.ts';
 import type { PreparedBatch } from '../batching/batch-builder.ts';
 import { BatchConflictError, BatchTooLargeError } from '../errors.ts';
-import { type AgentState, recordShipped } from '../state/checkpoint.ts';
+import { type AgentState, recordShipped } from '../state/schema.ts';
 import { type IngestAnswer, RetriesStopped, RetryLater, type Sender } from './sender.ts';
 
 export type DeliveryOutcome =

@@ -1,14 +1,19 @@
 /**
- * Sends one gzipped batch to ingest (`POST <endpoint>/v1/batches`, shared/DESIGN.md "Wire protocol") and
+ * Sends one gzipped batch to ingest (`POST <endpoint>` + the wire contract's `BATCHES_PATH`, with its
+ * `WIRE_HEADERS`; docs/wire-protocol.md) and
  * retries until ingest stores it: exponential backoff with jitter on network errors, 408, 429 and 5xx,
  * never sooner than a `Retry-After` asks (RFC 9110 §10.2.3). Answers that retrying cannot fix end the
  * attempt with a typed error: 401/403 ({@link AuthRejectedError}), 413 ({@link BatchTooLargeError}, the
  * loop splits the batch), other 4xx ({@link IngestRejectedError}).
  */
 import type { Logger } from '../../lib/log/index.ts';
-import type { BatchAnswer } from '../../wire/index.ts';
-import { AuthRejectedError, BatchConflictError, BatchTooLargeError, IngestRejectedError } from '../errors.ts';
+import { BATCHES_PATH, type BatchAnswer, WIRE_HEADERS } from '../../wire/index.ts';
+import { AuthRejectedError, BatchConflictError, BatchTooLargeError } from '../errors.ts';
+import { errorDetail, readAnswer, rejection } from './answers.ts';
 import { createNodeTransport, type HttpAnswer, type HttpTransport } from './http-transport.ts';
+import { describeNetworkError, parseRetryAfter, sleep } from './retry.ts';
+
+export { parseRetryAfter } from './retry.ts';
 
 export interface SenderOptions {
   /** ingest's base URL, e.g. `http://127.0.0.1:8080`. */
@@ -77,21 +82,19 @@ export interface Sender {
   checkAccess(): Promise<string | undefined>;
 }
 
-const MAX_RETRY_AFTER_MS = 5 * 60_000;
-
 export function createSender(options: SenderOptions): Sender {
   const doFetch = options.transport ?? createNodeTransport();
   const random = options.random ?? Math.random;
   const base = options.endpoint.replace(/\/+$/, '');
-  const url = `${base}/v1/batches`;
+  const url = `${base}${BATCHES_PATH}`;
   const log = options.logger;
 
   /** The wire protocol's headers every POST carries (docs/wire-protocol.md). */
   const wireHeaders = (batchId: string, format: string): Record<string, string> => ({
-    Authorization: `Bearer ${options.token}`,
-    'Idempotency-Key': batchId,
-    'X-Log-Format': format,
-    'X-Source': options.source,
+    [WIRE_HEADERS.authorization]: `Bearer ${options.token}`,
+    [WIRE_HEADERS.idempotencyKey]: batchId,
+    [WIRE_HEADERS.logFormat]: format,
+    [WIRE_HEADERS.source]: options.source,
   });
 
   async function attempt(batch: OutgoingBatch, signal: AbortSignal): Promise<IngestAnswer | Retry> {
@@ -105,7 +108,7 @@ export function createSender(options: SenderOptions): Sender {
           // only when its Content-Type is not text, so a gzip body labelled text/plain arrives mangled
           // and is refused (test/runtimes/lambda-handler.test.ts). The ingest ignores Content-Type.
           'Content-Type': 'application/octet-stream',
-          'Content-Encoding': 'gzip',
+          [WIRE_HEADERS.contentEncoding]: 'gzip',
         },
         body: batch.body,
         signal: AbortSignal.any([signal, AbortSignal.timeout(options.requestTimeoutMs)]),
@@ -114,7 +117,7 @@ export function createSender(options: SenderOptions): Sender {
       if (signal.aborted) throw signal.reason;
       return { retry: true, reason: describeNetworkError(error, options.requestTimeoutMs), retryAfterMs: 0 };
     }
-    if (response.ok) return readAnswer(response, batch, base);
+    if (response.ok) return readAnswer(response, batch.batchId, base);
     const detail = await errorDetail(response);
     const status = response.status;
     if (status === 401 || status === 403) throw new AuthRejectedError(status, base, detail);
@@ -125,7 +128,7 @@ export function createSender(options: SenderOptions): Sender {
       return {
         retry: true,
         reason: `ingest answered ${status}${detail ? `: ${detail}` : ''}`,
-        retryAfterMs: parseRetryAfter(response.headers.get('Retry-After')),
+        retryAfterMs: parseRetryAfter(response.headers.get(WIRE_HEADERS.retryAfter)),
       };
     }
     throw rejection(status, detail, base);
@@ -211,129 +214,9 @@ export class RetryLater extends Error {
   }
 }
 
+/** A failed attempt that retrying can fix: why, and the least wait ingest asked for (ms). */
 interface Retry {
   retry: true;
   reason: string;
   retryAfterMs: number;
-}
-
-async function readAnswer(response: HttpAnswer, batch: OutgoingBatch, base: string): Promise<IngestAnswer> {
-  const text = await response.text();
-  let answer: Partial<IngestAnswer> | undefined;
-  try {
-    answer = JSON.parse(text) as Partial<IngestAnswer>;
-  } catch {
-    answer = undefined;
-  }
-  // A 200 from something that is not ingest (a proxy's page) must not commit data that was not stored.
-  if (!answer || typeof answer.accepted !== 'number' || answer.batchId !== batch.batchId) {
-    throw new IngestRejectedError(
-      response.status,
-      `${base} answered ${response.status} but not like an accesslake ingest (${htmlSummary(text) ?? JSON.stringify(text.slice(0, 120))}): check --endpoint`,
-    );
-  }
-  return {
-    batchId: answer.batchId,
-    accepted: answer.accepted,
-    rejected: typeof answer.rejected === 'number' ? answer.rejected : 0,
-    objects: Array.isArray(answer.objects) ? answer.objects : [],
-    ...(typeof answer.firstRejectReason === 'string' ? { firstRejectReason: answer.firstRejectReason } : {}),
-  };
-}
-
-/**
- * An HTML page (a proxy's or another server's error page) as its title, for error messages: keeps a
- * wrong --endpoint's 404 page out of the log. Undefined when the body is not HTML.
- */
-export function htmlSummary(text: string): string | undefined {
-  const trimmed = text.trimStart();
-  if (!/^<(!doctype\s+html|html|head|body|title)[\s>]/i.test(trimmed)) return undefined;
-  const title =
-    /<title[^>]*>([^<]*)<\/title>/i.exec(trimmed)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(trimmed)?.[1];
-  const name = title?.replace(/\s+/g, ' ').trim();
-  return name ? `an HTML page titled ${JSON.stringify(name)}` : 'an HTML page';
-}
-
-function rejection(status: number, detail: string, base: string): IngestRejectedError {
-  const said = detail ? `: ${detail}` : '';
-  if (status === 404 || status === 405) {
-    return new IngestRejectedError(
-      status,
-      `no accesslake ingest at ${base} (POST /v1/batches answered ${status}${said}): --endpoint must be the ingest's base URL, e.g. http://127.0.0.1:8080`,
-    );
-  }
-  if (status === 415) {
-    return new IngestRejectedError(
-      status,
-      `ingest does not accept this batch's format or encoding (415${said}): pick a --format it supports (json, combined, main or a log_format string) or upgrade the ingest`,
-    );
-  }
-  if (status === 400) {
-    return new IngestRejectedError(
-      status,
-      `ingest rejected the batch as malformed (400${said}): check --source and --format; the lines stay in the log file and are sent once this is fixed`,
-    );
-  }
-  return new IngestRejectedError(status, `ingest refused the batch (${status}${said})`);
-}
-
-/** The `error` of ingest's JSON error body, or the start of whatever else came back. */
-async function errorDetail(response: HttpAnswer): Promise<string> {
-  const text = await response.text().catch(() => '');
-  try {
-    const parsed = JSON.parse(text) as { error?: unknown };
-    if (typeof parsed.error === 'string') return parsed.error;
-  } catch {
-    // not JSON
-  }
-  return htmlSummary(text) ?? text.slice(0, 200).trim();
-}
-
-/** `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 §10.2.3), in ms, capped at 5 minutes. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number {
-  if (!value) return 0;
-  const trimmed = value.trim();
-  const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : Date.parse(trimmed) - now;
-  return Number.isFinite(ms) ? Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS) : 0;
-}
-
-/** One line for a failed request: node:http puts the errno on the error, fetch (undici) in its `cause`. */
-export function describeNetworkError(error: unknown, timeoutMs: number): string {
-  const err = error as Error & { code?: string; cause?: { code?: string; message?: string; name?: string } };
-  if (err?.name === 'TimeoutError' || err?.cause?.name === 'TimeoutError')
-    return `no answer within ${timeoutMs} ms`;
-  const code = err?.code ?? err?.cause?.code;
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused: is the ingest running, and is --endpoint right?';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'host name not found: check --endpoint';
-    case 'ECONNRESET':
-      return 'connection reset by the ingest';
-    case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return 'connection timed out';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'no route to the ingest host';
-    default:
-      return err?.cause?.message ?? err?.message ?? String(error);
-  }
-}
-
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -14,7 +14,7 @@ import {
 } from '../identity/identity.ts';
 import { readInto } from '../reading/reader.ts';
 import type { TrackedFile } from '../rotation/tracked-file.ts';
-import type { FileEntry } from '../state/checkpoint.ts';
+import type { FileEntry } from '../state/schema.ts';
 import { expandPatterns, type PathPattern, type Probe, probePath } from './discovery.ts';
 import { hasCompressedName, listRotatedSiblings } from './siblings.ts';
 

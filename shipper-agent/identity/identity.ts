@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import type { FileEntry } from '../state/checkpoint.ts';
+import type { FileEntry } from '../state/schema.ts';
 
 /** Bytes hashed into a fingerprint: more than one nginx line, so a timestamp and a client are in it. */
 export const FINGERPRINT_BYTES = 512;

@@ -12,7 +12,7 @@
 import { type Detection, detectFormat, type FormatCandidate } from '../../ingest/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
 import type { TrackedFile } from '../rotation/tracked-file.ts';
-import type { FileEntry } from '../state/checkpoint.ts';
+import type { FileEntry } from '../state/schema.ts';
 
 /** The format spec that asks for detection. */
 export const AUTO_FORMAT = 'auto';

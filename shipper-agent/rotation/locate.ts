@@ -10,7 +10,7 @@ import type { Stats } from 'node:fs';
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type Fingerprint, holdsContent, readHead } from '../identity/identity.ts';
-import type { FileEntry } from '../state/checkpoint.ts';
+import type { FileEntry } from '../state/schema.ts';
 
 /** A directory with more files than this is not searched entirely: a log directory is smaller. */
 const MAX_CANDIDATES = 2000;

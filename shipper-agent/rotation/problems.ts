@@ -3,7 +3,7 @@
  * ends, not on every poll; bytes that can never be shipped are counted in the state and logged as errors.
  */
 import type { Logger } from '../../lib/log/index.ts';
-import type { AgentState, FileEntry } from '../state/checkpoint.ts';
+import type { AgentState, FileEntry } from '../state/schema.ts';
 
 export class ProblemReporter {
   private readonly reported = new Map<string, string>();

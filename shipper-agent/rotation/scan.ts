@@ -27,11 +27,11 @@ import {
 } from '../finding/candidates.ts';
 import { compressedFileError, openLog } from '../finding/discovery.ts';
 import { checksumAt, EMPTY_CHECKSUM, knownContent, newEntry, readFingerprint } from '../identity/identity.ts';
-import type { FileEntry } from '../state/checkpoint.ts';
+import type { FileEntry } from '../state/schema.ts';
 import { locateContent } from './locate.ts';
 import { type CandidateVerdict, candidateVerdict, nameTransition } from './rotation.ts';
+import type { ScanHost as FileTracker } from './scan-host.ts';
 import { setPhase, type TrackedFile } from './tracked-file.ts';
-import type { FileTracker } from './tracker.ts';
 
 export async function scan(tracker: FileTracker, now: number): Promise<void> {
   const scanAt = Date.now();

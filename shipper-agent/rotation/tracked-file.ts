@@ -6,7 +6,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { ArrivalClock, LineCounter } from '../batching/batch-due.ts';
 import { EMPTY_CHECKSUM } from '../identity/identity.ts';
-import type { FileEntry } from '../state/checkpoint.ts';
+import type { FileEntry } from '../state/schema.ts';
 import type { Phase } from './rotation.ts';
 
 /** The checksum of the bytes just before `end`, as the agent read them (identity.ts `checksumAt`). */

@@ -23,7 +23,7 @@ import {
   readHead,
   sharedLinePrefix,
 } from '../identity/identity.ts';
-import type { AgentState, FileEntry } from '../state/checkpoint.ts';
+import type { AgentState, FileEntry } from '../state/schema.ts';
 import { StopList } from '../state/stopped.ts';
 import { locateContent } from './locate.ts';
 import { ProblemReporter } from './problems.ts';

@@ -69,4 +69,3 @@ export async function ensureStateDir(stateDir: string): Promise<void> {
     throw new StateError(`cannot create the state directory ${stateDir}${hint}`, { cause: error });
   }
 }
-

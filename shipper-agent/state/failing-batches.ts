@@ -8,7 +8,6 @@ import type { AgentState, FailingBatch, FileEntry } from './schema.ts';
 
 export type { FailingBatch } from './schema.ts';
 
-
 export class FailingBatches {
   constructor(private readonly state: Pick<AgentState, 'failing' | 'lastError'>) {}
 

@@ -91,4 +91,3 @@ function entryProblem(file: unknown): string | undefined {
   }
   return offsetProblem(entry);
 }
-

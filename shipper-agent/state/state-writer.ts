@@ -6,7 +6,8 @@
  */
 
 import type { FileTracker } from '../rotation/tracker.ts';
-import { type AgentState, saveState } from './checkpoint.ts';
+import { saveState } from './durability.ts';
+import type { AgentState } from './schema.ts';
 
 export class StateWriter {
   private chain: Promise<void> = Promise.resolve();

@@ -7,10 +7,9 @@
  *   agent will not guess where to resume (from 0 ships lines twice, from the end skips some), so that
  *   file stays stopped, its entry kept as it was, until someone fixes or removes it.
  */
-import type { StoppedFile } from './schema.ts';
+import type { FileEntry, StoppedFile } from './schema.ts';
 
 export type { StoppedFile } from './schema.ts';
-
 
 /** A stop that holds until a person acts (an invalid state entry); the others are retried. */
 export function isPermanent(stop: StoppedFile): boolean {

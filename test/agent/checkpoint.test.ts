@@ -3,17 +3,10 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { StateError } from '../../shipper-agent/errors.ts';
-import {
-  acquireLock,
-  emptyState,
-  type FileEntry,
-  LOCK_FILE,
-  loadState,
-  parseState,
-  recordShipped,
-  STATE_FILE,
-  saveState,
-} from '../../shipper-agent/state/checkpoint.ts';
+import { loadState, STATE_FILE, saveState } from '../../shipper-agent/state/durability.ts';
+import { acquireLock, LOCK_FILE } from '../../shipper-agent/state/lock.ts';
+import { parseState } from '../../shipper-agent/state/parse.ts';
+import { emptyState, type FileEntry, recordShipped } from '../../shipper-agent/state/schema.ts';
 import { test } from './fixtures.ts';
 
 function entry(overrides: Partial<FileEntry> = {}): FileEntry {

@@ -2,7 +2,7 @@ import { appendFile, copyFile, readFile, rename, symlink, truncate, writeFile } 
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { AuthRejectedError, FileAccessError, IngestRejectedError } from '../../shipper-agent/errors.ts';
-import { STATE_FILE } from '../../shipper-agent/state/checkpoint.ts';
+import { STATE_FILE } from '../../shipper-agent/state/durability.ts';
 import { jsonLines, test, waitFor } from './fixtures.ts';
 import { expectedPaths, inProcessIngest, startTestAgent, TOKEN } from './in-process.ts';
 

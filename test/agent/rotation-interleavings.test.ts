@@ -16,7 +16,7 @@ import { BatchPicker } from '../../shipper-agent/batching/batch-builder.ts';
 import { compilePatterns } from '../../shipper-agent/finding/discovery.ts';
 import { resolveAgentOptions } from '../../shipper-agent/options.ts';
 import { FileTracker } from '../../shipper-agent/rotation/tracker.ts';
-import { emptyState, recordShipped } from '../../shipper-agent/state/checkpoint.ts';
+import { emptyState, recordShipped } from '../../shipper-agent/state/schema.ts';
 import { jsonLine, test } from './fixtures.ts';
 
 /** Runs once, synchronously, right after the agent's next directory listing (`readdir`). */
