@@ -20,7 +20,7 @@
  */
 import { loadGzipCodec } from '../lib/gzip/index.ts';
 import { createSender } from './delivery/sender.ts';
-import { AgentLoop } from './loop.ts';
+import { AgentLoop } from './loop/agent-loop.ts';
 import { type AgentOptions, resolveAgentOptions } from './options.ts';
 import { AUTO_FORMAT } from './reading/format-choice.ts';
 import type { AgentStatus } from './status.ts';

@@ -1,43 +1,34 @@
 /**
- * The loop that ties the agent together: look at the files (tracker), take the next due batch (picker),
+ * The loop that ties the agent together: look at the files (tracker), take the next due batch (batching/batch-builder.ts),
  * record it in the state as pending (write-ahead), POST it (sender), and only after ingest's 200
  * advance the committed offset. One batch is in flight and at most one more is prepared: the agent never
  * reads further ahead than that, whatever the backlog or the length of an outage.
  */
 import { dirname } from 'node:path';
-import { describeError } from '../lib/errors/index.ts';
-import type { GzipCodec } from '../lib/gzip/index.ts';
-import type { Logger } from '../lib/log/index.ts';
-import { BatchPicker, type PreparedBatch } from './batching/batch-builder.ts';
-import { type DeliveryOutcome, deliver } from './delivery/deliver.ts';
-import type { Sender } from './delivery/sender.ts';
-import type { BatchTooLargeError } from './errors.ts';
-import { compilePatterns } from './finding/discovery.ts';
+import { describeError } from '../../lib/errors/index.ts';
+import type { GzipCodec } from '../../lib/gzip/index.ts';
+import type { Logger } from '../../lib/log/index.ts';
+import type { BatchPicker, PreparedBatch } from '../batching/batch-builder.ts';
+import { type DeliveryOutcome, deliver } from '../delivery/deliver.ts';
+import type { Sender } from '../delivery/sender.ts';
+import type { BatchTooLargeError } from '../errors.ts';
+import { compilePatterns } from '../finding/discovery.ts';
+import type { ResolvedAgentOptions } from '../options.ts';
+import { fileWakeAt } from '../rotation/tracked-file.ts';
+import type { FileTracker } from '../rotation/tracker.ts';
+import type { FailingBatches } from '../state/failing-batches.ts';
+import type { StateLock } from '../state/lock.ts';
+import type { AgentState } from '../state/schema.ts';
+import type { StateWriter } from '../state/state-writer.ts';
+import { type AgentStatus, statusFromState } from '../status.ts';
+import type { WakePolicy } from '../wake/wake-policy.ts';
+import { Wakeup } from '../wake/wakeup.ts';
+import { createDirectoryWatcher, type DirectoryWatcher, type WatcherFactory } from '../wake/watcher.ts';
+import { announceStart, nothingTailable } from './announce.ts';
+import { linesDrained, rewind } from './drain.ts';
 import { createBatchCollector } from './memory.ts';
-import type { ResolvedAgentOptions } from './options.ts';
-import { AUTO_FORMAT } from './reading/format-choice.ts';
-import { fileWakeAt } from './rotation/tracked-file.ts';
-import { FileTracker } from './rotation/tracker.ts';
-import { ensureStateDir, loadState } from './state/durability.ts';
-import { FailingBatches } from './state/failing-batches.ts';
-import { acquireLock, type StateLock } from './state/lock.ts';
-import type { AgentState } from './state/schema.ts';
-import { StateWriter } from './state/state-writer.ts';
-import { type AgentStatus, statusFromState } from './status.ts';
-import { busyTickFor, WakePolicy } from './wake/wake-policy.ts';
-import { Wakeup } from './wake/wakeup.ts';
-import { createDirectoryWatcher, type DirectoryWatcher, type WatcherFactory } from './wake/watcher.ts';
-
-/** Idle: after a directory event, looking sooner than this after the previous look buys nothing. */
-const MIN_LOOK_MS = 100;
-/** Busy: back to inotify after this long without growth. */
-const IDLE_AFTER_MS = 1000;
-/** Idle: this many directory events between two looks, nothing tracked grown: a noisy folder. */
-const NOISY_EVENTS = 20;
-/** State is also written this often while files change, so `agent status` shows a fresh lag. */
-const STATUS_SAVE_MS = 5000;
-/** While stopping, how often to look for a partial line's newline. */
-const STOP_TICK_MS = 100;
+import { createLoopParts, resumeState } from './resume.ts';
+import { loopWakePolicy, STOP_TICK_MS } from './wake.ts';
 
 export interface LoopDeps {
   sender: Sender;
@@ -80,55 +71,27 @@ export class AgentLoop {
     private readonly deps: LoopDeps,
   ) {
     this.patterns = compilePatterns(o.files);
-    this.policy = new WakePolicy({
-      pollIntervalMs: o.pollIntervalMs,
-      minLookMs: MIN_LOOK_MS,
-      busyTickMs: busyTickFor(o.batchAgeMs),
-      idleAfterMs: IDLE_AFTER_MS,
-      noisyEvents: NOISY_EVENTS,
-    });
+    this.policy = loopWakePolicy(o);
   }
 
   /** Takes the state directory, resumes from the state, looks at the files once, starts the loop. */
   async start(): Promise<void> {
     const { o, deps } = this;
-    await ensureStateDir(o.stateDir);
-    this.lock = await acquireLock(o.stateDir);
+    const { lock, state } = await resumeState(o, this.patterns);
+    this.lock = lock;
     try {
-      this.state = await loadState(o.stateDir);
-      this.state.agent = {
-        pid: process.pid,
-        startedAt: new Date().toISOString(),
-        stoppedAt: null,
-        endpoint: o.endpoint,
-        source: o.source,
-        format: describeFormats(o),
-        patterns: this.patterns.map((p) => p.pattern),
-      };
-      const countLines = Number.isFinite(o.batchLines);
-      const trackerOptions = {
-        patterns: this.patterns,
-        logger: deps.logger,
-        readFrom: o.readFrom,
-        countLines,
-      };
-      this.tracker = new FileTracker({ ...trackerOptions, rotatedGraceMs: o.rotatedGraceMs }, this.state);
-      this.writer = new StateWriter(o.stateDir, this.state, this.tracker, STATUS_SAVE_MS);
-      this.state.failing = [];
-      this.failing = new FailingBatches(this.state);
-      this.picker = new BatchPicker(this.tracker, deps.gzip, o, deps.logger, (entry, now) =>
-        this.failing.waiting(entry, now),
-      );
+      this.state = state;
+      ({
+        tracker: this.tracker,
+        writer: this.writer,
+        failing: this.failing,
+        picker: this.picker,
+      } = createLoopParts(o, deps, state, this.patterns));
       await this.look(Date.now(), true);
       // Stop at once only when nothing named can be tailed (a typo, the /dev/stdout trap): with other
       // files working, a broken path is stopped alone and shown in `agent status`.
-      const [problem] = this.tracker.startupErrors;
-      if (
-        problem &&
-        this.patterns.every((p) => !p.glob) &&
-        this.tracker.startupErrors.length === this.patterns.length
-      )
-        throw problem;
+      const problem = nothingTailable(this.tracker.startupErrors, this.patterns);
+      if (problem) throw problem;
       this.watcher = (deps.watch ?? createDirectoryWatcher)((kind) => {
         // Only the first event since the last look moves the next look; the rest wake nothing more.
         if (this.policy.event(kind)) this.wakeup.notify();
@@ -140,25 +103,7 @@ export class AgentLoop {
       await this.lock.release();
       throw error;
     }
-    deps.logger.info('agent started', {
-      files: this.patterns.map((p) => p.pattern),
-      endpoint: o.endpoint,
-      stateDir: o.stateDir,
-      source: o.source,
-      format: describeFormats(o),
-      batchBytes: o.batchBytes,
-      batchAgeMs: o.batchAgeMs,
-    });
-    void deps.sender.checkAccess().then(
-      (unreachable) => {
-        if (unreachable)
-          deps.logger.warn('cannot reach ingest yet; will keep retrying, lines wait in the log file', {
-            endpoint: o.endpoint,
-            reason: unreachable,
-          });
-      },
-      (error: unknown) => this.die(error),
-    );
+    announceStart(o, this.patterns, deps, (error) => this.die(error));
     this.finished = this.run();
     this.finished.catch(() => {});
   }
@@ -322,11 +267,7 @@ export class AgentLoop {
 
   /** A prepared batch that will not be sent now: its file reads from the batch's start again. */
   private rewind(batch: PreparedBatch): void {
-    const file = this.tracker.find(batch.entry);
-    if (!file || file.readPos !== batch.end) return;
-    file.readPos = batch.start;
-    file.waitingAtSize = undefined;
-    file.lines?.reset(batch.start);
+    rewind(this.tracker, batch);
   }
 
   private pastShutdownDeadline(now: number): boolean {
@@ -336,13 +277,7 @@ export class AgentLoop {
   /** While stopping: nothing prepared or in flight, no complete line left, partial lines waited for. */
   private drained(now: number): boolean {
     if (this.prepared || this.inFlight) return false;
-    let partial = false;
-    for (const f of this.tracker.files) {
-      if (!f.handle || f.size <= f.readPos) continue;
-      if (f.waitingAtSize !== f.size) return false;
-      partial = true;
-    }
-    return !partial || now >= this.stopRequestedAt! + this.o.partialLineWaitMs;
+    return linesDrained(this.tracker.files, now, this.stopRequestedAt! + this.o.partialLineWaitMs);
   }
 
   private nextWakeAt(now: number): number {
@@ -386,17 +321,4 @@ export class AgentLoop {
     this.stopped = true;
     this.deps.logger.info('agent stopped', { linesShipped: this.state.totals.linesShipped });
   }
-}
-
-/**
- * The configured format for the log and status: `auto` (decided per file, see each file's line), one
- * format, or "per file" when nginx.conf gives files formats of their own.
- */
-function describeFormats(o: ResolvedAgentOptions): string {
-  const formats = new Set(o.files.map((f) => f.format));
-  if (formats.size === 1) {
-    const [only] = formats;
-    return only === AUTO_FORMAT ? 'auto (detected per file)' : only!;
-  }
-  return 'per file (see each file)';
 }
