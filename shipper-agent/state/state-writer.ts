@@ -1,6 +1,6 @@
 /**
  * Writes the agent state, one write at a time, each with the state as it is when its turn comes
- * (checkpoint.ts makes each write durable: tmp → fsync → rename). Besides the writes the loop needs
+ * (durability.ts makes each write durable: tmp → fsync → rename). Besides the writes the loop needs
  * (write-ahead, commit, stop), it says when a periodic write is due: while files change, every
  * `intervalMs`, so `agent status` shows a fresh lag; nothing while they do not.
  */
