@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { StateError } from '../../shipper-agent/errors.ts';
-import { loadState, STATE_FILE, saveState } from '../../shipper-agent/state/durability.ts';
-import { acquireLock, LOCK_FILE } from '../../shipper-agent/state/lock.ts';
-import { parseState } from '../../shipper-agent/state/parse.ts';
-import { emptyState, type FileEntry, recordShipped } from '../../shipper-agent/state/schema.ts';
-import { test } from './fixtures.ts';
+import { StateError } from '../../../shipper-agent/errors.ts';
+import { loadState, STATE_FILE, saveState } from '../../../shipper-agent/state/durability.ts';
+import { acquireLock, LOCK_FILE } from '../../../shipper-agent/state/lock.ts';
+import { parseState } from '../../../shipper-agent/state/parse.ts';
+import { emptyState, type FileEntry, recordShipped } from '../../../shipper-agent/state/schema.ts';
+import { test } from '../fixtures.ts';
 
 function entry(overrides: Partial<FileEntry> = {}): FileEntry {
   return {

@@ -1,15 +1,15 @@
 import { appendFile, open, rename, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { BATCH_ID_PATTERN } from '../../lake-contract/index.ts';
+import { BATCH_ID_PATTERN } from '../../../lake-contract/index.ts';
 import {
   batchKey,
   FINGERPRINT_BYTES,
   fingerprintMatches,
   newFileId,
   readFingerprint,
-} from '../../shipper-agent/identity/identity.ts';
-import { jsonLines, test } from './fixtures.ts';
+} from '../../../shipper-agent/identity/identity.ts';
+import { jsonLines, test } from '../fixtures.ts';
 
 async function fingerprintOf(path: string) {
   const handle = await open(path, 'r');

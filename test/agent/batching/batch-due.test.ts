@@ -1,8 +1,8 @@
 import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ArrivalClock, dueReason, LineCounter } from '../../shipper-agent/batching/batch-due.ts';
-import { test } from './fixtures.ts';
+import { ArrivalClock, dueReason, LineCounter } from '../../../shipper-agent/batching/batch-due.ts';
+import { test } from '../fixtures.ts';
 
 const policy = { maxBytes: 1000, maxLines: 10, maxAgeMs: 30_000 };
 

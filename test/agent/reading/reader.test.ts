@@ -2,8 +2,8 @@ import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
-import { BatchReader, RangeGoneError } from '../../shipper-agent/reading/reader.ts';
-import { test } from './fixtures.ts';
+import { BatchReader, RangeGoneError } from '../../../shipper-agent/reading/reader.ts';
+import { test } from '../fixtures.ts';
 
 const limits = { maxBytes: 1 << 20, maxLines: Number.POSITIVE_INFINITY, maxLineBytes: 1000 };
 

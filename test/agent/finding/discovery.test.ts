@@ -1,15 +1,15 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { expandGlob, globBase, segmentToRegExp } from '../../lib/glob/index.ts';
-import { FileAccessError } from '../../shipper-agent/errors.ts';
+import { expandGlob, globBase, segmentToRegExp } from '../../../lib/glob/index.ts';
+import { FileAccessError } from '../../../shipper-agent/errors.ts';
 import {
   compilePatterns,
   describeAccessError,
   expandPatterns,
   probePath,
-} from '../../shipper-agent/finding/discovery.ts';
-import { test } from './fixtures.ts';
+} from '../../../shipper-agent/finding/discovery.ts';
+import { test } from '../fixtures.ts';
 
 describe('globs', () => {
   test('match *, ?, [..], [!..] and {a,b} within one segment, and not a leading dot', () => {

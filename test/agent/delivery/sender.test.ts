@@ -2,21 +2,21 @@ import { createServer } from 'node:net';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../lib/log/index.ts';
+import { silentLogger } from '../../../lib/log/index.ts';
 import {
   createSender,
   parseRetryAfter,
   RetriesStopped,
   RetryLater,
   type SenderOptions,
-} from '../../shipper-agent/delivery/sender.ts';
+} from '../../../shipper-agent/delivery/sender.ts';
 import {
   AuthRejectedError,
   BatchConflictError,
   BatchTooLargeError,
   IngestRejectedError,
   isFatal,
-} from '../../shipper-agent/errors.ts';
+} from '../../../shipper-agent/errors.ts';
 
 const ENDPOINT = 'http://ingest.test';
 const batch = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busyTickFor, WakePolicy } from '../../shipper-agent/wake/wake-policy.ts';
+import { busyTickFor, WakePolicy } from '../../../shipper-agent/wake/wake-policy.ts';
 
 const options = { pollIntervalMs: 1000, minLookMs: 100, busyTickMs: 200, idleAfterMs: 1000, noisyEvents: 10 };
 
