@@ -30,8 +30,8 @@ import { ConfigError, describeError } from '../lib/errors/index.ts';
 import { splitList } from '../lib/list/index.ts';
 import { isLogLevel, type LogLevel } from '../lib/log/index.ts';
 import { parseBytes, parseDurationMs, parseInteger } from '../lib/units/index.ts';
-import { AUTO_FORMAT } from './format-choice.ts';
 import type { AgentOptions } from './options.ts';
+import { AUTO_FORMAT } from './reading/format-choice.ts';
 
 export type Env = Record<string, string | undefined>;
 

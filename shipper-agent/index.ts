@@ -1,9 +1,16 @@
 /**
- * The shipper-agent: tails nginx access logs by byte offset and delivers every line to ingest exactly
- * once, through crashes, ingest outages and log rotation (shared/DESIGN.md "Agent state", "Wire
- * protocol"). Split like Vector's file source: `discovery` finds files, `identity` tells them apart,
- * `reader` cuts lines, `batcher` decides when a batch closes, `checkpoint` persists offsets, `sender`
- * speaks HTTP, `tracker` follows rotation, `loop` ties them together, `status` reports.
+ * The shipper-agent's contract for everything outside it (the CLI's `agent` command, `up`, benches,
+ * other modules' tests): tails nginx access logs by byte offset and delivers every line to ingest exactly
+ * once, through crashes, ingest outages and log rotation (docs/agent.md). Outsiders import this file only
+ * (checked by dependency-cruiser); the bundler `build.ts` is the one other entry, apart so that the agent
+ * bundle never loads esbuild.
+ *
+ * Inside, split like Vector's file source (`lib/file-source`): `finding/` (paths, globs, rotated
+ * siblings, scan candidates), `identity/` (dev+inode, fingerprint, checksums), `reading/` (lines from
+ * byte ranges, the format choice), `rotation/` (one state machine per tracked file and the tracker that
+ * carries it out), `batching/` (when a batch is due, building it), `delivery/` (HTTP to ingest through
+ * the wire contract), `state/` (the state schema, its durable file, the lock, stopped files, failing
+ * batches), `wake/` (file-system events and the wake-up policy); `loop/` ties them together.
  *
  * @example
  *   const agent = await startAgent({ files: ['/var/log/nginx/access.log'], endpoint: 'http://127.0.0.1:8080',
@@ -12,15 +19,17 @@
  *   await agent.finished;
  */
 import { loadGzipCodec } from '../lib/gzip/index.ts';
-import { AUTO_FORMAT } from './format-choice.ts';
-import { AgentLoop } from './loop.ts';
+import { createSender } from './delivery/sender.ts';
+import { AgentLoop } from './loop/agent-loop.ts';
 import { type AgentOptions, resolveAgentOptions } from './options.ts';
-import { createSender } from './sender.ts';
+import { AUTO_FORMAT } from './reading/format-choice.ts';
 import type { AgentStatus } from './status.ts';
 
-export type { AgentState, FileEntry, PendingRange } from './checkpoint.ts';
+export { type AgentConfig, defaultStateDir, resolveAgentConfig } from './config.ts';
+export type { HttpAnswer, HttpTransport } from './delivery/http-transport.ts';
 export { AuthRejectedError, FileAccessError, IngestRejectedError, StateError } from './errors.ts';
 export { AGENT_DEFAULTS, type AgentOptions, resolveAgentOptions } from './options.ts';
+export type { AgentState, FileEntry, PendingRange } from './state/schema.ts';
 export { type AgentStatus, type FileStatus, formatStatus, readAgentStatus } from './status.ts';
 
 export interface RunningAgent {

@@ -6,10 +6,10 @@ import type { FormatCandidate } from '../ingest/index.ts';
 import { ConfigError, describeError } from '../lib/errors/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
 import { type Logger, silentLogger } from '../lib/log/index.ts';
-import type { FileSpec } from './discovery.ts';
-import { AUTO_FORMAT } from './format-choice.ts';
-import type { HttpTransport } from './http-transport.ts';
-import type { WatcherFactory } from './watcher.ts';
+import type { HttpTransport } from './delivery/http-transport.ts';
+import type { FileSpec } from './finding/discovery.ts';
+import { AUTO_FORMAT } from './reading/format-choice.ts';
+import type { WatcherFactory } from './wake/watcher.ts';
 
 export interface AgentOptions {
   /**

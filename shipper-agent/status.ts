@@ -5,18 +5,12 @@
  */
 import { access, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type AgentState,
-  type FileEntry,
-  isAlive,
-  LOCK_FILE,
-  loadState,
-  STATE_FILE,
-  type StateTotals,
-} from './checkpoint.ts';
 import { StateError } from './errors.ts';
-import type { FailingBatch } from './failing-batches.ts';
-import { chosenFormat } from './format-choice.ts';
+import { chosenFormat } from './reading/format-choice.ts';
+import { loadState, STATE_FILE } from './state/durability.ts';
+import type { FailingBatch } from './state/failing-batches.ts';
+import { isAlive, LOCK_FILE } from './state/lock.ts';
+import type { AgentState, FileEntry, StateTotals } from './state/schema.ts';
 
 /** One tracked file as `status` shows it: its state-file entry's figures plus the lag they imply. */
 export type FileStatus = Pick<

@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { ConfigError } from '../lib/errors/index.ts';
 import { createDuckDbEngine } from '../query/duckdb.ts';
 import type { QueryEngine } from '../query/index.ts';
-import { readAgentStatus } from '../shipper-agent/status.ts';
+import { readAgentStatus } from '../shipper-agent/index.ts';
 import { compactUpLake } from './compaction.ts';
 import { formatSummary } from './format.ts';
 import type { UpOptions } from './options.ts';

@@ -4,10 +4,9 @@
  * computed by the DuckDB engine with the same SQL style as the named queries (partition predicate first,
  * then the exact time range).
  */
-
 import type { QueryEngine } from '../query/index.ts';
 import { renderTemplate, type TimeRange } from '../query/index.ts';
-import { readAgentStatus } from '../shipper-agent/status.ts';
+import { readAgentStatus } from '../shipper-agent/index.ts';
 
 /** One scan for the headline figures, over the records of the range. */
 const TOTALS_SQL = `SELECT

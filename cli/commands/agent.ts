@@ -1,6 +1,12 @@
 import { createLogger } from '../../lib/log/index.ts';
-import { defaultStateDir, resolveAgentConfig } from '../../shipper-agent/config.ts';
-import { formatStatus, type RunningAgent, readAgentStatus, startAgent } from '../../shipper-agent/index.ts';
+import {
+  defaultStateDir,
+  formatStatus,
+  type RunningAgent,
+  readAgentStatus,
+  resolveAgentConfig,
+  startAgent,
+} from '../../shipper-agent/index.ts';
 import { type CommandRunner, parseCommand } from '../args.ts';
 import { AGENT_COMMAND, AGENT_STATUS_COMMAND } from '../options/agent.ts';
 

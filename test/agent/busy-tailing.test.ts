@@ -8,7 +8,11 @@ import { appendFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import type { Logger } from '../../lib/log/index.ts';
-import { createDirectoryWatcher, type WakeKind, type WatcherFactory } from '../../shipper-agent/watcher.ts';
+import {
+  createDirectoryWatcher,
+  type WakeKind,
+  type WatcherFactory,
+} from '../../shipper-agent/wake/watcher.ts';
 import { jsonLines, test, waitFor } from './fixtures.ts';
 import { expectedPaths, inProcessIngest, startTestAgent } from './in-process.ts';
 

@@ -5,7 +5,7 @@
 import { createIngestApp } from '../../ingest/app.ts';
 import type { BodyLimits } from '../../ingest/body/read-body.ts';
 import { createLogger } from '../../lib/log/index.ts';
-import type { HttpTransport } from '../../shipper-agent/http-transport.ts';
+import type { HttpTransport } from '../../shipper-agent/index.ts';
 import { type AgentOptions, type RunningAgent, startAgent } from '../../shipper-agent/index.ts';
 import { createMemoryStorage } from '../../storage/index.ts';
 import { readAllRecords } from '../support/lake.ts';

@@ -15,7 +15,7 @@ import { expect } from 'vitest';
 import { fromLambdaResult, type LambdaHttpResult, toLambdaEvent } from '../../harness/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { createLambdaIngest } from '../../runtimes/aws-lambda/create-ingest.ts';
-import type { HttpTransport } from '../../shipper-agent/http-transport.ts';
+import type { HttpTransport } from '../../shipper-agent/index.ts';
 import { startAgent } from '../../shipper-agent/index.ts';
 import { jsonLine, test, waitFor } from './fixtures.ts';
 

@@ -6,7 +6,7 @@
  *
  * Usage: node --import tsx lock-contender.ts <startAtMs> <stepMs> <dir> [<dir> …]
  */
-import { acquireLock } from '../../shipper-agent/checkpoint.ts';
+import { acquireLock } from '../../shipper-agent/state/lock.ts';
 
 const [startAt, step, ...dirs] = process.argv.slice(2);
 const held: unknown[] = [];

@@ -1,8 +1,8 @@
 import { appendFile, copyFile, readFile, rename, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { STATE_FILE } from '../../shipper-agent/checkpoint.ts';
 import { AuthRejectedError, FileAccessError, IngestRejectedError } from '../../shipper-agent/errors.ts';
+import { STATE_FILE } from '../../shipper-agent/state/durability.ts';
 import { jsonLines, test, waitFor } from './fixtures.ts';
 import { expectedPaths, inProcessIngest, startTestAgent, TOKEN } from './in-process.ts';
 

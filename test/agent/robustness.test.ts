@@ -12,13 +12,14 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect } from 'vitest';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
-import { emptyState, STATE_FILE } from '../../shipper-agent/checkpoint.ts';
-import { compilePatterns } from '../../shipper-agent/discovery.ts';
+import { BatchPicker } from '../../shipper-agent/batching/batch-builder.ts';
 import { IngestRejectedError } from '../../shipper-agent/errors.ts';
+import { compilePatterns } from '../../shipper-agent/finding/discovery.ts';
 import { resolveAgentOptions } from '../../shipper-agent/options.ts';
-import { BatchPicker } from '../../shipper-agent/picker.ts';
+import { FileTracker } from '../../shipper-agent/rotation/tracker.ts';
+import { STATE_FILE } from '../../shipper-agent/state/durability.ts';
+import { emptyState } from '../../shipper-agent/state/schema.ts';
 import { formatStatus } from '../../shipper-agent/status.ts';
-import { FileTracker } from '../../shipper-agent/tracker.ts';
 import { jsonLines, test, waitFor } from './fixtures.ts';
 import { expectedPaths, inProcessIngest, startTestAgent } from './in-process.ts';
 

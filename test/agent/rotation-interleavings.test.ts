@@ -12,11 +12,11 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, vi } from 'vitest';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
-import { emptyState, recordShipped } from '../../shipper-agent/checkpoint.ts';
-import { compilePatterns } from '../../shipper-agent/discovery.ts';
+import { BatchPicker } from '../../shipper-agent/batching/batch-builder.ts';
+import { compilePatterns } from '../../shipper-agent/finding/discovery.ts';
 import { resolveAgentOptions } from '../../shipper-agent/options.ts';
-import { BatchPicker } from '../../shipper-agent/picker.ts';
-import { FileTracker } from '../../shipper-agent/tracker.ts';
+import { FileTracker } from '../../shipper-agent/rotation/tracker.ts';
+import { emptyState, recordShipped } from '../../shipper-agent/state/schema.ts';
 import { jsonLine, test } from './fixtures.ts';
 
 /** Runs once, synchronously, right after the agent's next directory listing (`readdir`). */

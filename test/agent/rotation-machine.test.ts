@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isRotatedSibling, listRotatedSiblings } from '../../shipper-agent/finding/siblings.ts';
 import {
   type CandidateFacts,
   CLOCK_SLACK_MS,
@@ -13,8 +14,7 @@ import {
   lostOnTruncation,
   nameTransition,
   truncation,
-} from '../../shipper-agent/rotation.ts';
-import { isRotatedSibling, listRotatedSiblings } from '../../shipper-agent/siblings.ts';
+} from '../../shipper-agent/rotation/rotation.ts';
 import { test } from './fixtures.ts';
 
 const intact = {

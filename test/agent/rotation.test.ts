@@ -16,7 +16,7 @@ import {
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, onTestFailed } from 'vitest';
-import { STATE_FILE } from '../../shipper-agent/checkpoint.ts';
+import { STATE_FILE } from '../../shipper-agent/state/durability.ts';
 import { jsonLines, test, waitFor } from './fixtures.ts';
 import { expectedPaths, inProcessIngest, startTestAgent, type TestAgent } from './in-process.ts';
 

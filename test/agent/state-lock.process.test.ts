@@ -7,7 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { LOCK_FILE } from '../../shipper-agent/checkpoint.ts';
+import { LOCK_FILE } from '../../shipper-agent/state/lock.ts';
 import { test, waitFor } from './fixtures.ts';
 import { ROOT } from './processes.ts';
 

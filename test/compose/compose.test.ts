@@ -12,7 +12,7 @@ import { resolveGenOptions } from '../../gen/index.ts';
 import { ACCESSLAKE_JSON_FORMAT } from '../../gen/log-format.ts';
 import { ATHENA_PLUGIN_ID } from '../../grafana/dashboard.ts';
 import { resolveIngestConfig } from '../../ingest/config.ts';
-import { resolveAgentConfig } from '../../shipper-agent/config.ts';
+import { resolveAgentConfig } from '../../shipper-agent/index.ts';
 import {
   flagValue,
   interpolate,

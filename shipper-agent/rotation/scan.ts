@@ -1,0 +1,276 @@
+/**
+ * One scan of the tailed paths and their rotated siblings (siblings.ts): places every file found.
+ *
+ * 1. A file whose inode is tracked: a tailed path names it (`renamed-back` if it had rotated away).
+ *    Tracked active files no tailed path names any more have been `renamed-away` or `deleted`.
+ * 2. A file holding a known entry's content (state entries not placed yet, retired ones), the same
+ *    inode first, then copies (same first bytes and the same checksum before the committed offset):
+ *    read from that entry's committed offset.
+ * 3. The rest, by rotation.ts `candidateVerdict`: a tailed path is read from 0 (from its end on a first
+ *    start with `--read-from end`); a sibling is read from 0 only when it appeared or changed after the
+ *    agent's previous scan; compressed files and copies of files being read are skipped.
+ * At the first scan, state entries still unplaced are looked for under any name in their directory, or
+ * counted lost.
+ */
+
+import type { FileAccessError } from '../errors.ts';
+import {
+  type Candidate,
+  closeCandidates,
+  copyOfTracked,
+  gatherCandidates,
+  holdsEntry,
+  inodeKey,
+  isCompressed,
+  openCandidate,
+  signature,
+} from '../finding/candidates.ts';
+import { compressedFileError, openLog } from '../finding/discovery.ts';
+import { checksumAt, EMPTY_CHECKSUM, knownContent, newEntry, readFingerprint } from '../identity/identity.ts';
+import type { FileEntry } from '../state/schema.ts';
+import { locateContent } from './locate.ts';
+import { type CandidateVerdict, candidateVerdict, nameTransition } from './rotation.ts';
+import type { ScanHost as FileTracker } from './scan-host.ts';
+import { setPhase, type TrackedFile } from './tracked-file.ts';
+
+export async function scan(tracker: FileTracker, now: number): Promise<void> {
+  const scanAt = Date.now();
+  const { candidates, problems } = await gatherCandidates(tracker.options.patterns);
+  for (const probe of problems) {
+    if (probe.kind === 'missing')
+      tracker.problems.once(probe.path, 'missing', 'info', `waiting for ${probe.path} to appear`);
+    else if (probe.kind === 'unusable') tracker.unusable(probe.path, probe.error);
+  }
+  for (const c of candidates.filter((c) => c.tailed)) {
+    const stop = tracker.stops.covering(c.path, c.stats.dev, c.stats.ino);
+    if (!stop) continue;
+    tracker.problems.once(c.path, 'stopped', 'error', `not tailing ${c.path}: ${stop.reason}`);
+    candidates.splice(candidates.indexOf(c), 1);
+  }
+  try {
+    const rest = await placeTracked(tracker, candidates);
+    const fresh = rest.filter((c) => tracker.skipped.get(inodeKey(c.stats)) !== signature(c.stats));
+    await placeKnown(tracker, fresh, now);
+    const judged: Array<[Candidate, CandidateVerdict]> = [];
+    for (const c of fresh) if (!c.placed) judged.push([c, await judge(tracker, c)]);
+    // A truncation while judging may have made a copy look new: judge again after the next look.
+    const settled = judged.every(([, v]) => v !== 'new') || (await tracker.allIntact());
+    if (settled) for (const [c, verdict] of judged) await placeRest(tracker, c, verdict, now);
+    if (tracker.firstScan) await settleUnplaced(tracker, now);
+    forgetRetired(tracker, new Set(candidates.map((c) => inodeKey(c.stats))));
+  } finally {
+    await closeCandidates(candidates.filter((c) => !c.kept));
+  }
+  tracker.firstScan = false;
+  tracker.lastScanAt = scanAt;
+  tracker.state.scannedAt = new Date(scanAt).toISOString();
+}
+
+/**
+ * Retired entries whose inode no scan found several times in a row are forgotten (logrotate deleted
+ * the file). One scan is not enough: a rotation between its directory listing and its stats hides a
+ * file for that one scan, and a forgotten file renamed again would look new.
+ */
+const FORGET_AFTER_SCANS = 5;
+
+function forgetRetired(tracker: FileTracker, present: ReadonlySet<string>): void {
+  const kept = tracker.retired.filter((e) => {
+    const misses = present.has(inodeKey(e)) ? 0 : (tracker.retiredMisses.get(e) ?? 0) + 1;
+    if (misses >= FORGET_AFTER_SCANS) {
+      tracker.retiredMisses.delete(e);
+      return false;
+    }
+    tracker.retiredMisses.set(e, misses);
+    return true;
+  });
+  tracker.retired.splice(0, tracker.retired.length, ...kept);
+}
+
+/** Step 1: names of tracked files. Returns the candidates that are not tracked. */
+async function placeTracked(tracker: FileTracker, candidates: Candidate[]): Promise<Candidate[]> {
+  const named = new Set<TrackedFile>();
+  const rest: Candidate[] = [];
+  for (const c of candidates) {
+    const file = tracker.trackedInode(c.stats);
+    if (!file) {
+      rest.push(c);
+      continue;
+    }
+    if (!c.tailed || named.has(file)) continue;
+    named.add(file);
+    const step = nameTransition(file.phase, { named: true });
+    if (step) {
+      setPhase(file, step.to);
+      tracker.transition(step.name, 'rotated file is named by a tailed path again', { path: c.path });
+    }
+    if (file.phase === 'active') Object.assign(file.entry, { path: c.path, format: c.format });
+  }
+  for (const file of tracker.files) {
+    if (!file.handle || named.has(file)) continue;
+    const links = (await file.handle.stat()).nlink;
+    const step = nameTransition(file.phase, { named: false, links });
+    if (!step) continue;
+    setPhase(file, step.to);
+    tracker.transition(step.name, 'file rotated away (renamed or deleted): reading it to its end', {
+      path: file.entry.path,
+      unread: file.size - file.readPos,
+    });
+  }
+  return rest;
+}
+
+/** Step 2: files holding a known entry's content, the same inode before any copy. */
+async function placeKnown(tracker: FileTracker, candidates: Candidate[], now: number): Promise<void> {
+  for (const sameInode of [true, false]) {
+    for (const c of candidates) {
+      if (c.placed) continue;
+      for (const entry of [...tracker.unattached, ...tracker.retired]) {
+        if (sameInode !== (entry.dev === c.stats.dev && entry.ino === c.stats.ino)) continue;
+        if (!(await holdsEntry(c, entry))) continue;
+        c.placed = true;
+        await resume(tracker, c, entry, now);
+        break;
+      }
+    }
+  }
+}
+
+async function resume(tracker: FileTracker, c: Candidate, entry: FileEntry, now: number): Promise<void> {
+  const wasRetired = tracker.retired.includes(entry);
+  const nothingLeft = c.stats.size <= entry.committed && !entry.pending;
+  Object.assign(entry, { path: c.path, dev: c.stats.dev, ino: c.stats.ino });
+  // A tailed path takes the format configured now (a restart with another --format): from its first
+  // batch on, not only from the next scan.
+  if (c.tailed) entry.format = c.format;
+  if (!c.tailed && nothingLeft) {
+    // A rotated file fully shipped: remembered, not read.
+    tracker.unattached = tracker.unattached.filter((e) => e !== entry);
+    tracker.retire(entry);
+    tracker.skipped.set(inodeKey(c.stats), signature(c.stats));
+    return;
+  }
+  if (wasRetired) tracker.retired.splice(tracker.retired.indexOf(entry), 1);
+  else tracker.unattached = tracker.unattached.filter((e) => e !== entry);
+  const handle = c.handle!;
+  c.kept = true;
+  tracker.track(
+    entry,
+    handle,
+    c.stats.size,
+    Math.min(now, c.stats.mtimeMs),
+    c.tailed ? 'active' : 'rotated',
+    await tracker.anchorOf(entry, handle),
+  );
+  tracker.problems.clear(c.path);
+  tracker.stops.clear(c.path);
+  tracker.options.logger.info(c.tailed ? 'resuming file' : 'resuming a rotated file', {
+    path: c.path,
+    offset: entry.committed,
+    size: c.stats.size,
+  });
+}
+
+/** Step 3: the verdict of rotation.ts for a file that holds nothing known. */
+async function judge(tracker: FileTracker, c: Candidate): Promise<CandidateVerdict> {
+  // Opened by name, checked to be the inode the scan found: a rotation in between puts another file
+  // under that name, which the next scan judges.
+  if (!(await openCandidate(c))) {
+    if (c.tailed)
+      await openLog(c.path).then(
+        (h) => h.close(),
+        (e: unknown) => tracker.unusable(c.path, e as FileAccessError),
+      );
+    return 'wait';
+  }
+  return candidateVerdict({
+    tailed: c.tailed,
+    tracked: false,
+    compressed: await isCompressed(c),
+    known: false,
+    copyOfTracked: await copyOfTracked(c, tracker.files),
+    changedAt: Math.max(c.stats.mtimeMs, c.stats.ctimeMs),
+    lastScanAt: tracker.lastScanAt,
+    size: c.stats.size,
+  });
+}
+
+async function placeRest(
+  tracker: FileTracker,
+  c: Candidate,
+  verdict: CandidateVerdict,
+  now: number,
+): Promise<void> {
+  if (verdict === 'wait') return;
+  if (verdict !== 'new') {
+    tracker.skipped.set(inodeKey(c.stats), signature(c.stats));
+    if (verdict === 'skip-compressed' && c.tailed)
+      tracker.problems.once(c.path, 'compressed', 'warn', compressedFileError(c.path).message);
+    if (verdict === 'skip-copy')
+      tracker.options.logger.info('ignoring a copy of a tracked file', { path: c.path });
+    return;
+  }
+  const handle = c.handle!;
+  c.kept = true;
+  const stats = await handle.stat();
+  const entry = newEntry(c.path, c.format, stats, await readFingerprint(handle, stats.size), now);
+  let anchor = { end: 0, checksum: EMPTY_CHECKSUM };
+  if (c.tailed && tracker.firstScan && tracker.firstStart && tracker.options.readFrom === 'end') {
+    entry.committed = stats.size;
+    entry.checksum = (await checksumAt(handle, stats.size)) ?? null;
+    anchor = { end: stats.size, checksum: entry.checksum ?? '' };
+  }
+  tracker.track(
+    entry,
+    handle,
+    stats.size,
+    Math.min(now, stats.mtimeMs),
+    c.tailed ? 'active' : 'rotated',
+    anchor,
+  );
+  tracker.problems.clear(c.path);
+  tracker.stops.clear(c.path);
+  tracker.options.logger.info(
+    c.tailed ? 'tailing file' : 'reading a rotated file that holds lines never shipped',
+    {
+      path: c.path,
+      offset: entry.committed,
+      size: stats.size,
+    },
+  );
+}
+
+/** State entries no scanned name holds: their content under another name in the directory, or lost. */
+async function settleUnplaced(tracker: FileTracker, now: number): Promise<void> {
+  for (const entry of tracker.unattached) {
+    const located = await locateContent(entry, {
+      ...knownContent(entry),
+      exclude: tracker.trackedKeys(),
+      sizeSeen: entry.size,
+    });
+    if (!located) {
+      // Lost: what the agent saw beyond what it read. The range in flight was read and sent: ingest may
+      // hold it, so it is said, not counted.
+      const read = Math.max(entry.committed, entry.pending?.end ?? 0);
+      if (entry.pending)
+        tracker.options.logger.warn('the batch in flight when the agent stopped is in no file any more', {
+          path: entry.path,
+          batchId: entry.pending.batchId,
+          start: entry.pending.start,
+          end: entry.pending.end,
+          hint: 'ingest holds it if it stored it before the stop; it cannot be sent again',
+        });
+      tracker.lose(entry, entry.size - read, 'was deleted or replaced while the agent was not running');
+      continue;
+    }
+    Object.assign(entry, { path: located.path, dev: located.stats.dev, ino: located.stats.ino });
+    if (located.stats.size <= entry.committed && !entry.pending) {
+      await located.handle.close();
+      tracker.retire(entry);
+      continue;
+    }
+    const anchor = await tracker.anchorOf(entry, located.handle);
+    tracker.track(entry, located.handle, located.stats.size, now, 'rotated', anchor);
+    tracker.options.logger.info('resuming a rotated file', { path: located.path, offset: entry.committed });
+  }
+  tracker.unattached = [];
+}

@@ -1,0 +1,441 @@
+/**
+ * The set of files being tailed and what each look does to them. A look first checks every tracked
+ * file's own content (grown, unchanged, truncated: rotation.ts `contentChange`), carries out the
+ * truncations (the old content goes on from its copy, found by content, or its seen-but-unread bytes
+ * are counted lost), then (when discovering) scans the tailed paths and their rotated siblings
+ * (scan.ts) and finally lets go of rotated files that are done. Every change of phase is one named
+ * transition of rotation.ts, logged with its name.
+ */
+import type { Stats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import type { Logger } from '../../lib/log/index.ts';
+import type { FileAccessError } from '../errors.ts';
+import { inodeKey } from '../finding/candidates.ts';
+import type { PathPattern } from '../finding/discovery.ts';
+import {
+  checksumAt,
+  extendFingerprint,
+  FINGERPRINT_BYTES,
+  fingerprintMatches,
+  HEAD_BYTES,
+  newEntry,
+  readFingerprint,
+  readHead,
+  sharedLinePrefix,
+} from '../identity/identity.ts';
+import type { AgentState, FileEntry } from '../state/schema.ts';
+import { StopList } from '../state/stopped.ts';
+import { locateContent } from './locate.ts';
+import { ProblemReporter } from './problems.ts';
+import {
+  type ContentLook,
+  contentChange,
+  lostOnTruncation,
+  type Phase,
+  type TransitionName,
+  truncation,
+} from './rotation.ts';
+import { scan } from './scan.ts';
+import {
+  type Anchor,
+  isFinished,
+  newTrackedFile,
+  observeSize,
+  restartTrackedFile,
+  setPhase,
+  type TrackedFile,
+} from './tracked-file.ts';
+
+export type { TrackedFile } from './tracked-file.ts';
+
+export interface TrackerOptions {
+  patterns: PathPattern[];
+  logger: Logger;
+  readFrom: 'beginning' | 'end';
+  countLines: boolean;
+  rotatedGraceMs: number;
+}
+
+/** Retired entries remembered at most (the oldest are forgotten first). */
+const MAX_RETIRED = 200;
+
+export class FileTracker {
+  readonly files: TrackedFile[] = [];
+  /** State entries no scan has placed yet (at start-up). */
+  unattached: FileEntry[];
+  /** Files let go, remembered while they exist next to a tailed path (persisted in the state). */
+  readonly retired: FileEntry[];
+  /** The first scan of this run is still to come. */
+  firstScan = true;
+  /** No state at all: `--read-from end` applies (to tailed paths only). */
+  readonly firstStart: boolean;
+  /** When the previous scan started (ms); undefined when the agent never scanned. */
+  lastScanAt: number | undefined;
+  readonly problems: ProblemReporter;
+  /** Files not tailed, with their reasons (in the state, so `agent status` shows them). */
+  readonly stops: StopList;
+  /** Retired entries → scans in a row that did not find their inode (see scan.ts `forgetRetired`). */
+  readonly retiredMisses = new Map<FileEntry, number>();
+  /** `dev:ino` → signature of files a scan judged not to read: judged again once that changes. */
+  readonly skipped = new Map<string, string>();
+  private readonly scratch = Buffer.allocUnsafe(64 * 1024);
+
+  constructor(
+    readonly options: TrackerOptions,
+    readonly state: AgentState,
+  ) {
+    this.unattached = [...state.files];
+    this.retired = state.retired;
+    this.firstStart = state.files.length === 0 && state.scannedAt === null;
+    const known = state.scannedAt ?? (state.files.length > 0 ? state.updatedAt : null);
+    const at = known === null ? Number.NaN : Date.parse(known);
+    this.lastScanAt = Number.isNaN(at) ? undefined : at;
+    this.problems = new ProblemReporter(options.logger, state);
+    this.stops = new StopList(state);
+  }
+
+  /**
+   * A path named literally (not by a glob) that cannot be tailed at start-up: a mistake to stop on
+   * (a symlink to /dev/stdout, a directory, no permission) rather than to wait out.
+   */
+  readonly startupErrors: FileAccessError[] = [];
+
+  unusable(path: string, error: FileAccessError): void {
+    const literal = this.options.patterns.some((p) => !p.glob && p.pattern === path);
+    // Thrown by start() when no path can be tailed; otherwise this path alone is stopped, said once,
+    // shown in `agent status`, and tried again at every look.
+    if (this.firstScan && literal && error.problem !== 'compressed') this.startupErrors.push(error);
+    if (error.problem !== 'compressed') this.stops.stop(path, error.message, null);
+    this.problems.once(path, error.problem, error.problem === 'compressed' ? 'warn' : 'error', error.message);
+  }
+
+  /**
+   * Stops tailing one file, alone, with `reason` in `agent status`: its entry (offsets, pending range)
+   * is kept in the state and the file is tried again at the next start. The other files keep shipping.
+   */
+  async stopFile(file: TrackedFile, reason: string): Promise<void> {
+    const at = this.files.indexOf(file);
+    if (at === -1) return;
+    this.files.splice(at, 1);
+    await file.handle?.close().catch(() => {});
+    this.stops.stop(file.entry.path, reason, file.entry);
+    this.options.logger.error('stopped tailing one file; the others keep shipping', {
+      path: file.entry.path,
+      reason,
+      committed: file.entry.committed,
+    });
+  }
+
+  /**
+   * The file no longer holds the bytes the agent knew (ingest answered 409 for its pending range):
+   * from now on it is a new file, read from its start under a new id, so new batch keys.
+   */
+  async reidentify(entry: FileEntry, now: number): Promise<void> {
+    const pending = entry.pending;
+    entry.pending = null;
+    const file = this.find(entry);
+    if (!file?.handle) return;
+    // The 409 says ingest stored the range as first sent. Its copy (copytruncate, refill) still holds
+    // that content: the rest is read from there, never the whole copy again from 0 under a new id.
+    if (pending) await this.continueInCopy(file, entry, pending.end);
+    const phase = file.phase;
+    const stats = await file.handle.stat();
+    const fp = await readFingerprint(file.handle, stats.size);
+    restartTrackedFile(
+      file,
+      newEntry(entry.path, entry.format, stats, fp, now),
+      stats.size,
+      now,
+      this.options.countLines,
+    );
+    if (phase !== 'active') setPhase(file, 'rotated');
+  }
+
+  /**
+   * After a 409: a copy (another inode next to it) holding the entry's committed content and at least
+   * `stored` bytes takes the entry, read on from `stored` (the range ingest holds). Offsets in bytes.
+   */
+  private async continueInCopy(file: TrackedFile, entry: FileEntry, stored: number): Promise<void> {
+    const copy = await locateContent(entry, {
+      end: entry.committed,
+      checksum: entry.checksum,
+      exclude: this.trackedKeys(),
+    });
+    if (!copy) return;
+    const checksum = await checksumAt(copy.handle, stored);
+    if (checksum === undefined) {
+      await copy.handle.close();
+      return;
+    }
+    const moved: FileEntry = {
+      ...entry,
+      path: copy.path,
+      dev: copy.stats.dev,
+      ino: copy.stats.ino,
+      committed: stored,
+      checksum,
+      rotated: true,
+    };
+    const tracked = this.track(moved, copy.handle, copy.stats.size, 0, 'copy', { end: stored, checksum });
+    tracked.readPos = stored;
+    tracked.lines?.reset(stored);
+    this.options.logger.info('reading the rest of the content ingest answered 409 for from its copy', {
+      path: copy.path,
+      from: stored,
+      was: file.entry.path,
+    });
+  }
+
+  /** Bytes that can never be shipped: counted and said loudly. */
+  lose(entry: FileEntry, bytes: number, why: string): void {
+    this.problems.lose(entry, bytes, why);
+  }
+
+  /** Entries to persist: tracked files, plus state entries not looked at yet. */
+  entries(): FileEntry[] {
+    return [...this.files.map((f) => f.entry), ...this.unattached];
+  }
+
+  find(entry: FileEntry): TrackedFile | undefined {
+    return this.files.find((f) => f.entry === entry);
+  }
+
+  /** The tracked file (with its content) of this inode. */
+  trackedInode(stats: { dev: number; ino: number }): TrackedFile | undefined {
+    return this.files.find((f) => f.handle && f.entry.dev === stats.dev && f.entry.ino === stats.ino);
+  }
+
+  /** `dev:ino` of every file being read. */
+  trackedKeys(): Set<string> {
+    return new Set(this.files.filter((f) => f.handle).map((f) => inodeKey(f.entry)));
+  }
+
+  /**
+   * Whether every file being read still holds what was read from it: a scan's verdicts on copies are
+   * only acted on when nothing was truncated while they were made (a truncation in between is carried
+   * out by the next look, which finds the copy itself).
+   */
+  async allIntact(): Promise<boolean> {
+    for (const file of this.files) {
+      if (!file.handle) continue;
+      if ((await contentNow(file, await file.handle.stat())) === 'truncated') return false;
+    }
+    return true;
+  }
+
+  /** Logs a transition under its rotation.ts name. */
+  transition(name: TransitionName, message: string, fields: Record<string, unknown>): void {
+    const level = name === 'truncated' || name === 'copytruncated' ? 'warn' : 'info';
+    this.options.logger[level](message, { transition: name, ...fields });
+  }
+
+  /**
+   * Looks at the files again; `discover` also scans the paths (new files, renames, rotated siblings).
+   * Bytes a file grew by appeared no earlier than `arrivedAt` (their batch age counts from then).
+   * Returns whether a file grew (a truncation counts as growth).
+   */
+  async refresh(now: number, discover: boolean, arrivedAt = now): Promise<boolean> {
+    let grew = false;
+    const truncated: TrackedFile[] = [];
+    for (const file of [...this.files]) {
+      if (!file.handle) continue;
+      try {
+        const look = await this.look(file, now, arrivedAt);
+        if (look === 'grew') grew = true;
+        else if (look === 'truncated') truncated.push(file);
+      } catch (error) {
+        await this.stopFile(file, `cannot read it: ${(error as Error).message}`);
+      }
+    }
+    // Rotated files first: their inodes are then free for the copy search of the active ones.
+    truncated.sort((a, b) => Number(a.phase === 'active') - Number(b.phase === 'active'));
+    for (const file of truncated) await this.truncated(file, now);
+    if (discover) await scan(this, now);
+    for (const file of this.files) await remember(file);
+    this.letGo(now);
+    return grew || truncated.length > 0;
+  }
+
+  async close(): Promise<void> {
+    for (const file of this.files) await file.handle?.close().catch(() => {});
+  }
+
+  /** Starts reading `entry` in `handle` from its committed offset (or from `anchor`'s, when later). */
+  track(
+    entry: FileEntry,
+    handle: FileHandle | null,
+    size: number,
+    seenAt: number,
+    phase: Phase,
+    anchor: Anchor,
+  ): TrackedFile {
+    const file = newTrackedFile(entry, handle, size, seenAt, this.options.countLines, phase, anchor);
+    this.files.push(file);
+    return file;
+  }
+
+  /** The anchor of an entry resumed in `handle`: its stored checksum, or (older state) one read now. */
+  async anchorOf(entry: FileEntry, handle: FileHandle): Promise<Anchor> {
+    const checksum = entry.checksum ?? (await checksumAt(handle, entry.committed));
+    entry.checksum = checksum ?? null;
+    // A pending range with a known checksum was read: the file must keep holding it (a look that finds
+    // it refilled under the range moves the entry to its copy instead of resending other bytes).
+    const pending = entry.pending;
+    if (pending?.checksum !== undefined) return { end: pending.end, checksum: pending.checksum };
+    return { end: entry.committed, checksum: checksum ?? '' };
+  }
+
+  /** Remembers a file let go (one entry per inode), so a scan knows its content. */
+  retire(entry: FileEntry): void {
+    const same = this.retired.findIndex((e) => e.dev === entry.dev && e.ino === entry.ino);
+    if (same !== -1) this.retired.splice(same, 1);
+    this.retired.push(entry);
+    if (this.retired.length > MAX_RETIRED) this.retired.splice(0, this.retired.length - MAX_RETIRED);
+  }
+
+  /** One file's own content: grown, unchanged, or truncated (shrunk, or refilled under what was read). */
+  private async look(
+    file: TrackedFile,
+    now: number,
+    arrivedAt: number,
+  ): Promise<'grew' | 'unchanged' | 'truncated'> {
+    const handle = file.handle!;
+    const stats = await handle.stat();
+    // Taken before the content is checked: a refill after it is then seen by those checks or the next.
+    const seen = stats.size > file.seen.end ? await checksumAt(handle, stats.size) : undefined;
+    const change = await contentNow(file, stats);
+    if (change === 'truncated') return change;
+    if (seen !== undefined) file.seen = { end: stats.size, checksum: seen };
+    const grew = observeSize(file, stats.size, now, arrivedAt);
+    if (file.entry.fingerprintBytes < FINGERPRINT_BYTES && stats.size > file.entry.fingerprintBytes) {
+      // Over the same content only, and only while the file still holds what was seen: a truncation
+      // between the checks above and this read is the next look's to see, with the old fingerprint.
+      const longer = await extendFingerprint(handle, stats.size, file.entry);
+      if (longer && (await handle.stat()).size >= file.size) Object.assign(file.entry, longer);
+    }
+    await file.lines?.advance(handle, file.size, this.scratch);
+    return grew ? 'grew' : 'unchanged';
+  }
+
+  /**
+   * The content being read is gone from the file: copytruncate, or emptied or refilled. What was not
+   * read yet is read from a copy holding it (found by content); what the agent saw and no copy holds is
+   * counted lost. An active file then starts over at 0 with its new content.
+   */
+  private async truncated(file: TrackedFile, now: number): Promise<void> {
+    const old = file.entry;
+    const path = old.path;
+    const copy = await locateContent(old, {
+      end: file.anchor.end,
+      checksum: file.anchor.checksum,
+      exclude: this.trackedKeys(),
+      sizeSeen: file.size,
+      head: file.head,
+    });
+    const outstanding = old.pending !== null || old.committed < file.readPos;
+    const step = truncation(file.phase, copy !== undefined, outstanding);
+    this.transition(step.name, 'file was truncated (copytruncate?): its content is no longer in it', {
+      path,
+      readPos: file.readPos,
+      sizeSeen: file.size,
+      copy: copy?.path ?? null,
+      look: truncationLooks.get(file) ?? null,
+    });
+    // An active file is read again from 0: the first lines a refill wrote again are shipped from it.
+    const reread = step.restart
+      ? sharedLinePrefix(file.head, await readHead(file.handle!, file.head.length))
+      : 0;
+    const lost = lostOnTruncation(file.size, file.readPos, copy?.stats.size, reread);
+    if (lost > 0) {
+      this.lose(
+        old,
+        lost,
+        copy
+          ? `was truncated after nginx wrote past the end of its copy ${copy.path}`
+          : 'was truncated before it was fully shipped, and no copy with the same first bytes is next to it',
+      );
+    }
+    if (copy) {
+      Object.assign(old, { path: copy.path, dev: copy.stats.dev, ino: copy.stats.ino });
+      // The copy is complete and old news: due at once (seen at 0), read from where the original stood.
+      const moved = this.track(old, copy.handle, copy.stats.size, 0, 'copy', file.anchor);
+      moved.readPos = file.readPos;
+      moved.lines?.reset(file.readPos);
+      this.options.logger.info('reading the rest of the truncated content from its copy', {
+        path: copy.path,
+        from: file.readPos,
+      });
+    } else if (step.orphan) {
+      // Its batch in flight (already read) still gets answered and committed.
+      this.files.push({ ...file, handle: null, lines: undefined, phase: 'orphan' });
+    }
+    if (step.restart) {
+      // The look's fstat may predate the truncation it then saw in the content: take the size now.
+      const current = await file.handle!.stat();
+      const fp = await readFingerprint(file.handle!, current.size);
+      const fresh = newEntry(path, old.format, current, fp, now);
+      restartTrackedFile(file, fresh, current.size, now, this.options.countLines);
+    } else {
+      // A rotated file's new content is a sibling like any other: the scan judges it.
+      this.files.splice(this.files.indexOf(file), 1);
+      await file.handle?.close().catch(() => {});
+    }
+  }
+
+  /** Closes rotated files read, shipped and quiet for the grace period; drops answered orphans. */
+  private letGo(now: number): void {
+    for (const file of [...this.files]) {
+      if (!isFinished(file, now, this.options.rotatedGraceMs)) continue;
+      this.files.splice(this.files.indexOf(file), 1);
+      if (file.handle) {
+        void file.handle.close().catch(() => {});
+        this.retire(file.entry);
+        this.transition('let-go', 'rotated file fully shipped, letting it go', {
+          path: file.entry.path,
+          bytes: file.entry.committed,
+        });
+      }
+    }
+  }
+}
+
+/**
+ * Keeps what the file holds before the size seen (a file the scan just placed) and its first bytes (up
+ * to HEAD_BYTES, no further than the size seen) for the loss count of a later refill. Only bytes that are still the content known: the file no shorter than seen, its
+ * fingerprint and the head remembered so far unchanged (a refill in between is the next look's to see).
+ */
+async function remember(file: TrackedFile): Promise<void> {
+  const handle = file.handle;
+  if (!handle) return;
+  // A file placed by this look's scan: what it holds before the size seen, for the next look.
+  if (file.seen.end < file.size) {
+    const checksum = await checksumAt(handle, file.size);
+    if (checksum !== undefined) file.seen = { end: file.size, checksum };
+  }
+  const want = Math.min(file.size, HEAD_BYTES);
+  if (file.head.length >= want) return;
+  const head = await readHead(handle, want);
+  if (head.length < want || (await handle.stat()).size < file.size) return;
+  if (!head.subarray(0, file.head.length).equals(file.head)) return;
+  if (!(await fingerprintMatches(handle, file.entry))) return;
+  file.head = head;
+}
+
+/** rotation.ts `contentChange` for what the open file holds now. */
+async function contentNow(file: TrackedFile, stats: Stats): Promise<'grew' | 'unchanged' | 'truncated'> {
+  const handle = file.handle!;
+  const look: ContentLook = {
+    size: stats.size,
+    sizeSeen: file.size,
+    readTo: Math.max(file.readPos, file.anchor.end),
+    headMatches: await fingerprintMatches(handle, file.entry),
+    anchorMatches: (await checksumAt(handle, file.anchor.end)) === file.anchor.checksum,
+    seenMatches: (await checksumAt(handle, file.seen.end)) === file.seen.checksum,
+  };
+  const change = contentChange(look);
+  if (change === 'truncated') truncationLooks.set(file, look);
+  return change;
+}
+
+/** The look that found each file truncated: logged with the transition (which check said so). */
+const truncationLooks = new WeakMap<TrackedFile, ContentLook>();
