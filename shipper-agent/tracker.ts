@@ -20,8 +20,8 @@ import {
   fingerprintMatches,
   HEAD_BYTES,
   newEntry,
-  readFingerprint,
   readHead,
+  readStart,
   sharedLinePrefix,
 } from './identity.ts';
 import { locateContent } from './locate.ts';
@@ -139,16 +139,23 @@ export class FileTracker {
     // that content: the rest is read from there, never the whole copy again from 0 under a new id.
     if (pending) await this.continueInCopy(file, entry, pending.end);
     const phase = file.phase;
-    const stats = await file.handle.stat();
-    const fp = await readFingerprint(file.handle, stats.size);
-    restartTrackedFile(
-      file,
-      newEntry(entry.path, entry.format, stats, fp, now),
-      stats.size,
-      now,
-      this.options.countLines,
-    );
+    await this.restart(file, entry.path, entry.format, now);
     if (phase !== 'active') setPhase(file, 'rotated');
+  }
+
+  /**
+   * The file's descriptor starts over at 0 as a new file: its size now, and its fingerprint and first
+   * bytes from one read (identity.ts `readStart`), so a refill right after cannot leave the size seen
+   * without the first bytes that tell which lines a later refill repeats.
+   */
+  private async restart(file: TrackedFile, path: string, format: string, now: number): Promise<void> {
+    const handle = file.handle!;
+    const current = await handle.stat();
+    const start = await readStart(handle, current.size);
+    const fresh = newEntry(path, format, current, start, now);
+    fresh.size = start.size;
+    restartTrackedFile(file, fresh, start.size, now, this.options.countLines);
+    file.head = start.head;
   }
 
   /**
@@ -371,10 +378,7 @@ export class FileTracker {
     }
     if (step.restart) {
       // The look's fstat may predate the truncation it then saw in the content: take the size now.
-      const current = await file.handle!.stat();
-      const fp = await readFingerprint(file.handle!, current.size);
-      const fresh = newEntry(path, old.format, current, fp, now);
-      restartTrackedFile(file, fresh, current.size, now, this.options.countLines);
+      await this.restart(file, path, old.format, now);
     } else {
       // A rotated file's new content is a sibling like any other: the scan judges it.
       this.files.splice(this.files.indexOf(file), 1);

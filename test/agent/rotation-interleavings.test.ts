@@ -186,6 +186,35 @@ describe('interleavings of refills and reads', () => {
   });
 });
 
+describe('the first bytes remembered with the size seen', () => {
+  test('refilled with the same first lines right after a restart at 0, before its first bytes were kept: the lines read again are not counted lost', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 6));
+    const m = await machine(dir, [log]);
+    await m.look();
+    // Truncated and rewritten (no copy): the a lines are lost, and known to be. The look that sees it
+    // starts the file over at 0, seen at 8 lines; the refill (the same first 3 lines, 2 new ones,
+    // shorter) comes right before the agent reads those 8 lines' first bytes (random 552088064).
+    writeFileSync(log, lines('b', 0, 8));
+    m.beforeNextRead(log, () => writeFileSync(log, headOf(log) + lines('c', 0, 2)), {
+      position: 0,
+      length: bytesOf('b', 0, 8),
+    });
+    await m.look();
+    await m.look();
+    await m.ship();
+    for (const p of ['/p/b-0', '/p/b-1', '/p/b-2', '/p/c-0', '/p/c-1'])
+      expect(count(m.shipped, p), p).toBe(1);
+    // Never more than what is in no file (a0–a5, b3–b7); at least the a lines, which were seen and gone.
+    const lost = m.state.totals.bytesLost;
+    expect(lost).toBeLessThanOrEqual(bytesOf('a', 0, 6) + bytesOf('b', 3, 5));
+    expect(lost).toBeGreaterThanOrEqual(bytesOf('a', 0, 6));
+    await m.close();
+  });
+});
+
 describe('several files with the same first lines', () => {
   /** What the chaos campaign's refill does: older copies shift up, a copy, then the head written again. */
   function refill(log: string, fresh: string): void {
