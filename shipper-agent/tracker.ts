@@ -17,6 +17,7 @@ import {
   checksumAt,
   extendFingerprint,
   FINGERPRINT_BYTES,
+  type Fingerprint,
   fingerprintMatches,
   HEAD_BYTES,
   newEntry,
@@ -312,14 +313,21 @@ export class FileTracker {
     const seen = stats.size > file.seen.end ? await checksumAt(handle, stats.size) : undefined;
     const change = await contentNow(file, stats);
     if (change === 'truncated') return change;
-    if (seen !== undefined) file.seen = { end: stats.size, checksum: seen };
-    const grew = observeSize(file, stats.size, now, arrivedAt);
+    // A size counts as seen only together with its content (the bytes before it, the first bytes): a
+    // size whose bytes were gone when read (copytruncate right after the fstat) was never seen. Counted
+    // as seen, with a fingerprint too short to tell its copy by, those bytes were counted lost and the
+    // copy read as a new file. The next look sees the file as it is now.
+    if (stats.size > file.seen.end && seen === undefined) return 'unchanged';
+    let longer: Fingerprint | undefined;
     if (file.entry.fingerprintBytes < FINGERPRINT_BYTES && stats.size > file.entry.fingerprintBytes) {
       // Over the same content only, and only while the file still holds what was seen: a truncation
       // between the checks above and this read is the next look's to see, with the old fingerprint.
-      const longer = await extendFingerprint(handle, stats.size, file.entry);
-      if (longer && (await handle.stat()).size >= file.size) Object.assign(file.entry, longer);
+      longer = await extendFingerprint(handle, stats.size, file.entry);
+      if (!longer || (await handle.stat()).size < stats.size) return 'unchanged';
     }
+    if (longer) Object.assign(file.entry, longer);
+    if (seen !== undefined) file.seen = { end: stats.size, checksum: seen };
+    const grew = observeSize(file, stats.size, now, arrivedAt);
     await file.lines?.advance(handle, file.size, this.scratch);
     return grew ? 'grew' : 'unchanged';
   }
