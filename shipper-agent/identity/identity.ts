@@ -62,6 +62,32 @@ export async function readFingerprint(handle: FileHandle, size: number): Promise
   return { fingerprint: hash(head), fingerprintBytes: head.length };
 }
 
+/** A file's first bytes, read once, and what they say: see {@link readStart}. */
+export interface FileStart extends Fingerprint {
+  /** The first min(size, HEAD_BYTES) bytes (tracked-file.ts `head`). */
+  head: Buffer;
+  /** The size these bytes are the start of: `size`, or the bytes read when the file shrank meanwhile. */
+  size: number;
+}
+
+/**
+ * The fingerprint and the first bytes kept for a later refill (HEAD_BYTES) of a file `size` bytes long
+ * (an fstat the caller made), from one read: both describe the same content. Taken apart, a refill
+ * between the two reads left the agent with the size seen but none of its first bytes, and the lines
+ * the refill wrote again (read again from 0) were counted lost. A file found shorter than `size` by the
+ * read shrank after the fstat: the size is then the bytes read, the content they are the start of.
+ */
+export async function readStart(handle: FileHandle, size: number): Promise<FileStart> {
+  const head = await readHead(handle, Math.min(size, HEAD_BYTES));
+  const fingerprinted = head.subarray(0, Math.min(head.length, FINGERPRINT_BYTES));
+  return {
+    fingerprint: hash(fingerprinted),
+    fingerprintBytes: fingerprinted.length,
+    head,
+    size: head.length < Math.min(size, HEAD_BYTES) ? head.length : size,
+  };
+}
+
 /**
  * The fingerprint over more of the file's first bytes (up to FINGERPRINT_BYTES, `size` at most), or
  * undefined when the file no longer starts with the bytes `known` was taken from: a fingerprint is

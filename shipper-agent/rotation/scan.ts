@@ -26,7 +26,7 @@ import {
   signature,
 } from '../finding/candidates.ts';
 import { compressedFileError, openLog } from '../finding/discovery.ts';
-import { checksumAt, EMPTY_CHECKSUM, knownContent, newEntry, readFingerprint } from '../identity/identity.ts';
+import { checksumAt, EMPTY_CHECKSUM, knownContent, newEntry, readStart } from '../identity/identity.ts';
 import type { FileEntry } from '../state/schema.ts';
 import { locateContent } from './locate.ts';
 import { type CandidateVerdict, candidateVerdict, nameTransition } from './rotation.ts';
@@ -212,21 +212,26 @@ async function placeRest(
   const handle = c.handle!;
   c.kept = true;
   const stats = await handle.stat();
-  const entry = newEntry(c.path, c.format, stats, await readFingerprint(handle, stats.size), now);
+  // Fingerprint and first bytes from one read (identity.ts `readStart`): a refill before the end of this
+  // look cannot leave the size seen without the first bytes its repeated lines are told by.
+  const start = await readStart(handle, stats.size);
+  const entry = newEntry(c.path, c.format, stats, start, now);
+  entry.size = start.size;
   let anchor = { end: 0, checksum: EMPTY_CHECKSUM };
   if (c.tailed && tracker.firstScan && tracker.firstStart && tracker.options.readFrom === 'end') {
-    entry.committed = stats.size;
-    entry.checksum = (await checksumAt(handle, stats.size)) ?? null;
-    anchor = { end: stats.size, checksum: entry.checksum ?? '' };
+    entry.committed = start.size;
+    entry.checksum = (await checksumAt(handle, start.size)) ?? null;
+    anchor = { end: start.size, checksum: entry.checksum ?? '' };
   }
-  tracker.track(
+  const file = tracker.track(
     entry,
     handle,
-    stats.size,
+    start.size,
     Math.min(now, stats.mtimeMs),
     c.tailed ? 'active' : 'rotated',
     anchor,
   );
+  file.head = start.head;
   tracker.problems.clear(c.path);
   tracker.stops.clear(c.path);
   tracker.options.logger.info(

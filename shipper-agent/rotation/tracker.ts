@@ -16,11 +16,12 @@ import {
   checksumAt,
   extendFingerprint,
   FINGERPRINT_BYTES,
+  type Fingerprint,
   fingerprintMatches,
   HEAD_BYTES,
   newEntry,
-  readFingerprint,
   readHead,
+  readStart,
   sharedLinePrefix,
 } from '../identity/identity.ts';
 import type { AgentState, FileEntry } from '../state/schema.ts';
@@ -139,16 +140,23 @@ export class FileTracker {
     // that content: the rest is read from there, never the whole copy again from 0 under a new id.
     if (pending) await this.continueInCopy(file, entry, pending.end);
     const phase = file.phase;
-    const stats = await file.handle.stat();
-    const fp = await readFingerprint(file.handle, stats.size);
-    restartTrackedFile(
-      file,
-      newEntry(entry.path, entry.format, stats, fp, now),
-      stats.size,
-      now,
-      this.options.countLines,
-    );
+    await this.restart(file, entry.path, entry.format, now);
     if (phase !== 'active') setPhase(file, 'rotated');
+  }
+
+  /**
+   * The file's descriptor starts over at 0 as a new file: its size now, and its fingerprint and first
+   * bytes from one read (identity.ts `readStart`), so a refill right after cannot leave the size seen
+   * without the first bytes that tell which lines a later refill repeats.
+   */
+  private async restart(file: TrackedFile, path: string, format: string, now: number): Promise<void> {
+    const handle = file.handle!;
+    const current = await handle.stat();
+    const start = await readStart(handle, current.size);
+    const fresh = newEntry(path, format, current, start, now);
+    fresh.size = start.size;
+    restartTrackedFile(file, fresh, start.size, now, this.options.countLines);
+    file.head = start.head;
   }
 
   /**
@@ -305,14 +313,21 @@ export class FileTracker {
     const seen = stats.size > file.seen.end ? await checksumAt(handle, stats.size) : undefined;
     const change = await contentNow(file, stats);
     if (change === 'truncated') return change;
-    if (seen !== undefined) file.seen = { end: stats.size, checksum: seen };
-    const grew = observeSize(file, stats.size, now, arrivedAt);
+    // A size counts as seen only together with its content (the bytes before it, the first bytes): a
+    // size whose bytes were gone when read (copytruncate right after the fstat) was never seen. Counted
+    // as seen, with a fingerprint too short to tell its copy by, those bytes were counted lost and the
+    // copy read as a new file. The next look sees the file as it is now.
+    if (stats.size > file.seen.end && seen === undefined) return 'unchanged';
+    let longer: Fingerprint | undefined;
     if (file.entry.fingerprintBytes < FINGERPRINT_BYTES && stats.size > file.entry.fingerprintBytes) {
       // Over the same content only, and only while the file still holds what was seen: a truncation
       // between the checks above and this read is the next look's to see, with the old fingerprint.
-      const longer = await extendFingerprint(handle, stats.size, file.entry);
-      if (longer && (await handle.stat()).size >= file.size) Object.assign(file.entry, longer);
+      longer = await extendFingerprint(handle, stats.size, file.entry);
+      if (!longer || (await handle.stat()).size < stats.size) return 'unchanged';
     }
+    if (longer) Object.assign(file.entry, longer);
+    if (seen !== undefined) file.seen = { end: stats.size, checksum: seen };
+    const grew = observeSize(file, stats.size, now, arrivedAt);
     await file.lines?.advance(handle, file.size, this.scratch);
     return grew ? 'grew' : 'unchanged';
   }
@@ -371,10 +386,7 @@ export class FileTracker {
     }
     if (step.restart) {
       // The look's fstat may predate the truncation it then saw in the content: take the size now.
-      const current = await file.handle!.stat();
-      const fp = await readFingerprint(file.handle!, current.size);
-      const fresh = newEntry(path, old.format, current, fp, now);
-      restartTrackedFile(file, fresh, current.size, now, this.options.countLines);
+      await this.restart(file, path, old.format, now);
     } else {
       // A rotated file's new content is a sibling like any other: the scan judges it.
       this.files.splice(this.files.indexOf(file), 1);

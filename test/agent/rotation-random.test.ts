@@ -3,15 +3,14 @@
  * replays one): appends, rename rotations, copytruncate, truncate-and-refill, create-then-truncate,
  * each made synchronously between two of the in-process agent's awaits, after a random number of event
  * loop turns. Whatever the interleaving: no line twice, every line a file still holds at the end in the
- * lake, and the bytes reported lost never more than the bytes of lines that did not arrive.
+ * lake, and the bytes reported lost never more than the bytes of the lines written and not delivered
+ * (per writing: a line a refill wrote again and that arrived once is missing once).
  *
- * Still quarantined from `npm test` while issue 13 is open: under CPU load about one run in twenty still
- * finds an interleaving where a truncation's copy is not found by the copy search (its bytes counted lost,
- * then read as a new sibling: loss overstated, no duplicate). `.ci/run` runs it with ACCESSLAKE_EXPLORE=1
- * and prints what it finds without failing the build; docs/benchmarks.md lists the seeds. The same seed
- * replays the same schedule of rotations, but not always the same interleaving: the agent's reads run on
- * libuv's thread pool and its loop on timers. Each class of interleaving it found is replayed step by
- * step, deterministically, in rotation-interleavings.test.ts, where the exact loss is asserted.
+ * Part of `npm test` with 2 rounds (a few seconds); `ACCESSLAKE_EXPLORE=1` runs 4 (`.ci/run` does, and the
+ * validation loops in docs/benchmarks.md). The same seed replays the same schedule of rotations, but not
+ * always the same interleaving: the agent's reads run on libuv's thread pool and its loop on timers. Each
+ * class of interleaving it found is replayed step by step, deterministically, in
+ * rotation-interleavings.test.ts, where the exact loss is asserted.
  */
 import {
   appendFileSync,
@@ -29,10 +28,10 @@ import { createRandom } from '../../gen/random.ts';
 import { jsonLine, test, waitFor } from './fixtures.ts';
 import { inProcessIngest, startTestAgent } from './in-process.ts';
 
-const ROUNDS = 4;
+const ROUNDS = process.env.ACCESSLAKE_EXPLORE === '1' ? 4 : 2;
 const STEPS = 25;
 
-describe.runIf(process.env.ACCESSLAKE_EXPLORE === '1')('rotations at random points', () => {
+describe('rotations at random points', () => {
   const base = Number(process.env.ACCESSLAKE_ROTATION_SEED ?? Math.floor(Math.random() * 1e9));
   for (let round = 0; round < ROUNDS; round++) {
     const seed = base + round;
@@ -130,10 +129,11 @@ describe.runIf(process.env.ACCESSLAKE_EXPLORE === '1')('rotations at random poin
         lake.filter((p) => !all.has(p)),
         `seed ${seed}`,
       ).toEqual([]);
-      const arrived = new Set(lake);
-      const missingBytes = written
-        .filter((p) => !arrived.has(p))
-        .reduce((sum, p) => sum + Buffer.byteLength(`${jsonLine(p)}\n`), 0);
+      // Counted per line written, not per path: a refill writes its first lines again, and a refill
+      // truncated before the agent read it loses those second copies (the first ones arrived long ago).
+      let missingBytes = 0;
+      for (const [p, n] of writes)
+        missingBytes += Math.max(0, n - (counts.get(p) ?? 0)) * Buffer.byteLength(`${jsonLine(p)}\n`);
       expect(agent.status().totals.bytesLost, `seed ${seed}`).toBeLessThanOrEqual(missingBytes);
     });
   }
