@@ -96,7 +96,7 @@ export function resolveReportConfig(
     linkExpiresSeconds: parseLinkExpiry(flags['link-expires'] ?? env.REPORT_LINK_EXPIRES ?? '7d'),
     athena: {
       workgroup: flags.workgroup ?? env.ACCESSLAKE_ATHENA_WORKGROUP ?? GLUE_DEFAULTS.reportsWorkgroup,
-      database: flags.database ?? env.ACCESSLAKE_GLUE_DATABASE ?? 'accesslake',
+      database: flags.database ?? env.ACCESSLAKE_GLUE_DATABASE ?? GLUE_DEFAULTS.database,
       region,
       ...(athenaEndpoint ? { endpoint: athenaEndpoint } : {}),
     },

@@ -32,7 +32,7 @@ export interface PreparedBatch {
   checksum: string;
 }
 
-export class BatchPicker {
+export class BatchBuilder {
   private readonly reader: BatchReader;
   /** `--batch-bytes`, halved after a 413. */
   private batchBytes: number;

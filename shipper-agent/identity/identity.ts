@@ -1,6 +1,6 @@
 /**
- * File identity: device + inode + a fingerprint of the file's first bytes (shared/DESIGN.md "Agent
- * state"). dev+inode follows a file through a rename (logrotate's default); the fingerprint tells a
+ * File identity: device + inode + a fingerprint of the file's first bytes (docs/agent.md, "State file"
+ * and "Rotation"). dev+inode follows a file through a rename (logrotate's default); the fingerprint tells a
  * reused inode or a truncated-and-rewritten file (copytruncate) apart from the file we knew, and
  * recognises a copy (copytruncate's `access.log.1`) as holding the same content.
  *

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { describeError } from '../../lib/errors/index.ts';
 import type { GzipCodec } from '../../lib/gzip/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
-import type { BatchPicker, PreparedBatch } from '../batching/batch-builder.ts';
+import type { BatchBuilder, PreparedBatch } from '../batching/batch-builder.ts';
 import { type DeliveryOutcome, deliver } from '../delivery/deliver.ts';
 import type { Sender } from '../delivery/sender.ts';
 import type { BatchTooLargeError } from '../errors.ts';
@@ -26,7 +26,7 @@ import { Wakeup } from '../wake/wakeup.ts';
 import { createDirectoryWatcher, type DirectoryWatcher, type WatcherFactory } from '../wake/watcher.ts';
 import { announceStart, nothingTailable } from './announce.ts';
 import { linesDrained, rewind } from './drain.ts';
-import { createBatchCollector } from './memory.ts';
+import { createPostBatchGc } from './memory.ts';
 import { createLoopParts, resumeState } from './resume.ts';
 import { loopWakePolicy, STOP_TICK_MS } from './wake.ts';
 
@@ -41,14 +41,14 @@ export interface LoopDeps {
 export class AgentLoop {
   private state!: AgentState;
   private tracker!: FileTracker;
-  private picker!: BatchPicker;
+  private picker!: BatchBuilder;
   private lock: StateLock | undefined;
   private watcher: DirectoryWatcher | undefined;
   private readonly patterns;
   private readonly wakeup = new Wakeup();
   private readonly policy: WakePolicy;
   private writer!: StateWriter;
-  private readonly collectGarbage = createBatchCollector();
+  private readonly collectGarbage = createPostBatchGc();
   private prepared: PreparedBatch | null = null;
   private inFlight: PreparedBatch | null = null;
   private tooLarge: { batch: PreparedBatch; error: BatchTooLargeError } | null = null;

@@ -18,7 +18,7 @@ const MIN_BATCH_BYTES = 1024 * 1024;
 const SOFT_RSS_BYTES = 70 * 1024 * 1024;
 
 /** Returns a function to call after each answered batch with its size in bytes. */
-export function createBatchCollector(): (batchBytes: number) => void {
+export function createPostBatchGc(): (batchBytes: number) => void {
   try {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as (() => void) | undefined;

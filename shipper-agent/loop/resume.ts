@@ -5,7 +5,7 @@
  */
 import type { GzipCodec } from '../../lib/gzip/index.ts';
 import type { Logger } from '../../lib/log/index.ts';
-import { BatchPicker } from '../batching/batch-builder.ts';
+import { BatchBuilder } from '../batching/batch-builder.ts';
 import type { PathPattern } from '../finding/discovery.ts';
 import type { ResolvedAgentOptions } from '../options.ts';
 import { AUTO_FORMAT } from '../reading/format-choice.ts';
@@ -53,7 +53,7 @@ export function createLoopParts(
   deps: { gzip: GzipCodec; logger: Logger },
   state: AgentState,
   patterns: PathPattern[],
-): { tracker: FileTracker; writer: StateWriter; failing: FailingBatches; picker: BatchPicker } {
+): { tracker: FileTracker; writer: StateWriter; failing: FailingBatches; picker: BatchBuilder } {
   const countLines = Number.isFinite(o.batchLines);
   const tracker = new FileTracker(
     { patterns, logger: deps.logger, readFrom: o.readFrom, countLines, rotatedGraceMs: o.rotatedGraceMs },
@@ -62,7 +62,7 @@ export function createLoopParts(
   const writer = new StateWriter(o.stateDir, state, tracker, STATUS_SAVE_MS);
   state.failing = [];
   const failing = new FailingBatches(state);
-  const picker = new BatchPicker(tracker, deps.gzip, o, deps.logger, (entry, now) =>
+  const picker = new BatchBuilder(tracker, deps.gzip, o, deps.logger, (entry, now) =>
     failing.waiting(entry, now),
   );
   return { tracker, writer, failing, picker };

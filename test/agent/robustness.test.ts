@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect } from 'vitest';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
-import { BatchPicker } from '../../shipper-agent/batching/batch-builder.ts';
+import { BatchBuilder } from '../../shipper-agent/batching/batch-builder.ts';
 import { IngestRejectedError } from '../../shipper-agent/errors.ts';
 import { compilePatterns } from '../../shipper-agent/finding/discovery.ts';
 import { resolveAgentOptions } from '../../shipper-agent/options.ts';
@@ -359,7 +359,7 @@ describe('a tracked file that fails to read', () => {
     const broken = tracker.files.find((f) => f.entry.path === a)!;
     broken.handle!.read = (() =>
       Promise.reject(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }))) as never;
-    const picker = new BatchPicker(tracker, await loadGzipCodec(), o, logger);
+    const picker = new BatchBuilder(tracker, await loadGzipCodec(), o, logger);
     const batches = [];
     for (let i = 0; i < 3; i++) {
       const batch = await picker.next(Date.now() + 1000, true, undefined);

@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, vi } from 'vitest';
 import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
-import { BatchPicker } from '../../shipper-agent/batching/batch-builder.ts';
+import { BatchBuilder } from '../../shipper-agent/batching/batch-builder.ts';
 import { compilePatterns } from '../../shipper-agent/finding/discovery.ts';
 import { resolveAgentOptions } from '../../shipper-agent/options.ts';
 import { FileTracker } from '../../shipper-agent/rotation/tracker.ts';
@@ -69,7 +69,7 @@ async function machine(dir: string, files: string[], state = emptyState()) {
     },
     state,
   );
-  const picker = new BatchPicker(tracker, await loadGzipCodec(), o, logger);
+  const picker = new BatchBuilder(tracker, await loadGzipCodec(), o, logger);
   const shipped: string[] = [];
   // A clock of its own: each step is far enough from the last for every line to be due.
   let now = Date.now();
