@@ -3,6 +3,8 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { resolveLineParser } from '../formats/index.ts';
 import type { FormatCandidate } from '../ingest/index.ts';
+import { formatBytes } from '../lib/bytes/index.ts';
+import { formatDurationMs } from '../lib/duration/index.ts';
 import { ConfigError, describeError } from '../lib/errors/index.ts';
 import type { GzipCodec } from '../lib/gzip/index.ts';
 import { type Logger, silentLogger } from '../lib/log/index.ts';
@@ -131,19 +133,19 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
     if (typeof f !== 'string' && f.formatReason) formatReasons.set(spec.format, f.formatReason);
     return spec;
   });
-  range('--batch-bytes', o.batchBytes, MIN_BATCH_BYTES, MAX_BATCH_BYTES);
+  range('--batch-bytes', o.batchBytes, MIN_BATCH_BYTES, MAX_BATCH_BYTES, 'bytes');
   if (o.batchLines !== Number.POSITIVE_INFINITY) range('--batch-lines', o.batchLines, 1, 10_000_000);
-  range('--batch-age', o.batchAgeMs, 100, 3_600_000);
+  range('--batch-age', o.batchAgeMs, 100, 3_600_000, 'duration');
   // Small batches (tests, a live feel) bring the default line cap down with them.
   if (options.maxLineBytes === undefined)
     o.maxLineBytes = Math.min(o.maxLineBytes, Math.floor(o.batchBytes / 2));
-  range('--max-line-bytes', o.maxLineBytes, 64, MAX_BATCH_BYTES);
+  range('--max-line-bytes', o.maxLineBytes, 64, MAX_BATCH_BYTES, 'bytes');
   if (o.maxLineBytes >= o.batchBytes)
     throw new ConfigError(
       `--max-line-bytes (${o.maxLineBytes}) must be smaller than --batch-bytes (${o.batchBytes})`,
     );
   range('--gzip-level', o.gzipLevel, 1, 9);
-  range('--poll-interval', o.pollIntervalMs, 10, 600_000);
+  range('--poll-interval', o.pollIntervalMs, 10, 600_000, 'duration');
   if (o.readFrom !== 'beginning' && o.readFrom !== 'end')
     throw new ConfigError(`--read-from: ${JSON.stringify(o.readFrom)} is not beginning or end`);
   return {
@@ -169,9 +171,11 @@ function checkFormat(format: string, setting: string): void {
   }
 }
 
-function range(setting: string, value: number, min: number, max: number): void {
+/** Bounds are quoted in the unit the user typed: a duration or a byte size, not raw ms or bytes. */
+function range(setting: string, value: number, min: number, max: number, unit?: 'duration' | 'bytes'): void {
+  const show = unit === 'duration' ? formatDurationMs : unit === 'bytes' ? formatBytes : String;
   if (!Number.isFinite(value) || value < min || value > max)
-    throw new ConfigError(`${setting}: ${value} is outside ${min}–${max}`);
+    throw new ConfigError(`${setting}: ${show(value)} is outside ${show(min)}–${show(max)}`);
 }
 
 function defined<T extends object>(value: T): T {

@@ -32,6 +32,22 @@ export function parseDurationMs(value: string, setting: string): number {
   return Math.round(Number(m[1]) * unit);
 }
 
+/**
+ * Milliseconds as the largest whole unit the grammar above reads back: 3600000 → `1h`, 90000 → `90s`,
+ * 250 → `250ms`. For messages that quote a bound to someone who typed a duration.
+ */
+export function formatDurationMs(ms: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
+    if (ms !== 0 && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
 /** True when `value` reads as a duration (for settings that also take other forms: `--from ISO|6h`). */
 export function isDuration(value: string): boolean {
   try {

@@ -159,7 +159,16 @@ describe('agent options', () => {
       /--format: unsupported log format "apache"/,
     );
     expect(() => resolveAgentOptions({ ...ok, source: 'web 1' })).toThrow(/--source/);
-    expect(() => resolveAgentOptions({ ...ok, batchBytes: 10 })).toThrow(/--batch-bytes: 10 is outside/);
+    expect(() => resolveAgentOptions({ ...ok, batchBytes: 10 })).toThrow(
+      /--batch-bytes: 10 B is outside 1\.0 KiB–/,
+    );
+    // Durations are quoted as durations, as the user typed them, not as raw milliseconds.
+    expect(() => resolveAgentOptions({ ...ok, batchAgeMs: 0 })).toThrow(
+      /^--batch-age: 0ms is outside 100ms–1h$/,
+    );
+    expect(() => resolveAgentOptions({ ...ok, pollIntervalMs: 3_600_000 })).toThrow(
+      /^--poll-interval: 1h is outside 10ms–10m$/,
+    );
     expect(() => resolveAgentOptions({ ...ok, batchBytes: 4096, maxLineBytes: 8192 })).toThrow(
       /must be smaller than --batch-bytes/,
     );

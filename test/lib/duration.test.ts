@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMPACT_SETTINGS } from '../../cli/options/compact.ts';
-import { isDuration, parseDurationMs } from '../../lib/duration/index.ts';
+import { formatDurationMs, isDuration, parseDurationMs } from '../../lib/duration/index.ts';
 import { parseTimeRange } from '../../query/time-range.ts';
 
 describe('parseDurationMs', () => {
@@ -39,5 +39,23 @@ describe('the settings that take durations share the grammar', () => {
     expect(parse('all', '--recheck')).toBe('all');
     expect(() => parse('90m', '--recheck')).toThrow(/whole number of hours/);
     expect(() => parse('0h', '--recheck')).toThrow(/whole number of hours/);
+  });
+});
+
+describe('formatDurationMs', () => {
+  it('writes the largest whole unit, which parseDurationMs reads back to the same milliseconds', () => {
+    const cases: [number, string][] = [
+      [0, '0ms'],
+      [250, '250ms'],
+      [1500, '1500ms'],
+      [90_000, '90s'],
+      [600_000, '10m'],
+      [3_600_000, '1h'],
+      [604_800_000, '7d'],
+    ];
+    for (const [ms, text] of cases) {
+      expect(formatDurationMs(ms)).toBe(text);
+      expect(parseDurationMs(text, 'x')).toBe(ms);
+    }
   });
 });
