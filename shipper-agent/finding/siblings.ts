@@ -28,6 +28,14 @@ export function isRotatedSibling(tailed: string, name: string): boolean {
   return new RegExp(`^${escapeRegExp(stem)}${SUFFIX}${escapeRegExp(ext)}$`).test(name);
 }
 
+/** Whether `path` is one of `listed` or a rotated sibling of one (the same folder, a rotated name). */
+export function isListedOrRotated(path: string, listed: ReadonlySet<string>): boolean {
+  if (listed.has(path)) return true;
+  for (const tailed of listed)
+    if (dirname(tailed) === dirname(path) && isRotatedSibling(tailed, basename(path))) return true;
+  return false;
+}
+
 /** Whether a name marks a compressed file. */
 export function hasCompressedName(path: string): boolean {
   return COMPRESSED.test(path);

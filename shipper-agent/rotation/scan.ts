@@ -26,6 +26,7 @@ import {
   signature,
 } from '../finding/candidates.ts';
 import { compressedFileError, openLog } from '../finding/discovery.ts';
+import { isListedOrRotated } from '../finding/siblings.ts';
 import { checksumAt, EMPTY_CHECKSUM, knownContent, newEntry, readStart } from '../identity/identity.ts';
 import type { FileEntry } from '../state/schema.ts';
 import { locateContent } from './locate.ts';
@@ -56,7 +57,7 @@ export async function scan(tracker: FileTracker, now: number): Promise<void> {
     // A truncation while judging may have made a copy look new: judge again after the next look.
     const settled = judged.every(([, v]) => v !== 'new') || (await tracker.allIntact());
     if (settled) for (const [c, verdict] of judged) await placeRest(tracker, c, verdict, now);
-    if (tracker.firstScan) await settleUnplaced(tracker, now);
+    if (tracker.firstScan) await settleUnplaced(tracker, now, listedPaths(tracker, candidates));
     forgetRetired(tracker, new Set(candidates.map((c) => inodeKey(c.stats))));
   } finally {
     await closeCandidates(candidates.filter((c) => !c.kept));
@@ -244,8 +245,16 @@ async function placeRest(
   );
 }
 
+/** The paths `--file` names now: tailed paths found, and the plain (not glob) ones not there yet. */
+function listedPaths(tracker: FileTracker, candidates: readonly Candidate[]): Set<string> {
+  return new Set([
+    ...candidates.filter((c) => c.tailed).map((c) => c.path),
+    ...tracker.options.patterns.filter((p) => !p.glob).map((p) => p.pattern),
+  ]);
+}
+
 /** State entries no scanned name holds: their content under another name in the directory, or lost. */
-async function settleUnplaced(tracker: FileTracker, now: number): Promise<void> {
+async function settleUnplaced(tracker: FileTracker, now: number, listed: ReadonlySet<string>): Promise<void> {
   for (const entry of tracker.unattached) {
     const located = await locateContent(entry, {
       ...knownContent(entry),
@@ -275,7 +284,17 @@ async function settleUnplaced(tracker: FileTracker, now: number): Promise<void> 
     }
     const anchor = await tracker.anchorOf(entry, located.handle);
     tracker.track(entry, located.handle, located.stats.size, now, 'rotated', anchor);
-    tracker.options.logger.info('resuming a rotated file', { path: located.path, offset: entry.committed });
+    if (isListedOrRotated(located.path, listed))
+      tracker.options.logger.info('resuming a rotated file', { path: located.path, offset: entry.committed });
+    // Its lines were logged while it was tailed, so they are shipped (exactly once): read like a rotated
+    // file, to its end, then let go. Said loudly: a user who dropped it from --file does not expect it.
+    else
+      tracker.options.logger.warn('reading a file no longer named by --file: an earlier run tailed it', {
+        path: located.path,
+        offset: entry.committed,
+        size: located.stats.size,
+        hint: 'its unshipped lines are sent, then it is let go; a state directory per set of files avoids this',
+      });
   }
   tracker.unattached = [];
 }

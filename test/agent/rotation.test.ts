@@ -340,4 +340,32 @@ describe('rotation, observed at any point', () => {
     expect(await ingest.paths()).toEqual(sorted(expectedPaths('w', 10), expectedPaths('z', 2)));
     expect(agent.status().totals.bytesLost).toBe(bytes(window));
   });
+
+  test('a file an earlier run tailed, no longer named by --file: its unshipped lines are sent, with a warning', async ({
+    dir,
+  }) => {
+    const ingest = inProcessIngest();
+    const a = join(dir, 'a.log');
+    const b = join(dir, 'b.log');
+    const stateDir = join(dir, 'state');
+    writeFileSync(a, jsonLines('a', 3));
+    const first = await startTestAgent(ingest, { files: [a], stateDir });
+    await settle(first, 3);
+    await first.stop();
+    // Logged while a.log was still the tailed file, after the first run stopped.
+    appendFileSync(a, jsonLines('a-late', 1));
+    writeFileSync(b, jsonLines('b', 2));
+    const second = await startTestAgent(ingest, { files: [b], stateDir });
+    logsOnFailure(second);
+    await waitFor(async () => (await ingest.paths()).length === 6, 10_000, 'every line');
+    await second.stop();
+    expect(await ingest.paths()).toEqual(
+      sorted(expectedPaths('a', 3), expectedPaths('a-late', 1), expectedPaths('b', 2)),
+    );
+    const warning = second.logs.find(
+      (l) => l.message === 'reading a file no longer named by --file: an earlier run tailed it',
+    );
+    expect(warning).toMatchObject({ level: 'warn', path: a });
+    expect(second.logs.some((l) => l.message === 'resuming a rotated file')).toBe(false);
+  });
 });
