@@ -114,7 +114,7 @@ function summary(r: RoundResult): string {
   return (
     `${r.requests} requests, files hold ${r.fileLines} lines in ${r.files} files, lake ${r.lake.records} records; ` +
     `duplicates ${c.duplicates}, in a file but not in the lake ${c.missing}, window ${r.window} (${c.extraRecords} of it in the lake), ` +
-    `in no file nor lake ${r.missingFromBoth}; ${r.rotations} rotations, ${r.agentKills} agent kills, ` +
+    `in no file nor lake ${r.missingFromBoth} (outside every truncation span ${r.missingOutsideSpans.length}); ${r.rotations} rotations, ${r.agentKills} agent kills, ` +
     `${r.ingestKills} ingest kills, ${r.outages} outages; agent reports ${r.bytesLost} B lost`
   );
 }
@@ -140,6 +140,7 @@ function failedToRun(seed: number, dir: string, error: Error): RoundResult {
       examples: { missing: [], duplicates: [], extras: [] },
     },
     missingFromBoth: 0,
+    missingOutsideSpans: [],
     bytesLost: 0,
     rotations: 0,
     agentKills: 0,

@@ -25,13 +25,15 @@ import {
 import { type Comparison, compareMultisets } from '../e2e/support/compare.ts';
 import { readLoggedLines } from '../e2e/support/log-lines.ts';
 import { rotateWithLogrotate } from '../e2e/support/logrotate.ts';
-import { missingFromBoth } from './request-ids.ts';
+import { missingFromBoth, missingOutsideSpans, type Span } from './request-ids.ts';
 import { describeFault, type Fault, type Schedule } from './schedule.ts';
 
 const TOKEN = 'chaos-token-0123456789';
 /** A modest load: the point is the faults, on a machine whose cores stress-ng keeps busy. */
 const THREADS = 2;
 const CONNECTIONS = 8;
+/** Around a truncation span: requests in flight on other connections, and nginx's write after $msec. */
+const SPAN_SLACK_MS = 250;
 
 export interface RoundResult {
   seed: number;
@@ -46,6 +48,8 @@ export interface RoundResult {
   comparison: Comparison;
   /** Requests (by id) in no file and not in the lake. */
   missingFromBoth: number;
+  /** Of those, the ones no copytruncate or refill span brackets (request-ids.ts): `thread-n [ms, ms]`. */
+  missingOutsideSpans: string[];
   bytesLost: number;
   rotations: number;
   agentKills: number;
@@ -81,6 +85,8 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
   const counts = { rotations: 0, agentKills: 0, ingestKills: 0, outages: 0 };
   /** Lines the harness itself wrote (a refill's head): in the files, but not in nginx's count. */
   let refillLines = 0;
+  /** When each copytruncate or refill ran, copy to truncate: the only time lines may be in no file. */
+  const truncationSpans: Span[] = [];
   const nginx = await startNginx({ dir: dirs.nginx, format: 'json' });
   const port = await freePort();
   const ingestOptions = { port, token: TOKEN, storage: dirs.lake, logFile: join(dirs.work, 'ingest.out') };
@@ -107,6 +113,7 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
   const ingestOp = (fn: () => Promise<void>) => (ingestOps = ingestOps.then(fn, fn));
   const rotate = (fault: Fault) =>
     (rotations = rotations.then(async () => {
+      const start = Date.now();
       if (fault.kind === 'refill') refillLines += await refillWithHead(nginx.accessLog);
       else {
         const mode = fault.kind as 'rename' | 'create' | 'copytruncate';
@@ -117,6 +124,8 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
           dir: dirs.work,
         });
       }
+      if (fault.kind === 'copytruncate' || fault.kind === 'refill')
+        truncationSpans.push({ start, end: Date.now() });
       counts.rotations++;
       event(`${fault.kind} done`);
     }));
@@ -203,7 +212,9 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
     const status = await agentStatus(dirs.state).catch(() => undefined);
     const agentAlive = agent!.isRunning();
     const comparison = await compareMultisets(logged.keys, lake.records());
-    const gone = missingFromBoth(logged.keys, await lakeKeys(lake.records()), CONNECTIONS);
+    const lakePaths = await lakeKeys(lake.records());
+    const gone = missingFromBoth(logged.keys, lakePaths, CONNECTIONS);
+    const outside = missingOutsideSpans(logged.keys, lakePaths, CONNECTIONS, truncationSpans, SPAN_SLACK_MS);
     const result: RoundResult = {
       seed: o.schedule.seed,
       requests: wrk.requests,
@@ -215,6 +226,7 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
       lake: { ...drained, records: comparison.stored },
       comparison,
       missingFromBoth: gone,
+      missingOutsideSpans: outside,
       bytesLost: status?.totals.bytesLost ?? -1,
       ...counts,
       problems: [],
@@ -251,6 +263,11 @@ function verdict(r: RoundResult, status: AgentStatusSummary | undefined, agentAl
   if (r.window < 0) out.push(`files hold ${-r.window} more lines than nginx logged`);
   if (c.extraRecords > r.window)
     out.push(`${c.extraRecords} lake records match no logged line (window ${r.window})`);
+  // By content: each lost request must have been logged while a truncation ran (wrk's errors aside).
+  if (r.missingOutsideSpans.length > r.wrkErrors)
+    out.push(
+      `${r.missingOutsideSpans.length} requests are in no file and not in the lake, outside every copytruncate/refill span, e.g. ${r.missingOutsideSpans.slice(0, 3).join(' | ')}`,
+    );
   if (r.missingFromBoth > r.window - c.extraRecords + r.wrkErrors)
     out.push(
       `${r.missingFromBoth} requests are in no file and not in the lake; the window explains ${r.window - c.extraRecords}`,
