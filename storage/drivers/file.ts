@@ -17,16 +17,17 @@ import { assertSafeKey, assertSafePrefix, type ObjectStorage, StorageError } fro
  * itself may be a symlink (the operator chose it).
  */
 /**
- * Throws `ConfigError` when `root` exists and is not a folder (nor a link to one). A missing folder is
- * fine: the first write makes it.
+ * Throws `ConfigError` when `root` exists and is not a folder (nor a link to one): such storage could
+ * never hold an object, so it is refused when created, not at the first write. A missing folder is fine
+ * (the first write makes it), and so is a path under a file (ENOTDIR): the write that needs it says so.
  */
 export async function assertLakeFolder(root: string): Promise<void> {
   const stats = await stat(root).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
-    throw new ConfigError(`lake ${root}: cannot be read (${error.code ?? error.message})`, { cause: error });
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+    throw new ConfigError(`${root}: cannot be read (${error.code ?? error.message})`, { cause: error });
   });
   if (stats && !stats.isDirectory())
-    throw new ConfigError(`lake ${root} is a file, not a folder: give a folder (or s3://bucket/prefix)`);
+    throw new ConfigError(`${root} is a file, not a folder: storage needs a folder (or s3://bucket/prefix)`);
 }
 
 export function createFileStorage(root: string): ObjectStorage {

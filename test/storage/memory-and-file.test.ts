@@ -101,7 +101,7 @@ describe('storage URLs', () => {
   it('refuses a lake that is a file at creation, not at the first write', async () => {
     const file = join(await tempDir(), 'not-a-folder');
     await writeFile(file, 'x');
-    await expect(createStorage(file)).rejects.toThrow(/lake .*not-a-folder is a file, not a folder/);
+    await expect(createStorage(file)).rejects.toThrow(/not-a-folder is a file, not a folder/);
     // A lake folder that does not exist yet is made by the first write.
     expect((await createStorage(join(file, '..', 'later'))).url).toMatch(/later$/);
   });
