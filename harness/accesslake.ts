@@ -61,6 +61,8 @@ export interface AgentOptions {
   logFile: string;
   /** Run this single-file bundle (`npm run build:agent`) instead of `bin/accesslake.mjs agent`. */
   bundle?: string;
+  /** `--log-level`; `debug` adds the `position` lines test/chaos reads. */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
 /** Starts `accesslake agent`; it runs until stopped. */
@@ -71,6 +73,7 @@ export function startAgent(options: AgentOptions): ManagedProcess {
   args.push('--state-dir', options.stateDir, '--source', options.source ?? 'e2e');
   if (options.batchAge) args.push('--batch-age', options.batchAge);
   if (options.batchBytes) args.push('--batch-bytes', options.batchBytes);
+  if (options.logLevel) args.push('--log-level', options.logLevel);
   return startProcess('agent', process.execPath, args, { logFile: options.logFile });
 }
 

@@ -12,7 +12,7 @@ import { batchKey, checksumAt, fingerprintMatches } from '../identity/identity.t
 import type { ResolvedAgentOptions } from '../options.ts';
 import { decideFormat, type FormatChoiceOptions, type FormatDecision } from '../reading/format-choice.ts';
 import { BatchReader, type LineBatch, RangeGoneError } from '../reading/reader.ts';
-import { advanceAnchor, type TrackedFile } from '../rotation/tracked-file.ts';
+import { advanceAnchor, positionFields, type TrackedFile } from '../rotation/tracked-file.ts';
 import type { FileTracker } from '../rotation/tracker.ts';
 import type { FileEntry } from '../state/schema.ts';
 import { type BatchPolicy, dueReason } from './batch-due.ts';
@@ -107,6 +107,7 @@ export class BatchBuilder {
       if (checksum === undefined || !(await stillHolds(file))) continue;
       file.readPos = batch.end;
       advanceAnchor(file, { end: batch.end, checksum });
+      this.logger.debug('position', positionFields(file));
       file.lines?.consume(batch.end, batch.lines);
       return this.compress(
         file.entry,
@@ -142,6 +143,7 @@ export class BatchBuilder {
         if (pending.checksum !== undefined && checksum !== pending.checksum) continue;
         file.readPos = Math.max(file.readPos, pending.end);
         advanceAnchor(file, { end: pending.end, checksum });
+        this.logger.debug('position', positionFields(file));
         file.lines?.reset(file.readPos);
         this.logger.info(
           'sending again the batch that was in flight when the agent stopped or ingest did not take it',

@@ -111,16 +111,26 @@ export async function isCompressed(c: Candidate): Promise<boolean> {
   return (await readInto(handle, magic, 2, 0)) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
 }
 
+/** A candidate found to be a copy of a file being read: which file, and the checksum before its end. */
+export interface CopyMatch {
+  of: TrackedFile;
+  /** identity.ts `checksumAt` of the candidate's bytes before `c.stats.size`. */
+  checksum: string | undefined;
+}
+
 /**
  * Whether the candidate is a copy of a file being read: the same first bytes, and the bytes the agent
  * read there (the file's anchor) or, for a copy shorter than that, the same bytes as the file before the
  * copy's end. The caller checks afterwards that the tracked files were not truncated meanwhile.
  */
-export async function copyOfTracked(c: Candidate, files: readonly TrackedFile[]): Promise<boolean> {
+export async function copyOfTracked(
+  c: Candidate,
+  files: readonly TrackedFile[],
+): Promise<CopyMatch | undefined> {
   for (const f of files) {
     if (!f.handle || f.entry.fingerprintBytes === 0) continue;
     const handle = await openCandidate(c);
-    if (!handle) return false;
+    if (!handle) return undefined;
     // A copy still being written (shorter than the fingerprint) is compared with the file's own head.
     const n = Math.min(c.stats.size, f.entry.fingerprintBytes);
     const head =
@@ -130,7 +140,8 @@ export async function copyOfTracked(c: Candidate, files: readonly TrackedFile[])
     if (!head) continue;
     if (c.stats.size >= f.anchor.end && (await checksumAt(handle, f.anchor.end)) !== f.anchor.checksum)
       continue;
-    if (c.stats.size >= f.anchor.end && !c.tailed && f.phase === 'active') return true;
+    if (c.stats.size >= f.anchor.end && !c.tailed && f.phase === 'active')
+      return { of: f, checksum: await checksumAt(handle, c.stats.size) };
     // Copies are made of the live file: a rotated sibling holding a tailed file's first lines and anchor
     // is its copy (it may even hold the content the entry really has, which a truncation or a 409 moves
     // the entry to, tracker.ts). Otherwise (a tailed path, which nginx writes to and which a glob such as
@@ -141,9 +152,9 @@ export async function copyOfTracked(c: Candidate, files: readonly TrackedFile[])
     // files are intact before acting on a verdict).
     const mine = await checksumAt(handle, c.stats.size);
     const theirs = await checksumAt(f.handle, c.stats.size);
-    if (theirs !== undefined && mine === theirs) return true;
+    if (theirs !== undefined && mine === theirs) return { of: f, checksum: mine };
   }
-  return false;
+  return undefined;
 }
 
 export async function closeCandidates(candidates: readonly Candidate[]): Promise<void> {

@@ -16,6 +16,7 @@
 import type { FileAccessError } from '../errors.ts';
 import {
   type Candidate,
+  type CopyMatch,
   closeCandidates,
   copyOfTracked,
   gatherCandidates,
@@ -29,8 +30,9 @@ import { compressedFileError, openLog } from '../finding/discovery.ts';
 import { isListedOrRotated } from '../finding/siblings.ts';
 import { checksumAt, EMPTY_CHECKSUM, knownContent, newEntry, readStart } from '../identity/identity.ts';
 import type { FileEntry } from '../state/schema.ts';
+import { copyRecord } from './copies.ts';
 import { locateContent } from './locate.ts';
-import { type CandidateVerdict, candidateVerdict, nameTransition } from './rotation.ts';
+import { type CandidateVerdict, candidateVerdict, lostOnTruncation, nameTransition } from './rotation.ts';
 import type { ScanHost as FileTracker } from './scan-host.ts';
 import { setPhase, type TrackedFile } from './tracked-file.ts';
 
@@ -52,11 +54,11 @@ export async function scan(tracker: FileTracker, now: number): Promise<void> {
     const rest = await placeTracked(tracker, candidates);
     const fresh = rest.filter((c) => tracker.skipped.get(inodeKey(c.stats)) !== signature(c.stats));
     await placeKnown(tracker, fresh, now);
-    const judged: Array<[Candidate, CandidateVerdict]> = [];
+    const judged: Array<[Candidate, Judgement]> = [];
     for (const c of fresh) if (!c.placed) judged.push([c, await judge(tracker, c)]);
     // A truncation while judging may have made a copy look new: judge again after the next look.
-    const settled = judged.every(([, v]) => v !== 'new') || (await tracker.allIntact());
-    if (settled) for (const [c, verdict] of judged) await placeRest(tracker, c, verdict, now);
+    const settled = judged.every(([, j]) => j.verdict !== 'new') || (await tracker.allIntact());
+    if (settled) for (const [c, judgement] of judged) await placeRest(tracker, c, judgement, now);
     if (tracker.firstScan) await settleUnplaced(tracker, now, listedPaths(tracker, candidates));
     forgetRetired(tracker, new Set(candidates.map((c) => inodeKey(c.stats))));
   } finally {
@@ -171,8 +173,14 @@ async function resume(tracker: FileTracker, c: Candidate, entry: FileEntry, now:
   });
 }
 
+/** A verdict, and for a copy of a tracked file, which one. */
+interface Judgement {
+  verdict: CandidateVerdict;
+  copy?: CopyMatch | undefined;
+}
+
 /** Step 3: the verdict of rotation.ts for a file that holds nothing known. */
-async function judge(tracker: FileTracker, c: Candidate): Promise<CandidateVerdict> {
+async function judge(tracker: FileTracker, c: Candidate): Promise<Judgement> {
   // Opened by name, checked to be the inode the scan found: a rotation in between puts another file
   // under that name, which the next scan judges.
   if (!(await openCandidate(c))) {
@@ -181,24 +189,26 @@ async function judge(tracker: FileTracker, c: Candidate): Promise<CandidateVerdi
         (h) => h.close(),
         (e: unknown) => tracker.unusable(c.path, e as FileAccessError),
       );
-    return 'wait';
+    return { verdict: 'wait' };
   }
-  return candidateVerdict({
+  const copy = await copyOfTracked(c, tracker.files);
+  const verdict = candidateVerdict({
     tailed: c.tailed,
     tracked: false,
     compressed: await isCompressed(c),
     known: false,
-    copyOfTracked: await copyOfTracked(c, tracker.files),
+    copyOfTracked: copy !== undefined,
     changedAt: Math.max(c.stats.mtimeMs, c.stats.ctimeMs),
     lastScanAt: tracker.lastScanAt,
     size: c.stats.size,
   });
+  return { verdict, copy };
 }
 
 async function placeRest(
   tracker: FileTracker,
   c: Candidate,
-  verdict: CandidateVerdict,
+  { verdict, copy }: Judgement,
   now: number,
 ): Promise<void> {
   if (verdict === 'wait') return;
@@ -206,8 +216,12 @@ async function placeRest(
     tracker.skipped.set(inodeKey(c.stats), signature(c.stats));
     if (verdict === 'skip-compressed' && c.tailed)
       tracker.problems.once(c.path, 'compressed', 'warn', compressedFileError(c.path).message);
-    if (verdict === 'skip-copy')
+    if (verdict === 'skip-copy') {
       tracker.options.logger.info('ignoring a copy of a tracked file', { path: c.path });
+      // Its content is the tracked file's (copies.ts): known as such from now on, whatever befalls it.
+      const record = copy && copyRecord(copy.of.entry, c, copy.checksum);
+      if (record) tracker.retire(record);
+    }
     return;
   }
   const handle = c.handle!;
@@ -275,6 +289,16 @@ async function settleUnplaced(tracker: FileTracker, now: number, listed: Readonl
         });
       tracker.lose(entry, entry.size - read, 'was deleted or replaced while the agent was not running');
       continue;
+    }
+    if (!located.sameInode) {
+      // copytruncate while the agent was stopped: what it saw beyond the copy and beyond what it read
+      // (its size is in the state) was written between the copy and the truncate: in no file now.
+      const read = Math.max(entry.committed, entry.pending?.end ?? 0);
+      tracker.lose(
+        entry,
+        lostOnTruncation(entry.size, read, located.stats.size),
+        `was truncated while the agent was not running, after nginx wrote past the end of its copy ${located.path}`,
+      );
     }
     Object.assign(entry, { path: located.path, dev: located.stats.dev, ino: located.stats.ino });
     if (located.stats.size <= entry.committed && !entry.pending) {

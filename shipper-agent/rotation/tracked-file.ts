@@ -79,6 +79,22 @@ export function newTrackedFile(
 }
 
 /**
+ * The offsets the agent holds for a file's inode, logged at debug level as `position` whenever the size
+ * it saw or the offset it read to moves: what a fault analysis needs to tell which bytes the agent knew
+ * of when a truncation took them (test/chaos/loss-bound.ts). Offsets in bytes.
+ */
+export function positionFields(file: TrackedFile): {
+  path: string;
+  dev: number;
+  ino: number;
+  size: number;
+  readPos: number;
+} {
+  const { path, dev, ino } = file.entry;
+  return { path, dev, ino, size: file.size, readPos: file.readPos };
+}
+
+/**
  * The file is `size` bytes long at `now`; new bytes appeared no earlier than `arrivedAt` (their batch
  * age counts from then). Returns whether it grew.
  */

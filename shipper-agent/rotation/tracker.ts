@@ -26,6 +26,7 @@ import {
 } from '../identity/identity.ts';
 import type { AgentState, FileEntry } from '../state/schema.ts';
 import { StopList } from '../state/stopped.ts';
+import { settleCopies } from './copies.ts';
 import { locateContent } from './locate.ts';
 import { ProblemReporter } from './problems.ts';
 import {
@@ -42,6 +43,7 @@ import {
   isFinished,
   newTrackedFile,
   observeSize,
+  positionFields,
   restartTrackedFile,
   setPhase,
   type TrackedFile,
@@ -157,6 +159,7 @@ export class FileTracker {
     fresh.size = start.size;
     restartTrackedFile(file, fresh, start.size, now, this.options.countLines);
     file.head = start.head;
+    this.options.logger.debug('position', positionFields(file));
   }
 
   /**
@@ -279,6 +282,7 @@ export class FileTracker {
   ): TrackedFile {
     const file = newTrackedFile(entry, handle, size, seenAt, this.options.countLines, phase, anchor);
     this.files.push(file);
+    this.options.logger.debug('position', positionFields(file));
     return file;
   }
 
@@ -328,6 +332,7 @@ export class FileTracker {
     if (longer) Object.assign(file.entry, longer);
     if (seen !== undefined) file.seen = { end: stats.size, checksum: seen };
     const grew = observeSize(file, stats.size, now, arrivedAt);
+    if (grew) this.options.logger.debug('position', positionFields(file));
     await file.lines?.advance(handle, file.size, this.scratch);
     return grew ? 'grew' : 'unchanged';
   }
@@ -347,6 +352,8 @@ export class FileTracker {
       sizeSeen: file.size,
       head: file.head,
     });
+    // Its other copies hold nothing more to read: recorded at their size now (copies.ts).
+    await settleCopies(this.retired, old, file.readPos, copy?.stats);
     const outstanding = old.pending !== null || old.committed < file.readPos;
     const step = truncation(file.phase, copy !== undefined, outstanding);
     this.transition(step.name, 'file was truncated (copytruncate?): its content is no longer in it', {

@@ -93,13 +93,13 @@ try {
 }
 
 log(
-  '\n| seed | requests | lines in files | lake records | window | in no file nor lake | rotations | agent kills | ingest kills | outages | bytes lost (status) | result |',
+  '\n| seed | requests | lines in files | lake records | window | in no file nor lake | rotations | agent kills | ingest kills | outages | bytes lost (status) | knowable loss | result |',
 );
-log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   const result = r.problems.length ? `FAIL: ${r.problems.join('; ').slice(0, 200)}` : 'exact';
   log(
-    `| ${r.seed} | ${r.requests} | ${r.fileLines} | ${r.lake.records} | ${r.window} | ${r.missingFromBoth} | ${r.rotations} | ${r.agentKills} | ${r.ingestKills} | ${r.outages} | ${r.bytesLost} | ${result} |`,
+    `| ${r.seed} | ${r.requests} | ${r.fileLines} | ${r.lake.records} | ${r.window} | ${r.missingFromBoth} | ${r.rotations} | ${r.agentKills} | ${r.ingestKills} | ${r.outages} | ${r.bytesLost} | ${r.knowable.bytes} | ${result} |`,
   );
 }
 const failed = results.filter((r) => r.problems.length);
@@ -142,6 +142,8 @@ function failedToRun(seed: number, dir: string, error: Error): RoundResult {
     missingFromBoth: 0,
     missingOutsideSpans: [],
     bytesLost: 0,
+    knowable: { bytes: 0, details: [] },
+    maxLineBytes: 0,
     rotations: 0,
     agentKills: 0,
     ingestKills: 0,

@@ -4,8 +4,8 @@
  * rotations, kill -9s and outages played against them. Afterwards the agent drains and the lake is
  * compared with every log file, line by line (test/e2e/support).
  */
-import { access, copyFile, mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   type AgentStatusSummary,
   agentStatus,
@@ -25,8 +25,16 @@ import {
 import { type Comparison, compareMultisets } from '../e2e/support/compare.ts';
 import { readLoggedLines } from '../e2e/support/log-lines.ts';
 import { rotateWithLogrotate } from '../e2e/support/logrotate.ts';
+import {
+  type AgentRun,
+  type KnowableLoss,
+  knowableLoss,
+  parsePositions,
+  type Truncation,
+} from './loss-bound.ts';
 import { missingFromBoth, missingOutsideSpans, type Span } from './request-ids.ts';
 import { describeFault, type Fault, type Schedule } from './schedule.ts';
+import { copyThenTruncate, logrotateCopytruncate } from './truncate.ts';
 
 const TOKEN = 'chaos-token-0123456789';
 /** A modest load: the point is the faults, on a machine whose cores stress-ng keeps busy. */
@@ -34,6 +42,10 @@ const THREADS = 2;
 const CONNECTIONS = 8;
 /** Around a truncation span: requests in flight on other connections, and nginx's write after $msec. */
 const SPAN_SLACK_MS = 250;
+/** loss-bound.ts: an agent run counts for a truncation when up this long after it (a look, a state write). */
+const DETECT_MS = 3000;
+/** loss-bound.ts: sizes logged this soon after an earlier truncation of the inode may predate it. */
+const GUARD_MS = 1000;
 
 export interface RoundResult {
   seed: number;
@@ -51,6 +63,10 @@ export interface RoundResult {
   /** Of those, the ones no copytruncate or refill span brackets (request-ids.ts): `thread-n [ms, ms]`. */
   missingOutsideSpans: string[];
   bytesLost: number;
+  /** The loss the agent could have known (loss-bound.ts): `bytesLost` may not be below it. */
+  knowable: KnowableLoss;
+  /** Bytes of the longest logged line: `bytesLost` may not exceed the lost requests' lines. */
+  maxLineBytes: number;
   rotations: number;
   agentKills: number;
   ingestKills: number;
@@ -85,14 +101,18 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
   const counts = { rotations: 0, agentKills: 0, ingestKills: 0, outages: 0 };
   /** Lines the harness itself wrote (a refill's head): in the files, but not in nginx's count. */
   let refillLines = 0;
-  /** When each copytruncate or refill ran, copy to truncate: the only time lines may be in no file. */
-  const truncationSpans: Span[] = [];
+  /** Each copytruncate or refill: the only time lines may be in no file, and what its copy holds. */
+  const truncations: Truncation[] = [];
+  /** Each agent run with its own log (its `position` lines are read after the round). */
+  const runs: { logFile: string; startedAt: number; endedAt: number | undefined }[] = [];
   const nginx = await startNginx({ dir: dirs.nginx, format: 'json' });
   const port = await freePort();
   const ingestOptions = { port, token: TOKEN, storage: dirs.lake, logFile: join(dirs.work, 'ingest.out') };
   let ingest: ManagedProcess | undefined = await startIngest(ingestOptions);
   let agent: ManagedProcess | undefined;
   const launchAgent = () => {
+    const logFile = join(dirs.work, `agent-${runs.length + 1}.out`);
+    runs.push({ logFile, startedAt: Date.now(), endedAt: undefined });
     agent = startAgent({
       files: [nginx.accessLog],
       endpoint: `http://127.0.0.1:${port}`,
@@ -100,8 +120,9 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
       format: 'json',
       stateDir: dirs.state,
       batchAge: '1s',
-      logFile: join(dirs.work, 'agent.out'),
+      logFile,
       bundle: o.bundle,
+      logLevel: 'debug',
     });
     event(`agent started (${agent.pid})`);
   };
@@ -111,21 +132,16 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
   let rotations = Promise.resolve();
   const agentOp = (fn: () => Promise<void>) => (agentOps = agentOps.then(fn, fn));
   const ingestOp = (fn: () => Promise<void>) => (ingestOps = ingestOps.then(fn, fn));
+  const logrotate = { logFile: nginx.accessLog, nginxPid: nginx.process.pid, dir: dirs.work };
   const rotate = (fault: Fault) =>
     (rotations = rotations.then(async () => {
-      const start = Date.now();
-      if (fault.kind === 'refill') refillLines += await refillWithHead(nginx.accessLog);
-      else {
-        const mode = fault.kind as 'rename' | 'create' | 'copytruncate';
-        await rotateWithLogrotate({
-          logFile: nginx.accessLog,
-          mode,
-          nginxPid: nginx.process.pid,
-          dir: dirs.work,
-        });
-      }
-      if (fault.kind === 'copytruncate' || fault.kind === 'refill')
-        truncationSpans.push({ start, end: Date.now() });
+      if (fault.kind === 'refill' || fault.kind === 'slow-copytruncate') {
+        const refill = fault.kind === 'refill';
+        const made = await copyThenTruncate(nginx.accessLog, { pauseMs: fault.pauseMs ?? 0, refill });
+        refillLines += made.refillLines;
+        truncations.push(made);
+      } else if (fault.kind === 'copytruncate') truncations.push(await logrotateCopytruncate(logrotate));
+      else await rotateWithLogrotate({ ...logrotate, mode: fault.kind as 'rename' | 'create' });
       counts.rotations++;
       event(`${fault.kind} done`);
     }));
@@ -137,6 +153,7 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
         agentOp(async () => {
           if (!agent?.isRunning()) return;
           await agent.kill9();
+          runs.at(-1)!.endedAt = Date.now();
           counts.agentKills++;
           event('agent killed (kill -9)');
           await sleep(fault.downMs ?? 0);
@@ -144,6 +161,7 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
           if (fault.againWithinMs !== undefined) {
             await sleep(fault.againWithinMs);
             await agent!.kill9();
+            runs.at(-1)!.endedAt = Date.now();
             counts.agentKills++;
             event(`agent killed again ${fault.againWithinMs} ms after its start`);
             launchAgent();
@@ -214,7 +232,13 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
     const comparison = await compareMultisets(logged.keys, lake.records());
     const lakePaths = await lakeKeys(lake.records());
     const gone = missingFromBoth(logged.keys, lakePaths, CONNECTIONS);
-    const outside = missingOutsideSpans(logged.keys, lakePaths, CONNECTIONS, truncationSpans, SPAN_SLACK_MS);
+    const spans: Span[] = truncations.map(({ start, end }) => ({ start, end }));
+    const outside = missingOutsideSpans(logged.keys, lakePaths, CONNECTIONS, spans, SPAN_SLACK_MS);
+    const agentRuns: AgentRun[] = await Promise.all(
+      runs.map(async (r) => ({ ...r, positions: parsePositions(await readFile(r.logFile, 'utf8')) })),
+    );
+    const knowable = knowableLoss(truncations, agentRuns, { detectMs: DETECT_MS, guardMs: GUARD_MS });
+    for (const line of knowable.details) event(line);
     const result: RoundResult = {
       seed: o.schedule.seed,
       requests: wrk.requests,
@@ -228,6 +252,8 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
       missingFromBoth: gone,
       missingOutsideSpans: outside,
       bytesLost: status?.totals.bytesLost ?? -1,
+      knowable,
+      maxLineBytes: logged.maxLineBytes,
       ...counts,
       problems: [],
       events,
@@ -268,6 +294,17 @@ function verdict(r: RoundResult, status: AgentStatusSummary | undefined, agentAl
     out.push(
       `${r.missingOutsideSpans.length} requests are in no file and not in the lake, outside every copytruncate/refill span, e.g. ${r.missingOutsideSpans.slice(0, 3).join(' | ')}`,
     );
+  // The reported loss (issue 13, point 2): never below what the agent could have known, never above
+  // the lines that are in no file and not in the lake.
+  if (r.bytesLost < r.knowable.bytes)
+    out.push(
+      `agent status reports ${r.bytesLost} B lost, below the ${r.knowable.bytes} B it saw and could not read: ${r.knowable.details.filter((d) => !d.endsWith(' 0 B knowable')).join('; ')}`,
+    );
+  const lostLinesBytes = r.missingFromBoth * (r.maxLineBytes + 1);
+  if (r.bytesLost > lostLinesBytes)
+    out.push(
+      `agent status reports ${r.bytesLost} B lost, more than the ${r.missingFromBoth} lost requests' lines can hold (${lostLinesBytes} B at ${r.maxLineBytes + 1} B a line)`,
+    );
   if (r.missingFromBoth > r.window - c.extraRecords + r.wrkErrors)
     out.push(
       `${r.missingFromBoth} requests are in no file and not in the lake; the window explains ${r.window - c.extraRecords}`,
@@ -302,36 +339,4 @@ async function lakeKeys(records: AsyncIterable<Record<string, unknown>>): Promis
   const paths = new Set<string>();
   for await (const r of records) paths.add(String(r.path));
   return paths;
-}
-
-/**
- * Truncate and refill in one step: access.log is copied to access.log.1 (older copies shift up, as
- * logrotate numbers them), then truncated and at once refilled with its own first lines (whole lines,
- * just over 512 bytes: the agent's fingerprint) through an O_APPEND descriptor, so nginx's own appends
- * land after them rather than under them.
- */
-async function refillWithHead(log: string): Promise<number> {
-  const dir = dirname(log);
-  const base = basename(log);
-  const numbered = (await readdir(dir))
-    .map((name) => (name.startsWith(`${base}.`) ? Number(name.slice(base.length + 1)) : Number.NaN))
-    .filter((n) => Number.isInteger(n) && n > 0)
-    .sort((a, b) => b - a);
-  for (const n of numbered) await rename(`${log}.${n}`, `${log}.${n + 1}`);
-  await copyFile(log, `${log}.1`);
-  const text = await readFile(`${log}.1`, 'utf8');
-  let end = 0;
-  while (end < text.length && end <= 512) {
-    const nl = text.indexOf('\n', end);
-    if (nl < 0) break;
-    end = nl + 1;
-  }
-  const handle = await open(log, 'a');
-  try {
-    await handle.truncate(0);
-    if (end > 0) await handle.write(text.slice(0, end));
-  } finally {
-    await handle.close();
-  }
-  return text.slice(0, end).split('\n').length - 1;
 }

@@ -11,7 +11,9 @@ describe('chaos schedules', () => {
     for (let seed = 0; seed < 200; seed++) {
       const { faults } = drawSchedule(seed, 10);
       const kinds = faults.map((f) => f.kind);
-      expect(kinds.some((k) => ['rename', 'create', 'copytruncate', 'refill'].includes(k))).toBe(true);
+      expect(
+        kinds.some((k) => ['rename', 'create', 'copytruncate', 'slow-copytruncate', 'refill'].includes(k)),
+      ).toBe(true);
       expect(kinds).toContain('kill-agent');
       expect(faults.length).toBeGreaterThanOrEqual(5);
       expect(faults.length).toBeLessThanOrEqual(9);

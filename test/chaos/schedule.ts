@@ -13,6 +13,11 @@ export type FaultKind =
   | 'create'
   /** logrotate `copytruncate`: copy to access.log.1, truncate in place; nginx never reopens. */
   | 'copytruncate'
+  /**
+   * copytruncate made by the harness with `pauseMs` between the copy and the truncate (a large log's copy
+   * takes that long): nginx writes into the window, and the agent may see what it cannot read.
+   */
+  | 'slow-copytruncate'
   /** copytruncate, then the file refilled at once with its own first lines (the same first 512 bytes). */
   | 'refill'
   /** kill -9 of the agent, restarted after `downMs`; with `againWithinMs`, killed again that soon after. */
@@ -27,6 +32,8 @@ export interface Fault {
   kind: FaultKind;
   downMs?: number;
   againWithinMs?: number;
+  /** slow-copytruncate: ms between the copy and the truncate. */
+  pauseMs?: number;
 }
 
 export interface Schedule {
@@ -35,7 +42,7 @@ export interface Schedule {
   faults: Fault[];
 }
 
-const ROTATIONS: FaultKind[] = ['rename', 'create', 'copytruncate', 'refill'];
+const ROTATIONS: FaultKind[] = ['rename', 'create', 'copytruncate', 'slow-copytruncate', 'refill'];
 const ALL: FaultKind[] = [...ROTATIONS, 'kill-agent', 'kill-agent', 'kill-ingest', 'outage'];
 
 /** Draws a round: 5–9 faults over the load, at least one rotation and one kill of the agent. */
@@ -57,6 +64,7 @@ export function drawSchedule(seed: number, loadSeconds: number): Schedule {
     }
     if (kind === 'kill-ingest') fault.downMs = between(100, 1500);
     if (kind === 'outage') fault.downMs = between(500, 5000);
+    if (kind === 'slow-copytruncate') fault.pauseMs = between(200, 1500);
     return fault;
   });
   faults.sort((a, b) => a.atMs - b.atMs);
@@ -67,6 +75,7 @@ export function describeFault(f: Fault): string {
   const extra = [
     f.downMs !== undefined ? `down ${f.downMs} ms` : '',
     f.againWithinMs !== undefined ? `killed again ${f.againWithinMs} ms after its restart` : '',
+    f.pauseMs !== undefined ? `${f.pauseMs} ms from copy to truncate` : '',
   ].filter(Boolean);
   return `+${(f.atMs / 1000).toFixed(2)}s ${f.kind}${extra.length ? ` (${extra.join(', ')})` : ''}`;
 }

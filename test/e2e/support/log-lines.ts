@@ -12,6 +12,8 @@ export interface LoggedLines {
   keys: Map<string, number>;
   lines: number;
   bytes: number;
+  /** The longest line's bytes, without its line end. */
+  maxLineBytes: number;
   files: string[];
 }
 
@@ -26,6 +28,7 @@ export async function readLoggedLines(logDir: string, format: NginxLogFormat): P
   const keys = new Map<string, number>();
   let lines = 0;
   let bytes = 0;
+  let maxLineBytes = 0;
   for (const name of files) {
     const text = await readFile(join(logDir, name), 'utf8');
     bytes += Buffer.byteLength(text);
@@ -35,6 +38,7 @@ export async function readLoggedLines(logDir: string, format: NginxLogFormat): P
       if (end < 0) break;
       const line = text.slice(start, end);
       start = end + 1;
+      maxLineBytes = Math.max(maxLineBytes, Buffer.byteLength(line));
       const key = format === 'json' ? jsonLineKey(line) : mainLineKey(line);
       keys.set(key, (keys.get(key) ?? 0) + 1);
       lines++;
@@ -42,7 +46,7 @@ export async function readLoggedLines(logDir: string, format: NginxLogFormat): P
     if (start < text.length)
       throw new Error(`${name} ends in a partial line: ${text.slice(start, start + 200)}`);
   }
-  return { keys, lines, bytes, files };
+  return { keys, lines, bytes, maxLineBytes, files };
 }
 
 function jsonLineKey(line: string): string {
