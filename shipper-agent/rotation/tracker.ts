@@ -19,6 +19,7 @@ import {
   type Fingerprint,
   fingerprintMatches,
   HEAD_BYTES,
+  knownContent,
   newEntry,
   readHead,
   readStart,
@@ -27,7 +28,7 @@ import {
 import type { AgentState, FileEntry } from '../state/schema.ts';
 import { StopList } from '../state/stopped.ts';
 import { settleCopies } from './copies.ts';
-import { locateContent } from './locate.ts';
+import { type Located, locateContent } from './locate.ts';
 import { ProblemReporter } from './problems.ts';
 import {
   type ContentLook,
@@ -345,13 +346,7 @@ export class FileTracker {
   private async truncated(file: TrackedFile, now: number): Promise<void> {
     const old = file.entry;
     const path = old.path;
-    const copy = await locateContent(old, {
-      end: file.anchor.end,
-      checksum: file.anchor.checksum,
-      exclude: this.trackedKeys(),
-      sizeSeen: file.size,
-      head: file.head,
-    });
+    const { copy, anchor } = await this.locateCopy(file);
     // Its other copies hold nothing more to read: recorded at their size now (copies.ts).
     await settleCopies(this.retired, old, file.readPos, copy?.stats);
     const outstanding = old.pending !== null || old.committed < file.readPos;
@@ -380,7 +375,7 @@ export class FileTracker {
     if (copy) {
       Object.assign(old, { path: copy.path, dev: copy.stats.dev, ino: copy.stats.ino });
       // The copy is complete and old news: due at once (seen at 0), read from where the original stood.
-      const moved = this.track(old, copy.handle, copy.stats.size, 0, 'copy', file.anchor);
+      const moved = this.track(old, copy.handle, copy.stats.size, 0, 'copy', anchor);
       moved.readPos = file.readPos;
       moved.lines?.reset(file.readPos);
       this.options.logger.info('reading the rest of the truncated content from its copy', {
@@ -399,6 +394,23 @@ export class FileTracker {
       this.files.splice(this.files.indexOf(file), 1);
       await file.handle?.close().catch(() => {});
     }
+  }
+
+  /**
+   * The copy of a truncated file's content, and the anchor it holds. First by the anchor (the bytes
+   * before the furthest offset read); else, for a copy made before the agent read past its end (a batch
+   * read, then given back while the one before it waited for ingest), by the content the agent knows
+   * shipped or in flight (identity.ts `knownContent`), if the copy holds all it has still to read.
+   */
+  private async locateCopy(file: TrackedFile): Promise<{ copy: Located | undefined; anchor: Anchor }> {
+    const common = { exclude: this.trackedKeys(), sizeSeen: file.size, head: file.head };
+    const copy = await locateContent(file.entry, { ...file.anchor, ...common });
+    if (copy) return { copy, anchor: file.anchor };
+    const known = knownContent(file.entry);
+    if (known.end >= file.anchor.end || known.checksum === null)
+      return { copy: undefined, anchor: file.anchor };
+    const shorter = await locateContent(file.entry, { ...known, ...common, atLeast: file.readPos });
+    return { copy: shorter, anchor: { end: known.end, checksum: known.checksum } };
   }
 
   /** Closes rotated files read, shipped and quiet for the grace period; drops answered orphans. */

@@ -14,9 +14,10 @@ import { loadGzipCodec } from '../../lib/gzip/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { BatchBuilder } from '../../shipper-agent/batching/batch-builder.ts';
 import { compilePatterns } from '../../shipper-agent/finding/discovery.ts';
+import { rewind } from '../../shipper-agent/loop/drain.ts';
 import { resolveAgentOptions } from '../../shipper-agent/options.ts';
 import { FileTracker } from '../../shipper-agent/rotation/tracker.ts';
-import { emptyState, recordShipped } from '../../shipper-agent/state/schema.ts';
+import { emptyState, type FileEntry, recordShipped } from '../../shipper-agent/state/schema.ts';
 import { jsonLine, test } from './fixtures.ts';
 
 /** Runs once, synchronously, right after the agent's next directory listing (`readdir`). */
@@ -71,6 +72,8 @@ async function machine(dir: string, files: string[], state = emptyState()) {
   );
   const picker = new BatchBuilder(tracker, await loadGzipCodec(), o, logger);
   const shipped: string[] = [];
+  /** The entry whose batch {@link sendUnanswered} left in flight. */
+  let waiting: FileEntry | undefined;
   // A clock of its own: each step is far enough from the last for every line to be due.
   let now = Date.now();
   return {
@@ -93,6 +96,22 @@ async function machine(dir: string, files: string[], state = emptyState()) {
         recordShipped(state, batch.entry, { ...batch, rejected: 0 });
       }
       throw new Error('the picker kept finding batches');
+    },
+    /** Reads the next due batch and marks it in flight as the loop's dispatch does; no answer comes. */
+    async sendUnanswered() {
+      now += 1000;
+      const batch = await picker.next(now, true, undefined);
+      if (!batch) throw new Error('no batch was due');
+      const { batchId, start, end, lines, checksum } = batch;
+      batch.entry.pending = { batchId, start, end, lines, checksum };
+      waiting = batch.entry;
+    },
+    /** Reads the next due batch and gives it back, as the loop does while the one before it waits. */
+    async readAndGiveBack() {
+      now += 1000;
+      const batch = await picker.next(now, true, waiting);
+      if (!batch) throw new Error('no batch was due');
+      rewind(tracker, batch);
     },
     /**
      * Runs `rotate` synchronously just before the next `read` on the tracked file of `path` (the next
@@ -495,5 +514,37 @@ describe('a copytruncate while the agent is stopped', () => {
     expect(count(all, '/p/e-0')).toBe(1);
     expect(next.state.totals.bytesLost).toBe(bytesOf('w', 0, 2));
     await next.close();
+  });
+});
+
+describe('a copy shorter than what the agent read but did not ship', () => {
+  test('truncated while a batch waits for ingest and the next was read and given back: the copy is read from the batch in flight, only what is in no file is lost', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 10));
+    const m = await machine(dir, [log]);
+    await m.look();
+    // The a lines are in flight (ingest is down); the b lines are logged; the copy is made then.
+    await m.sendUnanswered();
+    writeFileSync(log, lines('a', 0, 10) + lines('b', 0, 5));
+    copyFileSync(log, `${log}.1`);
+    // nginx writes on between the copy and the truncate; the agent reads b and c, and gives the batch
+    // back (the a batch goes first): its anchor is past the copy's end (chaos seed 900010).
+    writeFileSync(log, lines('a', 0, 10) + lines('b', 0, 5) + lines('c', 0, 5));
+    await m.look();
+    await m.readAndGiveBack();
+    truncateSync(log, 0);
+    writeFileSync(log, lines('e', 0, 1));
+    await m.look();
+    await m.ship();
+    await m.look();
+    await m.ship();
+    for (let i = 0; i < 10; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
+    for (let i = 0; i < 5; i++) expect(count(m.shipped, `/p/b-${i}`), `b-${i}`).toBe(1);
+    expect(count(m.shipped, '/p/e-0')).toBe(1);
+    // Only the c lines, seen and read but never shipped, are in no file.
+    expect(m.state.totals.bytesLost).toBe(bytesOf('c', 0, 5));
+    await m.close();
   });
 });
