@@ -11,6 +11,7 @@ import {
   holdsContent,
   knownContent,
   readFingerprint,
+  startsWithHead,
 } from '../identity/identity.ts';
 import { readInto } from '../reading/reader.ts';
 import type { TrackedFile } from '../rotation/tracked-file.ts';
@@ -111,17 +112,23 @@ export async function isCompressed(c: Candidate): Promise<boolean> {
   return (await readInto(handle, magic, 2, 0)) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
 }
 
-/** A candidate found to be a copy of a file being read: which file, and the checksum before its end. */
+/** A candidate found to be a copy of a file being read: which file, and whether byte for byte. */
 export interface CopyMatch {
   of: TrackedFile;
-  /** identity.ts `checksumAt` of the candidate's bytes before `c.stats.size`. */
+  /**
+   * identity.ts `checksumAt` of the candidate's bytes before its end, when those are the file's bytes
+   * there too (a copy of the live file, as it is now); undefined for a copy judged by its first bytes and
+   * anchor alone (one that may hold content the file no longer has).
+   */
   checksum: string | undefined;
 }
 
 /**
- * Whether the candidate is a copy of a file being read: the same first bytes, and the bytes the agent
- * read there (the file's anchor) or, for a copy shorter than that, the same bytes as the file before the
- * copy's end. The caller checks afterwards that the tracked files were not truncated meanwhile.
+ * Whether the candidate is a copy of a file being read: the same first bytes (the fingerprint, and the
+ * first bytes the agent saw as far as both reach: a refill repeats only a few lines), and the bytes the
+ * agent read there (the file's anchor) or, for a copy shorter than that, the same bytes as the file
+ * before the copy's end. The caller checks afterwards that the tracked files were not truncated
+ * meanwhile.
  */
 export async function copyOfTracked(
   c: Candidate,
@@ -137,22 +144,22 @@ export async function copyOfTracked(
       n === f.entry.fingerprintBytes
         ? await fingerprintMatches(handle, f.entry)
         : (await readFingerprint(handle, n)).fingerprint === (await readFingerprint(f.handle, n)).fingerprint;
-    if (!head) continue;
+    if (!head || !(await startsWithHead(handle, c.stats.size, f.head))) continue;
     if (c.stats.size >= f.anchor.end && (await checksumAt(handle, f.anchor.end)) !== f.anchor.checksum)
       continue;
-    if (c.stats.size >= f.anchor.end && !c.tailed && f.phase === 'active')
-      return { of: f, checksum: await checksumAt(handle, c.stats.size) };
-    // Copies are made of the live file: a rotated sibling holding a tailed file's first lines and anchor
-    // is its copy (it may even hold the content the entry really has, which a truncation or a 409 moves
-    // the entry to, tracker.ts). Otherwise (a tailed path, which nginx writes to and which a glob such as
-    // `access.log*` also gives to copies; or a file rotated away, which nothing copies) a copy's last
-    // bytes are the file's bytes there too: one that only starts with the same lines (a refill, or a
-    // copy of one) is a log of its own. A candidate longer than the file is now holds bytes the file
-    // never had (a log only grows): not its copy (after a truncation meanwhile, the caller checks the
-    // files are intact before acting on a verdict).
+    // A copy's last bytes are the file's bytes there too, as long as the file holds the content copied.
     const mine = await checksumAt(handle, c.stats.size);
     const theirs = await checksumAt(f.handle, c.stats.size);
     if (theirs !== undefined && mine === theirs) return { of: f, checksum: mine };
+    // Copies are made of the live file: a rotated sibling holding a tailed file's first bytes and anchor
+    // is its copy even when their last bytes differ, as it may hold the content the entry really has
+    // (refilled since: a truncation or a 409 moves the entry to it, tracker.ts). Otherwise (a tailed
+    // path, which nginx writes to and which a glob such as `access.log*` also gives to copies; or a file
+    // rotated away, which nothing copies) one that only starts with the same lines (a refill, or a copy
+    // of one) is a log of its own. A candidate longer than the file is now holds bytes the file never
+    // had (a log only grows): not its copy.
+    if (c.stats.size >= f.anchor.end && !c.tailed && f.phase === 'active')
+      return { of: f, checksum: undefined };
   }
   return undefined;
 }

@@ -52,6 +52,22 @@ export async function readHead(handle: FileHandle, length: number, position = 0)
   return buffer.subarray(0, filled);
 }
 
+/**
+ * Whether the file's first bytes are `head`'s (a file's first bytes as the agent saw them, tracked-file.ts
+ * `head`), as far as both reach; true without a head. Several files can share the fingerprint's 512 bytes
+ * (a refill repeats a few lines); the head tells them apart further on.
+ */
+export async function startsWithHead(
+  handle: FileHandle,
+  size: number,
+  head: Buffer | undefined,
+): Promise<boolean> {
+  const n = Math.min(size, head?.length ?? 0);
+  if (!head || n === 0) return true;
+  const bytes = await readHead(handle, n).catch(() => undefined);
+  return bytes !== undefined && bytes.length === n && bytes.equals(head.subarray(0, n));
+}
+
 function hash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
 }

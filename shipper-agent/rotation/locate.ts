@@ -9,7 +9,7 @@
 import type { Stats } from 'node:fs';
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { type Fingerprint, holdsContent, readHead } from '../identity/identity.ts';
+import { type Fingerprint, holdsContent, startsWithHead } from '../identity/identity.ts';
 import type { FileEntry } from '../state/schema.ts';
 
 /** A directory with more files than this is not searched entirely: a log directory is smaller. */
@@ -123,19 +123,11 @@ async function searchOnce(
     const expected = { ...entry, checksum: options.checksum };
     const holds =
       (await holdsContent(handle, stats.size, expected, options.end).catch(() => false)) &&
-      (await startsWith(handle, stats.size, options.head));
+      (await startsWithHead(handle, stats.size, options.head));
     if (holds) {
       return { found: { path: candidate.path, handle, stats, sameInode: sameInode(stats) }, seen };
     }
     await handle.close();
   }
   return { found: undefined, seen };
-}
-
-/** Whether the file's first bytes are `head`'s, as far as both reach (true without a head). */
-async function startsWith(handle: FileHandle, size: number, head: Buffer | undefined): Promise<boolean> {
-  if (!head || head.length === 0) return true;
-  const n = Math.min(size, head.length);
-  const bytes = await readHead(handle, n).catch(() => undefined);
-  return bytes !== undefined && bytes.length === n && bytes.equals(head.subarray(0, n));
 }

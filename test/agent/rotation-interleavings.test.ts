@@ -548,3 +548,34 @@ describe('a copy shorter than what the agent read but did not ship', () => {
     await m.close();
   });
 });
+
+describe('a copytruncate followed at once by a refill', () => {
+  test('the content between the two, copied by the refill, is not taken for a copy of the refilled file: read once', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 10));
+    const m = await machine(dir, [log]);
+    await m.look();
+    await m.ship();
+    // copytruncate; nginx writes the e lines; then, before the agent looks, a refill: the e lines are
+    // copied to access.log.1 (the first copy shifts to .2) and the file starts again with their first
+    // three (chaos seed 900014: the e lines' copy was skipped as a copy of the refilled file).
+    copyFileSync(log, `${log}.1`);
+    writeFileSync(log, lines('e', 0, 5));
+    renameSync(`${log}.1`, `${log}.2`);
+    copyFileSync(log, `${log}.1`);
+    writeFileSync(log, headOf(log) + lines('f', 0, 5));
+    await m.look();
+    await m.ship();
+    await m.look();
+    await m.ship();
+    for (let i = 0; i < 10; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
+    // e-0…e-2 are in two files (the copy, and the refill's head), e-3 and e-4 in the copy only.
+    for (let i = 0; i < 3; i++) expect(count(m.shipped, `/p/e-${i}`), `e-${i}`).toBe(2);
+    for (let i = 3; i < 5; i++) expect(count(m.shipped, `/p/e-${i}`), `e-${i}`).toBe(1);
+    for (let i = 0; i < 5; i++) expect(count(m.shipped, `/p/f-${i}`), `f-${i}`).toBe(1);
+    expect(m.state.totals.bytesLost).toBe(0);
+    await m.close();
+  });
+});
