@@ -1,16 +1,10 @@
 /** Rows several commands' settings tables share: the lake, Athena and the AWS region. */
 import { GLUE_DEFAULTS } from '../../lake-contract/index.ts';
-import { LAKE_SETTING } from '../../lib/config/index.ts';
 
-/** `--lake`, with `./lake` when none is given. */
-export const LAKE_FOLDER_DEFAULT = { ...LAKE_SETTING, default: './lake' } as const;
-
-export const REGION = {
-  env: ['AWS_REGION', 'AWS_DEFAULT_REGION'],
-  default: 'us-east-1',
-  value: 'R',
-  help: 'AWS region',
-} as const;
+export {
+  AWS_REGION_SETTING as REGION,
+  LAKE_FOLDER_DEFAULT,
+} from '../../lib/config/index.ts';
 
 export const ATHENA_WORKGROUP = {
   env: ['ACCESSLAKE_ATHENA_WORKGROUP'],
