@@ -53,7 +53,7 @@ export const REPORT_SETTINGS = defineSettings({
   },
   out: {
     env: ['REPORT_OUT'],
-    defaultNote: 'the lake',
+    defaultNote: 'the lake (with Athena: when it is s3://)',
     value: 'DIR|s3://bucket/prefix',
     help: 'where reports go, under <out>/reports/',
   },
@@ -62,7 +62,7 @@ export const REPORT_SETTINGS = defineSettings({
     env: ['REPORT_TOP'],
     default: '10',
     value: 'N',
-    help: 'rows per ranked section',
+    help: 'rows per ranked section, 1–1000',
     parse: (raw, setting) => parseInteger(raw, setting, 1, 1000),
   },
   email: {
@@ -75,7 +75,7 @@ export const REPORT_SETTINGS = defineSettings({
     env: ['REPORT_LINK_EXPIRES'],
     default: '7d',
     value: 'D',
-    help: 'lifetime of presigned S3 links, at most 7d',
+    help: 'lifetime of presigned S3 links: 7d, 72h, 3600 (seconds); at most 7d (SigV4)',
     parse: parseLinkExpiry,
   },
   workgroup: {
