@@ -38,6 +38,7 @@ export const OPTIONS_DOCS = [
   'docs/aws.md',
   'docs/dashboard.md',
   'docs/reports.md',
+  'docs/agent.md',
 ] as const;
 
 /**
