@@ -35,7 +35,7 @@ export function commandHelp(spec: CommandSpec<SettingsTable>): string {
 
 export type ParsedCommand<T extends SettingsTable> =
   | { help: true }
-  | { help: false; flags: FlagsOf<T> & { storage?: string }; positionals: string[] };
+  | { help: false; flags: FlagsOf<T>; positionals: string[] };
 
 /**
  * node:util parseArgs over the table's flags, with errors turned into ConfigError, so a typo in a flag is
@@ -45,15 +45,17 @@ export function parseCommand<T extends SettingsTable>(
   spec: CommandSpec<T>,
   argv: string[],
 ): ParsedCommand<T> {
+  const options = { ...parseArgsOptions(spec.settings), help: { type: 'boolean', short: 'h' } } as const;
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: argv,
-      options: { ...parseArgsOptions(spec.settings), help: { type: 'boolean', short: 'h' } },
+      args: attachValues(argv, spec.settings, options),
+      options,
       allowPositionals: spec.positionals ?? false,
       strict: true,
     });
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError((error as Error).message, { cause: error });
   }
   if (parsed.values.help) {
@@ -61,6 +63,50 @@ export function parseCommand<T extends SettingsTable>(
     return { help: true };
   }
   return { help: false, flags: parsed.values as FlagsOf<T>, positionals: parsed.positionals };
+}
+
+/**
+ * Gives each flag that takes a value the next argument as `--flag=value`, the way getopt does, even when
+ * it starts with "-" (`--batch-age -1s`, `--from -2h`): parseArgs refuses those as ambiguous in a
+ * message of its own, where the setting's parser says what is wrong with the value and names the flag.
+ * A missing value, or another option of the command in its place, is one ConfigError naming the flag.
+ */
+function attachValues(
+  argv: string[],
+  settings: SettingsTable,
+  options: Record<string, { type: 'string' | 'boolean'; short?: string }>,
+): string[] {
+  const byShort = new Map(
+    Object.entries(options).flatMap(([name, o]) => (o.short ? [[o.short, name] as const] : [])),
+  );
+  const nameOf = (arg: string): string | undefined => {
+    if (arg.startsWith('--')) return arg.slice(2).split('=')[0];
+    return arg.startsWith('-') ? byShort.get(arg.slice(1, 2)) : undefined;
+  };
+  const takesValue = (arg: string) =>
+    (arg.startsWith('--') ? !arg.includes('=') : arg.length === 2) &&
+    options[nameOf(arg) ?? '']?.type === 'string';
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    if (!takesValue(arg)) {
+      out.push(arg);
+      continue;
+    }
+    const name = nameOf(arg)!;
+    // The placeholder of the row (or of the row whose old name this is), as --help shows it.
+    const row = settings[name] ?? Object.values(settings).find((s) => s.deprecated?.flag === name);
+    const needs = `${arg} needs a value (${arg} ${row?.value ?? 'V'})`;
+    const next = argv[i + 1];
+    if (next === undefined) throw new ConfigError(needs);
+    const nextName = next.length > 1 && next.startsWith('-') ? nameOf(next) : undefined;
+    if (nextName !== undefined && options[nextName] !== undefined)
+      throw new ConfigError(`${needs}, but the next argument is the option ${next}`);
+    out.push(`--${name}=${next}`);
+    i++;
+  }
+  return out;
 }
 
 /**

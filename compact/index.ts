@@ -12,3 +12,4 @@ export { createCompactHandler } from './lambda-handler.ts';
 export { CompactionBusyError, DEFAULT_LEASE_TTL_MS } from './lease.ts';
 export { EVENT_TIME_COLUMN } from './parquet.ts';
 export { type CompactResult, compactLake, type HourEvent } from './run.ts';
+export { COMPACT_LAMBDA_SETTINGS, resolveCompactLambdaSettings } from './settings.ts';

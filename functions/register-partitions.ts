@@ -2,18 +2,33 @@
  * AWS Lambda entry, on an EventBridge schedule (e.g. `rate(15 minutes)`), for setups whose ingest does
  * not register partitions itself: adds this hour's and the previous hour's partitions to the Glue
  * table, or starts the crawler while the table does not exist yet. Settings from the environment:
- * ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_GLUE_TABLE, ACCESSLAKE_GLUE_CRAWLER, AWS_REGION. IAM: the
- * registrar policy from `accesslake provision --print-policy`. See docs/aws.md.
+ * ACCESSLAKE_GLUE_DATABASE, ACCESSLAKE_GLUE_TABLE, ACCESSLAKE_GLUE_CRAWLER (the ingest's rows, defaults in
+ * docs/configuration.md), AWS_REGION. IAM: the registrar policy from `accesslake provision
+ * --print-policy`. See docs/aws.md.
  */
 
 import { createGlueRegistrar } from '../ingest/glue.ts';
-import { GLUE_DEFAULTS, hourOf } from '../lake-contract/index.ts';
+import { INGEST_SETTINGS } from '../ingest/index.ts';
+import { hourOf } from '../lake-contract/index.ts';
+import { AWS_REGION_SETTING } from '../lib/config/index.ts';
+import { resolveSettings } from '../lib/settings/index.ts';
 
+// The same rows (names, variables, defaults) as the ingest's own registrar, `serve --register-partitions`.
+const { values } = resolveSettings(
+  {
+    'glue-database': INGEST_SETTINGS['glue-database'],
+    'glue-table': INGEST_SETTINGS['glue-table'],
+    'glue-crawler': INGEST_SETTINGS['glue-crawler'],
+    region: AWS_REGION_SETTING,
+  },
+  {},
+  process.env,
+);
 const registrar = createGlueRegistrar({
-  database: process.env.ACCESSLAKE_GLUE_DATABASE ?? GLUE_DEFAULTS.database,
-  table: process.env.ACCESSLAKE_GLUE_TABLE ?? GLUE_DEFAULTS.table,
-  crawler: process.env.ACCESSLAKE_GLUE_CRAWLER ?? GLUE_DEFAULTS.crawler,
-  ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
+  database: values['glue-database'],
+  table: values['glue-table'],
+  crawler: values['glue-crawler'],
+  region: values.region,
 });
 
 export async function handler(event: { time?: string } = {}): Promise<{ hours: string[] }> {

@@ -4,7 +4,8 @@
  * - `createIngestApp(options)` → a Hono app; `app.fetch(Request) → Response` speaks the wire protocol
  *   (wire/, docs/wire-protocol.md). Entry points build it from flags and environment with
  *   `resolveIngestConfig(flags, env)` (throws `ConfigError` naming the bad value) and
- *   `createIngestFromConfig(config, deps)`; the core never reads `process.env`.
+ *   `createIngestFromConfig(config, deps)`; the core never reads `process.env`. `INGEST_SETTINGS` is
+ *   the settings table both read: flag, environment variable, default, parser and help line per setting.
  * - The batch path for tools that write the lake without HTTP (rejects replay, benches): `readBatchBody`
  *   / `readBatchLines` / `parseBatchLines` turn lines into canonical records and rejects, `HourlyJsonLines`
  *   and `RejectsJsonLines` hold them, `writeBatch` claims the batch and stores its objects
@@ -53,3 +54,4 @@ export {
 } from './lake/write-batch.ts';
 export type { PartitionRegistrar } from './partitions/types.ts';
 export { type FieldMap, type FieldValue, normalizeFields } from './records/normalize.ts';
+export { INGEST_SETTINGS } from './settings.ts';

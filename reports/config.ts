@@ -1,41 +1,25 @@
 /**
- * The report's settings, resolved once at the entry point (CLI or Lambda) from flags and environment,
- * failing early with a message that names the flag or variable. docs/reports.md has the full table.
+ * The report's settings, resolved once at the entry point (CLI or Lambda) from flags and environment
+ * through {@link REPORT_SETTINGS} (settings.ts), failing early with a message that names the flag or
+ * variable. docs/configuration.md lists them with their defaults; docs/reports.md explains them.
  */
-import { GLUE_DEFAULTS } from '../lake-contract/index.ts';
-import { pickLakeLocation } from '../lib/config/index.ts';
 import { ConfigError } from '../lib/errors/index.ts';
-import { parseDurationMs, parseInteger } from '../lib/units/index.ts';
+import { type FlagsOf, resolveSettings } from '../lib/settings/index.ts';
 import { type EmailConfig, resolveEmailConfig } from './email/config.ts';
-import { MAX_LINK_SECONDS } from './output/links.ts';
 import { type ReportPeriod, resolvePeriod } from './period/resolve-period.ts';
-import { plainDateMs, resolveTimeZone, zonedStartOfDay } from './period/zoned-time.ts';
+import { plainDateMs, zonedStartOfDay } from './period/zoned-time.ts';
+import { REPORT_SETTINGS } from './settings.ts';
 
-export interface ReportFlags {
-  period?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  tz?: string | undefined;
-  'as-of'?: string | undefined;
-  engine?: string | undefined;
-  lake?: string | undefined;
-  out?: string | undefined;
-  staging?: string | undefined;
-  top?: string | undefined;
-  email?: boolean | undefined;
-  'link-expires'?: string | undefined;
-  workgroup?: string | undefined;
-  database?: string | undefined;
-  region?: string | undefined;
-  endpoint?: string | undefined;
-  's3-endpoint'?: string | undefined;
-}
+/** Flags as parseArgs gives them (`--storage` included). */
+export type ReportFlags = FlagsOf<typeof REPORT_SETTINGS>;
 
 export interface ReportConfig {
   period: ReportPeriod;
   engine: 'duckdb' | 'athena';
   /** DuckDB: the lake folder. */
   lake: string;
+  /** Where the lake location came from (`--lake`, `ACCESSLAKE_LAKE`, …), undefined for the default. */
+  lakeSetting: string | undefined;
   /** Where reports go: a folder or `s3://bucket/prefix`. */
   out: string;
   top: number;
@@ -44,74 +28,69 @@ export interface ReportConfig {
   linkExpiresSeconds: number;
   athena: { workgroup: string; database: string; region: string; endpoint?: string };
   s3: { region: string; endpoint?: string };
+  /** Deprecated settings used (`--storage`, `ACCESSLAKE_STORAGE`), for the caller to print. */
+  notes: string[];
 }
 
 /**
  * @param now the current time, for `--period` (tests pass a fixed one; `--as-of` overrides both)
+ * @throws {ConfigError} a bad value (named as given), a missing mail setting with `--email`, or no
+ *   `--out` for Athena
  */
 export function resolveReportConfig(
   flags: ReportFlags,
   env: Record<string, string | undefined>,
   now: Date = new Date(),
 ): ReportConfig {
-  const engine = flags.engine ?? 'duckdb';
-  if (engine !== 'duckdb' && engine !== 'athena') {
-    throw new ConfigError(`--engine: ${JSON.stringify(engine)} is not duckdb or athena`);
-  }
-  // Mail settings first: with --email, a missing one must fail before anything else happens.
-  const emailWanted = flags.email ?? parseBoolean(env.REPORT_EMAIL, 'REPORT_EMAIL');
-  const email = emailWanted ? resolveEmailConfig(env) : undefined;
+  const { values: v, sources, deprecations } = resolveSettings(REPORT_SETTINGS, flags, env);
+  // Mail settings before the period and the output: with --email, a missing one fails first.
+  const email = v.email ? resolveEmailConfig(env) : undefined;
 
-  const timeZone = resolveTimeZone(flags.tz ?? env.REPORT_TZ ?? 'UTC', flags.tz ? '--tz' : 'REPORT_TZ');
-  const custom = flags.from !== undefined || flags.to !== undefined;
+  const custom = v.from !== undefined || v.to !== undefined;
   const period = resolvePeriod({
-    period: flags.period ?? (custom ? undefined : env.REPORT_PERIOD),
-    from: flags.from,
-    to: flags.to,
-    timeZone,
-    now: flags['as-of'] !== undefined ? parseAsOf(flags['as-of'], timeZone) : now,
+    // REPORT_PERIOD (a schedule's default) gives way to a custom range; --period with one is an error.
+    period: custom && sources.period !== '--period' ? undefined : v.period,
+    from: v.from,
+    to: v.to,
+    timeZone: v.tz,
+    now: v['as-of'] !== undefined ? parseAsOf(v['as-of'], v.tz) : now,
   });
 
-  const location = pickLakeLocation(flags, env);
-  const lake = location.value ?? './lake';
-  const out = flags.out ?? env.REPORT_OUT ?? defaultOut(engine, lake, env);
-  if ((flags.staging ?? env.REPORT_STAGING) !== undefined) {
+  const lake = v.lake;
+  const out = v.out ?? defaultOut(v.engine, lake);
+  if (v.staging !== undefined) {
     // Athena now writes the CTAS output to the workgroup's results location (docs/reports.md).
     throw new ConfigError(
-      `${flags.staging !== undefined ? '--staging' : 'REPORT_STAGING'} is no longer used: Athena writes the report table to its workgroup's results location, and --out may be a local folder; remove it`,
+      `${sources.staging} is no longer used: Athena writes the report table to its workgroup's results location, and --out may be a local folder; remove it`,
     );
   }
-  const top = parseInteger(flags.top ?? env.REPORT_TOP ?? '10', flags.top ? '--top' : 'REPORT_TOP', 1, 1000);
-  const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const athenaEndpoint = flags.endpoint ?? env.ACCESSLAKE_ATHENA_ENDPOINT;
-  const s3Endpoint = flags['s3-endpoint'] ?? env.ACCESSLAKE_S3_ENDPOINT;
+  const region = v.region;
+  const athenaEndpoint = v.endpoint;
+  const s3Endpoint = v['s3-endpoint'];
 
   return {
     period,
-    engine,
+    engine: v.engine,
     lake,
+    lakeSetting: sources.lake,
     out,
-    top,
+    top: v.top,
     ...(email ? { email } : {}),
-    linkExpiresSeconds: parseLinkExpiry(flags['link-expires'] ?? env.REPORT_LINK_EXPIRES ?? '7d'),
+    linkExpiresSeconds: v['link-expires'],
     athena: {
-      workgroup: flags.workgroup ?? env.ACCESSLAKE_ATHENA_WORKGROUP ?? GLUE_DEFAULTS.reportsWorkgroup,
-      database: flags.database ?? env.ACCESSLAKE_GLUE_DATABASE ?? GLUE_DEFAULTS.database,
+      workgroup: v.workgroup,
+      database: v.database,
       region,
       ...(athenaEndpoint ? { endpoint: athenaEndpoint } : {}),
     },
-    s3: { region: env.ACCESSLAKE_S3_REGION ?? region, ...(s3Endpoint ? { endpoint: s3Endpoint } : {}) },
+    s3: { region: v['s3-region'] ?? region, ...(s3Endpoint ? { endpoint: s3Endpoint } : {}) },
+    notes: deprecations,
   };
 }
 
-function defaultOut(
-  engine: 'duckdb' | 'athena',
-  lake: string,
-  env: Record<string, string | undefined>,
-): string {
-  if (engine === 'duckdb') return lake;
-  const storage = lake !== './lake' ? lake : (env.ACCESSLAKE_LAKE ?? env.ACCESSLAKE_STORAGE);
-  if (storage?.startsWith('s3://')) return storage;
+/** DuckDB writes next to the lake it reads; Athena, to the lake when it is in S3. */
+function defaultOut(engine: 'duckdb' | 'athena', lake: string): string {
+  if (engine === 'duckdb' || lake.startsWith('s3://')) return lake;
   throw new ConfigError(
     'with --engine athena, say where reports go: --out s3://bucket/prefix (or set REPORT_OUT, or --lake / ACCESSLAKE_LAKE to the s3:// lake)',
   );
@@ -127,21 +106,4 @@ function parseAsOf(value: string, timeZone: string): Date {
   if (Number.isNaN(ms))
     throw new ConfigError(`--as-of: ${JSON.stringify(value)} is not a date (YYYY-MM-DD) or an ISO-8601 time`);
   return new Date(ms);
-}
-
-/** `7d`, `72h`, `3600` (seconds): at most 7 days, the longest a SigV4 presigned URL lives. */
-function parseLinkExpiry(value: string): number {
-  const seconds = Math.round(parseDurationMs(value, '--link-expires') / 1000);
-  if (seconds < 1 || seconds > MAX_LINK_SECONDS) {
-    throw new ConfigError(
-      `--link-expires: ${JSON.stringify(value)} must be from 1 s to 7d (S3 presigned URLs live at most 7 days)`,
-    );
-  }
-  return seconds;
-}
-
-function parseBoolean(value: string | undefined, setting: string): boolean {
-  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
-  if (value === 'true' || value === '1') return true;
-  throw new ConfigError(`${setting}=${JSON.stringify(value)} must be true or false`);
 }

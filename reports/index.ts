@@ -22,4 +22,5 @@ export { createLinkMaker, type LinkMaker } from './output/links.ts';
 export { headline, type ReportLinks, renderHtml, renderMarkdown } from './output/summary.ts';
 export { PERIOD_KINDS, type PeriodKind, type ReportPeriod, resolvePeriod } from './period/resolve-period.ts';
 export { type ReportOutcome, type RunReportOptions, runReport } from './run-report.ts';
+export { REPORT_SETTINGS } from './settings.ts';
 export { buildReportSelect, REPORT_COLUMNS } from './sql/report-query.ts';

@@ -1,25 +1,8 @@
 /**
  * The agent's configuration from flags and environment variables, read once at the entry point (the
- * CLI). Each flag wins over its variable:
- *
- * | flag | env | default |
- * |---|---|---|
- * | `--file` (repeatable, globs) | `ACCESSLAKE_AGENT_FILES` (comma-separated) | — |
- * | `--nginx-conf` | `ACCESSLAKE_NGINX_CONF` | — (files and formats from nginx's access_log directives) |
- * | `--endpoint` | `ACCESSLAKE_ENDPOINT` | required |
- * | `--token` / `--token-file` | `ACCESSLAKE_TOKEN` / `ACCESSLAKE_TOKEN_FILE` | required |
- * | `--format` | `ACCESSLAKE_FORMAT` | `auto` (each file's format detected from its lines; log_formats of /etc/nginx/nginx.conf tried first when it exists) |
- * | `--state-dir` | `ACCESSLAKE_STATE_DIR` | `/var/lib/accesslake/agent` (root), else `~/.local/state/accesslake/agent` |
- * | `--source` | `ACCESSLAKE_SOURCE` | host name |
- * | `--batch-bytes` | `ACCESSLAKE_BATCH_BYTES` | `8MiB` |
- * | `--batch-lines` | `ACCESSLAKE_BATCH_LINES` | no limit |
- * | `--batch-age` | `ACCESSLAKE_BATCH_AGE` | `30s` |
- * | `--max-line-bytes` | `ACCESSLAKE_MAX_LINE_BYTES` | `64KiB` |
- * | `--gzip-level` | `ACCESSLAKE_GZIP_LEVEL` | `1` |
- * | `--poll-interval` | `ACCESSLAKE_POLL_INTERVAL` | `1s` |
- * | `--read-from` | `ACCESSLAKE_READ_FROM` | `beginning` |
- * | `--shutdown-timeout` | `ACCESSLAKE_SHUTDOWN_TIMEOUT` | `10s` |
- * | `--log-level` | `ACCESSLAKE_LOG_LEVEL` | `info` |
+ * CLI): every setting is a row of {@link AGENT_SETTINGS} (settings.ts), each flag winning over its
+ * variable; docs/configuration.md lists them with their defaults. nginx.conf, when named or at its
+ * standard path, adds files and formats.
  */
 import { access, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -27,34 +10,16 @@ import { join, resolve } from 'node:path';
 import { readNginxConf } from '../formats/nginx-conf/index.ts';
 import type { FormatCandidate } from '../ingest/index.ts';
 import { ConfigError, describeError } from '../lib/errors/index.ts';
-import { splitList } from '../lib/list/index.ts';
-import { isLogLevel, type LogLevel } from '../lib/log/index.ts';
-import { parseBytes, parseDurationMs, parseInteger } from '../lib/units/index.ts';
+import type { LogLevel } from '../lib/log/index.ts';
+import { type FlagsOf, resolveSettings, type SettingsOf } from '../lib/settings/index.ts';
 import type { AgentOptions } from './options.ts';
 import { AUTO_FORMAT } from './reading/format-choice.ts';
+import { AGENT_SETTINGS } from './settings.ts';
 
 export type Env = Record<string, string | undefined>;
 
 /** Flags as `cli/args.ts` parses them. */
-export interface AgentFlags {
-  file?: string[] | undefined;
-  'nginx-conf'?: string | undefined;
-  endpoint?: string | undefined;
-  token?: string | undefined;
-  'token-file'?: string | undefined;
-  format?: string | undefined;
-  'state-dir'?: string | undefined;
-  source?: string | undefined;
-  'batch-bytes'?: string | undefined;
-  'batch-lines'?: string | undefined;
-  'batch-age'?: string | undefined;
-  'max-line-bytes'?: string | undefined;
-  'gzip-level'?: string | undefined;
-  'poll-interval'?: string | undefined;
-  'read-from'?: string | undefined;
-  'shutdown-timeout'?: string | undefined;
-  'log-level'?: string | undefined;
-}
+export type AgentFlags = FlagsOf<typeof AGENT_SETTINGS>;
 
 export interface AgentConfig {
   options: AgentOptions;
@@ -66,29 +31,26 @@ export interface AgentConfig {
 /** Where nginx keeps its configuration on Debian, Ubuntu, RHEL, Alpine and the official images. */
 export const STANDARD_NGINX_CONF = '/etc/nginx/nginx.conf';
 
+/**
+ * @throws {ConfigError} no file, endpoint or token, an unreadable token file or nginx.conf, or a bad
+ *   value, named as the flag or variable it came from
+ */
 export async function resolveAgentConfig(
   flags: AgentFlags,
   env: Env,
   standardNginxConf = STANDARD_NGINX_CONF,
 ): Promise<AgentConfig> {
-  const pick = (flag: keyof AgentFlags, variable: string) =>
-    (flags[flag] as string | undefined) ?? env[variable];
-  // Errors name where the value came from: the flag, or the environment variable.
-  const nameOf = (flag: keyof AgentFlags, variable: string) =>
-    flags[flag] !== undefined ? `--${flag}` : variable;
-  const format = pick('format', 'ACCESSLAKE_FORMAT');
-  const files: AgentOptions['files'] = flags.file?.length
-    ? [...flags.file]
-    : splitList(env.ACCESSLAKE_AGENT_FILES);
+  const { values: v, sources } = resolveSettings(AGENT_SETTINGS, flags, env);
+  const files: AgentOptions['files'] = [...v.file];
   const warnings: string[] = [];
 
-  const nginxConf = pick('nginx-conf', 'ACCESSLAKE_NGINX_CONF');
+  const nginxConf = v['nginx-conf'];
   if (nginxConf) {
     const conf = await readNginxConf(nginxConf);
     warnings.push(...conf.warnings);
     if (conf.accessLogs.length === 0) {
       throw new ConfigError(
-        `--nginx-conf: ${nginxConf} has no access_log writing to a file (${conf.disabled} "access_log off"): add one, e.g. access_log /var/log/nginx/access.log combined;`,
+        `${sources['nginx-conf']}: ${nginxConf} has no access_log writing to a file (${conf.disabled} "access_log off"): add one, e.g. access_log /var/log/nginx/access.log combined;`,
       );
     }
     // access_log paths with variables ($host) name many files: tail them all through a glob.
@@ -101,7 +63,7 @@ export async function resolveAgentConfig(
     }
   }
   const formatCandidates =
-    !nginxConf && (format === undefined || format === AUTO_FORMAT)
+    !nginxConf && v.format === AUTO_FORMAT
       ? await standardConfFormats(files, standardNginxConf, warnings)
       : [];
   if (files.length === 0) {
@@ -110,58 +72,37 @@ export async function resolveAgentConfig(
     );
   }
 
-  const endpoint = pick('endpoint', 'ACCESSLAKE_ENDPOINT');
+  const endpoint = v.endpoint;
   if (!endpoint) throw new ConfigError('no ingest endpoint: pass --endpoint URL or set ACCESSLAKE_ENDPOINT');
-  const token = await readToken(flags, env);
+  const token = await readToken(v, sources);
 
-  const logLevel = pick('log-level', 'ACCESSLAKE_LOG_LEVEL') ?? 'info';
-  if (!isLogLevel(logLevel))
-    throw new ConfigError(
-      `${nameOf('log-level', 'ACCESSLAKE_LOG_LEVEL')}: ${JSON.stringify(logLevel)} is not debug, info, warn or error`,
-    );
-
-  const readFrom = pick('read-from', 'ACCESSLAKE_READ_FROM');
-  if (readFrom !== undefined && readFrom !== 'beginning' && readFrom !== 'end')
-    throw new ConfigError(
-      `${nameOf('read-from', 'ACCESSLAKE_READ_FROM')}: ${JSON.stringify(readFrom)} is not beginning or end`,
-    );
-
-  const bytes = (flag: keyof AgentFlags, variable: string) => {
-    const value = pick(flag, variable);
-    return value === undefined ? undefined : parseBytes(value, nameOf(flag, variable));
-  };
-  const duration = (flag: keyof AgentFlags, variable: string) => {
-    const value = pick(flag, variable);
-    return value === undefined ? undefined : parseDurationMs(value, nameOf(flag, variable));
-  };
-  const integer = (flag: keyof AgentFlags, variable: string, min: number, max: number) => {
-    const value = pick(flag, variable);
-    return value === undefined ? undefined : parseInteger(value, nameOf(flag, variable), min, max);
-  };
-
+  // A setting nobody gave is left out: resolveAgentOptions applies the defaults, which depend on each
+  // other (a small --batch-bytes brings the line cap down with it).
+  const given = <K extends keyof typeof AGENT_SETTINGS>(key: K) =>
+    sources[key] === undefined ? undefined : v[key];
   const options: AgentOptions = {
     files,
     endpoint,
     token,
-    stateDir: pick('state-dir', 'ACCESSLAKE_STATE_DIR') ?? defaultStateDir(env),
+    stateDir: v['state-dir'] ?? defaultStateDir(env),
   };
   const optional: { [K in keyof AgentOptions]?: AgentOptions[K] | undefined } = {
-    format,
+    format: given('format'),
     formatCandidates: formatCandidates.length ? formatCandidates : undefined,
-    source: pick('source', 'ACCESSLAKE_SOURCE'),
-    batchBytes: bytes('batch-bytes', 'ACCESSLAKE_BATCH_BYTES'),
-    batchLines: integer('batch-lines', 'ACCESSLAKE_BATCH_LINES', 1, 10_000_000),
-    batchAgeMs: duration('batch-age', 'ACCESSLAKE_BATCH_AGE'),
-    maxLineBytes: bytes('max-line-bytes', 'ACCESSLAKE_MAX_LINE_BYTES'),
-    gzipLevel: integer('gzip-level', 'ACCESSLAKE_GZIP_LEVEL', 1, 9),
-    pollIntervalMs: duration('poll-interval', 'ACCESSLAKE_POLL_INTERVAL'),
-    shutdownTimeoutMs: duration('shutdown-timeout', 'ACCESSLAKE_SHUTDOWN_TIMEOUT'),
-    readFrom,
+    source: v.source,
+    batchBytes: given('batch-bytes'),
+    batchLines: v['batch-lines'],
+    batchAgeMs: given('batch-age'),
+    maxLineBytes: given('max-line-bytes'),
+    gzipLevel: given('gzip-level'),
+    pollIntervalMs: given('poll-interval'),
+    shutdownTimeoutMs: given('shutdown-timeout'),
+    readFrom: given('read-from'),
   };
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) Object.assign(options, { [key]: value });
   }
-  return { options, logLevel, warnings };
+  return { options, logLevel: v['log-level'], warnings };
 }
 
 /**
@@ -207,19 +148,27 @@ async function standardConfFormats(
     .map((f) => ({ format: f.spec, origin: `log_format ${f.name} in ${f.file}:${f.line}` }));
 }
 
-/** `--token`, else `--token-file` (so the token stays out of `ps`), else the environment. */
-async function readToken(flags: AgentFlags, env: Env): Promise<string> {
-  const direct = flags.token ?? (flags['token-file'] ? undefined : env.ACCESSLAKE_TOKEN);
-  if (direct) return direct;
-  const file = flags['token-file'] ?? env.ACCESSLAKE_TOKEN_FILE;
+/**
+ * `--token`, else `--token-file` (so the token stays out of `ps`), else the same two from the
+ * environment.
+ */
+async function readToken(
+  v: SettingsOf<typeof AGENT_SETTINGS>,
+  sources: { token?: string | undefined; 'token-file'?: string | undefined },
+): Promise<string> {
+  // A --token-file flag wins over ACCESSLAKE_TOKEN, as a flag wins over any variable.
+  const fileFlagFirst = sources['token-file'] === '--token-file' && sources.token !== '--token';
+  if (v.token && !fileFlagFirst) return v.token;
+  const file = v['token-file'];
+  const setting = sources['token-file'];
   if (!file) throw new ConfigError('no token: pass --token T or --token-file PATH, or set ACCESSLAKE_TOKEN');
   try {
     const token = (await readFile(file, 'utf8')).trim();
-    if (!token) throw new ConfigError(`--token-file: ${file} is empty`);
+    if (!token) throw new ConfigError(`${setting}: ${file} is empty`);
     return token;
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`--token-file: cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    throw new ConfigError(`${setting}: cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -29,6 +29,7 @@ export { type AgentConfig, defaultStateDir, resolveAgentConfig } from './config.
 export type { HttpAnswer, HttpTransport } from './delivery/http-transport.ts';
 export { AuthRejectedError, FileAccessError, IngestRejectedError, StateError } from './errors.ts';
 export { AGENT_DEFAULTS, type AgentOptions, resolveAgentOptions } from './options.ts';
+export { AGENT_SETTINGS } from './settings.ts';
 export type { AgentState, FileEntry, PendingRange } from './state/schema.ts';
 export { type AgentStatus, type FileStatus, formatStatus, readAgentStatus } from './status.ts';
 

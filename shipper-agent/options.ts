@@ -95,8 +95,27 @@ export type ResolvedAgentOptions = Required<Omit<AgentOptions, 'transport' | 'gz
   };
 
 const SOURCE_PATTERN = /^[\x21-\x7e]{1,128}$/;
-const MIN_BATCH_BYTES = 1024;
 const MAX_BATCH_BYTES = 128 * 1024 * 1024;
+
+/** Bounds of a numeric option, quoted in the unit a person typed: a duration or a byte size. */
+export interface OptionRange {
+  min: number;
+  max: number;
+  unit?: 'duration' | 'bytes';
+}
+
+/**
+ * The numeric options' bounds, checked for every caller ({@link resolveAgentOptions}) and, naming the
+ * flag or variable a value came from, by the settings table (settings.ts).
+ */
+export const AGENT_RANGES = {
+  batchBytes: { min: 1024, max: MAX_BATCH_BYTES, unit: 'bytes' },
+  batchLines: { min: 1, max: 10_000_000 },
+  batchAgeMs: { min: 100, max: 3_600_000, unit: 'duration' },
+  maxLineBytes: { min: 64, max: MAX_BATCH_BYTES, unit: 'bytes' },
+  gzipLevel: { min: 1, max: 9 },
+  pollIntervalMs: { min: 10, max: 600_000, unit: 'duration' },
+} as const satisfies Record<string, OptionRange>;
 
 /** Fills in defaults and checks every value; throws a {@link ConfigError} naming the setting. */
 export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions {
@@ -133,19 +152,20 @@ export function resolveAgentOptions(options: AgentOptions): ResolvedAgentOptions
     if (typeof f !== 'string' && f.formatReason) formatReasons.set(spec.format, f.formatReason);
     return spec;
   });
-  range('--batch-bytes', o.batchBytes, MIN_BATCH_BYTES, MAX_BATCH_BYTES, 'bytes');
-  if (o.batchLines !== Number.POSITIVE_INFINITY) range('--batch-lines', o.batchLines, 1, 10_000_000);
-  range('--batch-age', o.batchAgeMs, 100, 3_600_000, 'duration');
+  checkRange('--batch-bytes', o.batchBytes, AGENT_RANGES.batchBytes);
+  if (o.batchLines !== Number.POSITIVE_INFINITY)
+    checkRange('--batch-lines', o.batchLines, AGENT_RANGES.batchLines);
+  checkRange('--batch-age', o.batchAgeMs, AGENT_RANGES.batchAgeMs);
   // Small batches (tests, a live feel) bring the default line cap down with them.
   if (options.maxLineBytes === undefined)
     o.maxLineBytes = Math.min(o.maxLineBytes, Math.floor(o.batchBytes / 2));
-  range('--max-line-bytes', o.maxLineBytes, 64, MAX_BATCH_BYTES, 'bytes');
+  checkRange('--max-line-bytes', o.maxLineBytes, AGENT_RANGES.maxLineBytes);
   if (o.maxLineBytes >= o.batchBytes)
     throw new ConfigError(
       `--max-line-bytes (${o.maxLineBytes}) must be smaller than --batch-bytes (${o.batchBytes})`,
     );
-  range('--gzip-level', o.gzipLevel, 1, 9);
-  range('--poll-interval', o.pollIntervalMs, 10, 600_000, 'duration');
+  checkRange('--gzip-level', o.gzipLevel, AGENT_RANGES.gzipLevel);
+  checkRange('--poll-interval', o.pollIntervalMs, AGENT_RANGES.pollIntervalMs);
   if (o.readFrom !== 'beginning' && o.readFrom !== 'end')
     throw new ConfigError(`--read-from: ${JSON.stringify(o.readFrom)} is not beginning or end`);
   return {
@@ -171,11 +191,14 @@ function checkFormat(format: string, setting: string): void {
   }
 }
 
-/** Bounds are quoted in the unit the user typed: a duration or a byte size, not raw ms or bytes. */
-function range(setting: string, value: number, min: number, max: number, unit?: 'duration' | 'bytes'): void {
-  const show = unit === 'duration' ? formatDurationMs : unit === 'bytes' ? formatBytes : String;
-  if (!Number.isFinite(value) || value < min || value > max)
-    throw new ConfigError(`${setting}: ${show(value)} is outside ${show(min)}–${show(max)}`);
+/**
+ * Throws a ConfigError naming `setting` when `value` is outside `range`. Bounds are quoted in the unit
+ * the user typed: a duration or a byte size, not raw milliseconds or bytes.
+ */
+export function checkRange(setting: string, value: number, range: OptionRange): void {
+  const show = range.unit === 'duration' ? formatDurationMs : range.unit === 'bytes' ? formatBytes : String;
+  if (!Number.isFinite(value) || value < range.min || value > range.max)
+    throw new ConfigError(`${setting}: ${show(value)} is outside ${show(range.min)}–${show(range.max)}`);
 }
 
 function defined<T extends object>(value: T): T {

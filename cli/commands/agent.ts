@@ -7,7 +7,7 @@ import {
   resolveAgentConfig,
   startAgent,
 } from '../../shipper-agent/index.ts';
-import { type CommandRunner, parseCommand } from '../args.ts';
+import { type CommandRunner, parseCommand, readCommand } from '../args.ts';
 import { AGENT_COMMAND, AGENT_STATUS_COMMAND } from '../options/agent.ts';
 
 export const run: CommandRunner = async (argv, env) => {
@@ -45,10 +45,10 @@ export const run: CommandRunner = async (argv, env) => {
 
 /** `accesslake agent status`: readable while the agent runs. */
 async function status(argv: string[], env: Record<string, string | undefined>): Promise<number> {
-  const parsed = parseCommand(AGENT_STATUS_COMMAND, argv);
-  if (parsed.help) return 0;
-  const values = parsed.flags;
-  const stateDir = values['state-dir'] ?? env.ACCESSLAKE_STATE_DIR ?? defaultStateDir(env);
+  const read = readCommand(AGENT_STATUS_COMMAND, argv, env);
+  if (!read) return 0;
+  const { values } = read;
+  const stateDir = values['state-dir'] ?? defaultStateDir(env);
   const report = await readAgentStatus(stateDir);
   console.log(values.json ? JSON.stringify(report, null, 2) : formatStatus(report));
   return 0;

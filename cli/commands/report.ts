@@ -1,5 +1,4 @@
 import { formatBytes } from '../../lib/bytes/index.ts';
-import { pickLakeLocation } from '../../lib/config/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
 import { createDuckDbEngine } from '../../query/duckdb.ts';
 import { checkLocalLake } from '../../query/index.ts';
@@ -12,9 +11,8 @@ export const run: CommandRunner = async (argv, env) => {
   if (parsed.help) return 0;
   const values = parsed.flags;
   const config = resolveReportConfig(values, env);
-  const lake = pickLakeLocation(values, env);
-  for (const note of lake.deprecations) console.error(`accesslake report: ${note}`);
-  if (config.engine === 'duckdb') await checkLocalLake(config.lake, lake.setting ?? 'the default');
+  for (const note of config.notes) console.error(`accesslake report: ${note}`);
+  if (config.engine === 'duckdb') await checkLocalLake(config.lake, config.lakeSetting ?? 'the default');
   const logger = createLogger({ level: 'warn', fields: { component: 'report' } });
   const outcome = await runReportFromConfig(config, {
     logger,

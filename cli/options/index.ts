@@ -33,7 +33,13 @@ export const COMMAND_SPECS: readonly CommandSpec<SettingsTable>[] = [
 const marker = (name: string) => name.replaceAll(' ', '-');
 
 /** The docs holding generated tables; configuration.md holds every command's, the others one each. */
-export const OPTIONS_DOCS = ['docs/configuration.md', 'docs/aws.md', 'docs/dashboard.md'] as const;
+export const OPTIONS_DOCS = [
+  'docs/configuration.md',
+  'docs/aws.md',
+  'docs/dashboard.md',
+  'docs/reports.md',
+  'docs/agent.md',
+] as const;
 
 /**
  * `text` with each `<!-- options:NAME -->…<!-- /options:NAME -->` block replaced by the command's

@@ -1,30 +1,12 @@
 /** Rows several commands' settings tables share: the lake, Athena and the AWS region. */
-import { GLUE_DEFAULTS } from '../../lake-contract/index.ts';
-import { LAKE_SETTING } from '../../lib/config/index.ts';
-
-/** `--lake`, with `./lake` when none is given. */
-export const LAKE_FOLDER_DEFAULT = { ...LAKE_SETTING, default: './lake' } as const;
-
-export const REGION = {
-  env: ['AWS_REGION', 'AWS_DEFAULT_REGION'],
-  default: 'us-east-1',
-  value: 'R',
-  help: 'AWS region',
-} as const;
-
-export const ATHENA_WORKGROUP = {
-  env: ['ACCESSLAKE_ATHENA_WORKGROUP'],
-  default: GLUE_DEFAULTS.workgroup,
-  value: 'W',
-  help: 'Athena: the workgroup queries run in',
-} as const;
-
-export const GLUE_DATABASE = {
-  env: ['ACCESSLAKE_GLUE_DATABASE'],
-  default: GLUE_DEFAULTS.database,
-  value: 'D',
-  help: 'Athena: the Glue database of the lake tables',
-} as const;
+export {
+  ATHENA_WORKGROUP_SETTING as ATHENA_WORKGROUP,
+  GLUE_DATABASE_SETTING as GLUE_DATABASE,
+} from '../../lake-contract/index.ts';
+export {
+  AWS_REGION_SETTING as REGION,
+  LAKE_FOLDER_DEFAULT,
+} from '../../lib/config/index.ts';
 
 export const AWS_ENDPOINT = {
   value: 'URL',

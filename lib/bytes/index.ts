@@ -30,6 +30,22 @@ export function parseBytes(value: string, setting: string): number {
   return Math.floor(Number(m[1]) * unit);
 }
 
+/**
+ * A byte count as a setting is written, in the largest binary unit that divides it exactly: 16777216 →
+ * `16MiB`, 65536 → `64KiB`, 1000 → `1000`. {@link parseBytes} reads it back to the same number; settings
+ * tables show their defaults this way.
+ */
+export function formatByteSize(bytes: number): string {
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
+    if (bytes !== 0 && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
+}
+
 const FORMAT_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
 /** `123456789` → `117.7 MiB`, `512` → `512 B`, `-2048` → `-2.0 KiB`: binary units, one decimal. */

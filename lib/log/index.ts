@@ -2,7 +2,8 @@
  * JSON-lines logger shared by ingest and the agent. One object per line on stderr (or a given sink), so
  * CloudWatch, journald and `jq` all read it without a parser. Levels filter at the call site.
  */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 

@@ -15,7 +15,10 @@ import { splitList } from '../list/index.ts';
 
 /** One row of a settings table; the row's key in the table is its flag name without `--`. */
 export interface Setting<T = unknown> {
-  /** `string` (the default) takes a value; `boolean` is a switch (no environment variable). */
+  /**
+   * `string` (the default) takes a value; `boolean` is a switch, whose environment variable (when it has
+   * one) reads `true`/`1` or `false`/`0`.
+   */
   readonly type?: 'string' | 'boolean';
   /** Repeatable flag; its environment variable is comma-separated. */
   readonly multiple?: boolean;
@@ -53,10 +56,21 @@ export type SettingValue<S> = S extends { type: 'boolean' }
 /** The values {@link resolveSettings} returns for a table. */
 export type SettingsOf<T extends SettingsTable> = { -readonly [K in keyof T]: SettingValue<T[K]> };
 
-/** The raw flags parseArgs returns for a table (what the user typed, nothing resolved). */
+type FlagValue<S> = S extends { type: 'boolean' }
+  ? boolean
+  : S extends { multiple: true }
+    ? string[]
+    : string;
+
+/**
+ * The raw flags parseArgs returns for a table (what the user typed, nothing resolved), deprecated alias
+ * flags (`storage` for `lake`) included.
+ */
 export type FlagsOf<T extends SettingsTable> = {
-  -readonly [K in keyof T]?:
-    | (T[K] extends { type: 'boolean' } ? boolean : T[K] extends { multiple: true } ? string[] : string)
+  -readonly [K in keyof T]?: FlagValue<T[K]> | undefined;
+} & {
+  -readonly [K in keyof T as T[K] extends { deprecated: { flag: infer F extends string } } ? F : never]?:
+    | FlagValue<T[K]>
     | undefined;
 };
 
@@ -107,7 +121,9 @@ export function resolveSettings<T extends SettingsTable>(
   for (const [name, s] of Object.entries(table)) {
     const picked = pick(name, s, flags, env, deprecations);
     sources[name] = picked.setting;
-    if (s.type === 'boolean') values[name] = picked.raw === true || picked.raw === 'true';
+    if (s.type === 'boolean')
+      values[name] =
+        typeof picked.raw === 'string' ? parseSwitch(picked.raw, picked.setting!) : picked.raw === true;
     else if (s.multiple)
       values[name] = Array.isArray(picked.raw) ? picked.raw : splitList(picked.raw as string | undefined);
     else if (picked.raw === undefined)
@@ -142,7 +158,6 @@ function pick(
   if (given !== undefined && !(Array.isArray(given) && given.length === 0))
     return { raw: given, setting: `--${name}` };
   if (aliasGiven !== undefined) return { raw: aliasGiven, setting: `--${alias}` };
-  if (s.type === 'boolean') return { raw: undefined, setting: undefined };
   for (const variable of s.env ?? []) {
     const value = env[variable];
     // An empty variable counts as unset, as a shell's `VAR=` usually means "no value".
@@ -155,6 +170,13 @@ function pick(
     return { raw: env[oldVariable], setting: oldVariable };
   }
   return { raw: undefined, setting: undefined };
+}
+
+/** A switch's environment variable: `true`/`1` or `false`/`0`. */
+function parseSwitch(raw: string, setting: string): boolean {
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${setting}=${JSON.stringify(raw)} must be true or false`);
 }
 
 /** The option lines of `--help`: flag and placeholder, then the help line with environment and default. */

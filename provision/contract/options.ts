@@ -9,7 +9,7 @@ import {
   MIN_BYTES_SCANNED_CUTOFF,
 } from '../../lake-contract/index.ts';
 import { formatBytes, parseBytes } from '../../lib/bytes/index.ts';
-import { LAKE_SETTING } from '../../lib/config/index.ts';
+import { AWS_REGION_SETTING, LAKE_SETTING } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { defineSettings, type FlagsOf, oneOf, resolveSettings } from '../../lib/settings/index.ts';
 import { parseStorageUrl } from '../../storage/index.ts';
@@ -54,12 +54,7 @@ const cutoff = (raw: string, setting: string) => {
  */
 export const PROVISION_SETTINGS = defineSettings({
   lake: { ...LAKE_SETTING, value: 's3://bucket/prefix', defaultNote: 'required', help: 'the lake in S3' },
-  region: {
-    env: ['AWS_REGION', 'AWS_DEFAULT_REGION'],
-    default: 'us-east-1',
-    value: 'R',
-    help: 'AWS region',
-  },
+  region: AWS_REGION_SETTING,
   endpoint: {
     env: ['ACCESSLAKE_AWS_ENDPOINT'],
     value: 'URL',
@@ -130,7 +125,7 @@ export const PROVISION_SETTINGS = defineSettings({
  * @throws {ConfigError} no lake, a lake that is not in S3, or a bad value (named as it was given)
  */
 export function resolveProvisionOptions(
-  flags: FlagsOf<typeof PROVISION_SETTINGS> & { storage?: string },
+  flags: FlagsOf<typeof PROVISION_SETTINGS>,
   env: Record<string, string | undefined>,
 ): ProvisionOptions {
   const { values: v, sources } = resolveSettings(PROVISION_SETTINGS, flags, env);

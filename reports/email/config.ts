@@ -2,16 +2,7 @@
  * SMTP settings for the report mail, from the environment variables mail-sending tools conventionally
  * use (SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD) plus the report's own addresses. Read once at the
  * entry point, and BEFORE any query runs, so a missing setting costs no scan.
- *
- * | variable | meaning | default |
- * |---|---|---|
- * | `SMTP_HOST` | relay host name | required |
- * | `SMTP_PORT` | port | 465 when `SMTP_SECURE=true`, else 587 |
- * | `SMTP_SECURE` | `true`: TLS from the first byte (port 465); `false`: STARTTLS when offered | port is 465 |
- * | `SMTP_USER`, `SMTP_PASSWORD` | login; both or neither (an open relay needs none) | none |
- * | `REPORT_FROM` | sender, `reports@example.com` or `Reports <reports@example.com>` | required |
- * | `REPORT_TO` | recipients, comma-separated | required |
- * | `REPORT_REPLY_TO` | where replies go | none |
+ * The variables, their meaning and defaults are listed in docs/reports.md#email.
  */
 import { ConfigError } from '../../lib/errors/index.ts';
 import { parseInteger } from '../../lib/units/index.ts';

@@ -6,13 +6,31 @@
  */
 
 import type { IngestApp } from '../../ingest/index.ts';
-import { createIngestFromConfig, type IngestDependencies, resolveIngestConfig } from '../../ingest/index.ts';
+import {
+  createIngestFromConfig,
+  INGEST_SETTINGS,
+  type IngestDependencies,
+  resolveIngestConfig,
+} from '../../ingest/index.ts';
+import { AWS_REGION_SETTING } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
+import { defineSettings, resolveSettings } from '../../lib/settings/index.ts';
 import { createConfiguredRegistrar } from '../shared/partition-registrar.ts';
 import { type ReadTokenSecretOptions, readTokensFromSecret } from './token-secret.ts';
 
 export type Env = Record<string, string | undefined>;
+
+/** What the Lambda reads beyond the ingest's own settings: where the tokens are kept instead. */
+const LAMBDA_SETTINGS = defineSettings({
+  'tokens-secret': {
+    env: ['ACCESSLAKE_TOKENS_SECRET'],
+    value: 'ARN',
+    help: 'a Secrets Manager secret (ARN or name) holding the tokens, comma- or newline-separated',
+  },
+  token: INGEST_SETTINGS.token,
+  region: AWS_REGION_SETTING,
+});
 
 export interface LambdaIngestDependencies extends IngestDependencies {
   /** Secrets Manager access, for tests; in Lambda the default client uses the function's role. */
@@ -22,12 +40,13 @@ export interface LambdaIngestDependencies extends IngestDependencies {
 }
 
 export async function createLambdaIngest(env: Env, deps: LambdaIngestDependencies = {}): Promise<IngestApp> {
-  const secretId = env.ACCESSLAKE_TOKENS_SECRET;
-  if (secretId && env.ACCESSLAKE_TOKENS) {
+  const { values } = resolveSettings(LAMBDA_SETTINGS, {}, env);
+  const secretId = values['tokens-secret'];
+  if (secretId && values.token.length > 0) {
     throw new ConfigError('set ACCESSLAKE_TOKENS or ACCESSLAKE_TOKENS_SECRET, not both');
   }
   const tokens = secretId
-    ? await readTokensFromSecret(secretId, { region: env.AWS_REGION, ...deps.secrets })
+    ? await readTokensFromSecret(secretId, { region: values.region, ...deps.secrets })
     : undefined;
   const config = resolveIngestConfig(tokens ? { token: tokens } : {}, env);
   const logger =

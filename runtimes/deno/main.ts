@@ -4,15 +4,19 @@
  * (ACCESSLAKE_LAKE, ACCESSLAKE_TOKENS, ACCESSLAKE_HOST, ACCESSLAKE_PORT, …). `--allow-read/--allow-write`
  * are only needed for file storage; S3 needs `--allow-net` and the AWS_* credentials in the environment.
  */
-import { createIngestFromConfig, resolveIngestConfig } from '../../ingest/index.ts';
+import { createIngestFromConfig, INGEST_SETTINGS, resolveIngestConfig } from '../../ingest/index.ts';
 import { createLogger } from '../../lib/log/index.ts';
-import { parseInteger } from '../../lib/units/index.ts';
+import { resolveSettings } from '../../lib/settings/index.ts';
 import { createConfiguredRegistrar } from '../shared/partition-registrar.ts';
 
 const env = Deno.env.toObject();
 const config = resolveIngestConfig({}, env);
-const hostname = env.ACCESSLAKE_HOST ?? '127.0.0.1';
-const port = parseInteger(env.ACCESSLAKE_PORT ?? '8080', 'ACCESSLAKE_PORT', 0, 65535);
+// The listening address, as `accesslake serve` reads it (the rest is resolveIngestConfig's).
+const { host: hostname, port } = resolveSettings(
+  { host: INGEST_SETTINGS.host, port: INGEST_SETTINGS.port },
+  {},
+  env,
+).values;
 const logger = createLogger({ level: config.logLevel, fields: { component: 'ingest', runtime: 'deno' } });
 // Old names still work (ACCESSLAKE_STORAGE); say so once at start, as `accesslake serve` does.
 for (const note of config.notes) logger.warn(note);

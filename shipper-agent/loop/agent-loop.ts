@@ -28,6 +28,7 @@ import { announceStart, nothingTailable } from './announce.ts';
 import { linesDrained, rewind } from './drain.ts';
 import { createPostBatchGc } from './memory.ts';
 import { createLoopParts, resumeState } from './resume.ts';
+import { setAsideUnsent, type UnsentOutcome } from './set-aside.ts';
 import { loopWakePolicy, STOP_TICK_MS } from './wake.ts';
 
 export interface LoopDeps {
@@ -53,7 +54,7 @@ export class AgentLoop {
   private inFlight: PreparedBatch | null = null;
   private tooLarge: { batch: PreparedBatch; error: BatchTooLargeError } | null = null;
   /** A batch whose attempt failed (retry after a backoff) or that ingest holds other bytes for (409). */
-  private unsent: { batch: PreparedBatch; outcome: DeliveryOutcome } | null = null;
+  private unsent: { batch: PreparedBatch; outcome: UnsentOutcome } | null = null;
   private failing!: FailingBatches;
   private readonly abort = new AbortController();
   /** Aborted on stop(): a failed attempt is then not retried. */
@@ -179,7 +180,7 @@ export class AgentLoop {
     if (waiting && waiting.batchId !== batch.batchId) {
       // Read while the file's previous batch was in flight, and that one failed: it goes first (its
       // range stays pending, so a commit of this one could never skip it). Read again later.
-      this.rewind(batch);
+      rewind(this.tracker, batch);
       return;
     }
     batch.entry.pending = {
@@ -234,40 +235,12 @@ export class AgentLoop {
     else if (this.prepared?.entry === batch.entry) this.prepared = null;
   }
 
-  /**
-   * A batch ingest did not take. 5xx or network: its range stays pending, the file backs off alone
-   * and the batch goes again, same bytes, same key, once the backoff is over. 409: ingest holds other
-   * bytes under this key, so the file changed under the agent: it is told apart again and read under a
-   * new id (new batch keys); the bytes ingest holds stay stored, nothing is dropped unsaid.
-   */
-  private async setAside(batch: PreparedBatch, outcome: DeliveryOutcome): Promise<void> {
+  /** A batch ingest did not take (5xx, network, 409): set-aside.ts. */
+  private async setAside(batch: PreparedBatch, outcome: UnsentOutcome): Promise<void> {
     this.unsent = null;
-    if (this.prepared?.entry === batch.entry) {
-      this.rewind(this.prepared);
-      this.prepared = null;
-    }
-    if (outcome.kind === 'retry-later') {
-      this.failing.failed(batch.entry, batch, outcome, Date.now());
-    } else if (outcome.kind === 'conflict') {
-      this.failing.clear(batch.entry);
-      this.deps.logger.warn(
-        'ingest holds other bytes under this batch key (409): the file changed under the agent; reading it again as a new file',
-        {
-          path: batch.entry.path,
-          batchId: batch.batchId,
-          start: batch.start,
-          end: batch.end,
-          error: outcome.error,
-        },
-      );
-      await this.tracker.reidentify(batch.entry, Date.now());
-    }
+    const parts = { tracker: this.tracker, failing: this.failing, logger: this.deps.logger };
+    this.prepared = await setAsideUnsent(batch, outcome, this.prepared, parts);
     await this.save().catch((error: unknown) => this.die(error));
-  }
-
-  /** A prepared batch that will not be sent now: its file reads from the batch's start again. */
-  private rewind(batch: PreparedBatch): void {
-    rewind(this.tracker, batch);
   }
 
   private pastShutdownDeadline(now: number): boolean {

@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { commandHelp } from '../../cli/args.ts';
+import { commandHelp, parseCommand } from '../../cli/args.ts';
+import { AGENT_COMMAND } from '../../cli/options/agent.ts';
+import { GEN_COMMAND } from '../../cli/options/gen.ts';
 import { COMMAND_SPECS, OPTIONS_DOCS, renderOptionsDocs } from '../../cli/options/index.ts';
+import { QUERY_COMMAND } from '../../cli/options/query.ts';
 import { SERVE_SETTINGS } from '../../cli/options/serve.ts';
 import { resolveIngestConfig } from '../../ingest/config.ts';
+import { ConfigError } from '../../lib/errors/index.ts';
 import { resolveProvisionOptions } from '../../provision/contract/index.ts';
+import { resolveAgentConfig } from '../../shipper-agent/index.ts';
 
 const TOKEN = { token: ['0123456789abcdef'] };
 
@@ -86,5 +91,41 @@ describe('provision settings', () => {
       tableMode: 'crawler',
       createBucket: false,
     });
+  });
+});
+
+describe('a flag whose value starts with "-"', () => {
+  const agent = ['--file', '/a.log', '--endpoint', 'http://127.0.0.1:8080', '--token', 'secret-token'];
+  const flags = (argv: string[]) => {
+    const parsed = parseCommand(AGENT_COMMAND, argv);
+    if (parsed.help) throw new Error('unexpected --help');
+    return parsed.flags;
+  };
+
+  it('takes it as the value, so the setting says what is wrong with it', async () => {
+    const parsed = flags([...agent, '--batch-age', '-1s']);
+    expect(parsed['batch-age']).toBe('-1s');
+    await expect(resolveAgentConfig(parsed, {}, '/nonexistent/nginx.conf')).rejects.toThrow(
+      new ConfigError('--batch-age: "-1s" is not a duration (e.g. 500ms, 30s, 2m, 6h, 7d)'),
+    );
+    // The same for a short flag, and for every command.
+    expect(() => parseCommand(GEN_COMMAND, ['-o', '-x.log'])).not.toThrow();
+    const query = parseCommand(QUERY_COMMAND, ['--from', '-2h', '--named', 'top-paths']);
+    expect(!query.help && query.flags.from).toBe('-2h');
+  });
+
+  it('refuses another option of the command in the place of a value, naming both', () => {
+    expect(() => flags(['--batch-age', '--endpoint', 'http://127.0.0.1:8080'])).toThrow(
+      new ConfigError(
+        '--batch-age needs a value (--batch-age D), but the next argument is the option --endpoint',
+      ),
+    );
+    expect(() => flags(['--file', '-h'])).toThrow(/^--file needs a value \(--file PATH\), but the next/);
+  });
+
+  it('names the flag whose value is missing at the end', () => {
+    expect(() => flags([...agent, '--batch-age'])).toThrow(
+      new ConfigError('--batch-age needs a value (--batch-age D)'),
+    );
   });
 });

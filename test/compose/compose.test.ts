@@ -153,7 +153,7 @@ describe('docker-compose.yml agrees with the CLI and the configs it mounts', () 
     expect(config.tokens).toEqual([envExample.ACCESSLAKE_TOKEN]);
     expect(config.storage).toBe(`s3://${envExample.ACCESSLAKE_BUCKET}/`);
     expect(config.s3Endpoint).toBe('http://minio:9000');
-    // Every ACCESSLAKE_ variable compose sets is one serve's settings table reads (cli/options/serve.ts).
+    // Every ACCESSLAKE_ variable compose sets is one serve's settings table reads (ingest/settings.ts).
     const serveVariables = Object.values(SERVE_SETTINGS).flatMap((row) => ('env' in row ? row.env : []));
     for (const key of Object.keys(env).filter((k) => k.startsWith('ACCESSLAKE_')))
       expect(serveVariables, key).toContain(key);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, parseBytes } from '../../lib/bytes/index.ts';
+import { formatByteSize, formatBytes, parseBytes } from '../../lib/bytes/index.ts';
 
 describe('parseBytes', () => {
   it('reads binary and decimal units', () => {
@@ -26,5 +26,18 @@ describe('formatBytes', () => {
     [-2048, '-2.0 KiB'],
   ])('writes %d as %j', (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text);
+  });
+});
+
+describe('formatByteSize', () => {
+  it('writes a size as a setting would, in the largest binary unit that divides it, and reads back', () => {
+    expect(formatByteSize(16 * 1024 ** 2)).toBe('16MiB');
+    expect(formatByteSize(64 * 1024)).toBe('64KiB');
+    expect(formatByteSize(2 * 1024 ** 3)).toBe('2GiB');
+    expect(formatByteSize(1536 * 1024)).toBe('1536KiB');
+    expect(formatByteSize(1000)).toBe('1000');
+    expect(formatByteSize(0)).toBe('0');
+    for (const bytes of [1, 1000, 1024, 1536 * 1024, 8 * 1024 ** 2, 10_000_000])
+      expect(parseBytes(formatByteSize(bytes), 'x')).toBe(bytes);
   });
 });

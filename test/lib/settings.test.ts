@@ -72,6 +72,19 @@ describe('resolveSettings', () => {
     expect(() => resolveSettings(TABLE, { lake: '/a', storage: '/b' }, {})).toThrow(/disagree/);
   });
 
+  it("reads a switch's environment variable as true/1 or false/0, the flag first", () => {
+    const table = defineSettings({ email: { type: 'boolean', env: ['APP_EMAIL'], help: 'mail it' } });
+    expect(resolveSettings(table, {}, {}).values.email).toBe(false);
+    expect(resolveSettings(table, {}, { APP_EMAIL: 'true' }).values.email).toBe(true);
+    expect(resolveSettings(table, {}, { APP_EMAIL: '1' }).values.email).toBe(true);
+    expect(resolveSettings(table, {}, { APP_EMAIL: '0' }).values.email).toBe(false);
+    expect(resolveSettings(table, { email: true }, { APP_EMAIL: 'false' }).values.email).toBe(true);
+    expect(resolveSettings(table, {}, { APP_EMAIL: 'true' }).sources.email).toBe('APP_EMAIL');
+    expect(() => resolveSettings(table, {}, { APP_EMAIL: 'yes' })).toThrow(
+      new ConfigError('APP_EMAIL="yes" must be true or false'),
+    );
+  });
+
   it('gives parseArgs every flag with its kind, the deprecated alias included', () => {
     expect(parseArgsOptions(TABLE)).toEqual({
       port: { type: 'string' },
