@@ -1,8 +1,7 @@
 /**
- * The loop that ties the agent together: look at the files (tracker), take the next due batch (batching/batch-builder.ts),
- * record it in the state as pending (write-ahead), POST it (sender), and only after ingest's 200
- * advance the committed offset. One batch is in flight and at most one more is prepared: the agent never
- * reads further ahead than that, whatever the backlog or the length of an outage.
+ * The agent's loop: look at the files (tracker), take the next due batch (batch-builder.ts), record it as
+ * pending (write-ahead), POST it, and advance the committed offset only after ingest's 200. One batch is in
+ * flight and at most one more prepared: it never reads further ahead, whatever the backlog or outage.
  */
 import { dirname } from 'node:path';
 import { describeError } from '../../lib/errors/index.ts';
@@ -24,7 +23,7 @@ import { type AgentStatus, statusFromState } from '../status.ts';
 import type { WakePolicy } from '../wake/wake-policy.ts';
 import { Wakeup } from '../wake/wakeup.ts';
 import { createDirectoryWatcher, type DirectoryWatcher, type WatcherFactory } from '../wake/watcher.ts';
-import { announceStart, nothingTailable } from './announce.ts';
+import { announceStart, announceStop, nothingTailable } from './announce.ts';
 import { linesDrained, rewind } from './drain.ts';
 import { createPostBatchGc } from './memory.ts';
 import { createLoopParts, resumeState } from './resume.ts';
@@ -64,6 +63,8 @@ export class AgentLoop {
   private stopRequestedAt: number | undefined;
   private stopped = false;
   private fatal: unknown;
+  /** The state's lines shipped when this run started: the stop says this run's lines apart. */
+  private shippedBefore = 0;
   /** Resolves when the loop has stopped cleanly; rejects with the error that stopped it. */
   finished: Promise<void> = Promise.resolve();
 
@@ -82,6 +83,7 @@ export class AgentLoop {
     this.lock = lock;
     try {
       this.state = state;
+      this.shippedBefore = state.totals.linesShipped;
       ({
         tracker: this.tracker,
         writer: this.writer,
@@ -292,6 +294,6 @@ export class AgentLoop {
     await this.tracker.close();
     await this.lock?.release();
     this.stopped = true;
-    this.deps.logger.info('agent stopped', { linesShipped: this.state.totals.linesShipped });
+    announceStop(this.deps.logger, this.state, this.shippedBefore);
   }
 }

@@ -8,6 +8,7 @@ import type { Sender } from '../delivery/sender.ts';
 import type { FileAccessError } from '../errors.ts';
 import type { PathPattern } from '../finding/discovery.ts';
 import type { ResolvedAgentOptions } from '../options.ts';
+import type { AgentState } from '../state/schema.ts';
 import { describeFormats } from './resume.ts';
 
 /**
@@ -49,4 +50,13 @@ export function nothingTailable(
 ): FileAccessError | undefined {
   const [problem] = errors;
   return problem && patterns.every((p) => !p.glob) && errors.length === patterns.length ? problem : undefined;
+}
+
+/**
+ * The stop, with this run's lines shipped (`linesShipped`; the state's total had `shippedBefore` when the
+ * run started) and the total over every run (`linesShippedInAll`).
+ */
+export function announceStop(logger: Logger, state: AgentState, shippedBefore: number): void {
+  const linesShippedInAll = state.totals.linesShipped;
+  logger.info('agent stopped', { linesShipped: linesShippedInAll - shippedBefore, linesShippedInAll });
 }

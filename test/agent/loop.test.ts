@@ -136,6 +136,11 @@ describe('agent loop', () => {
     await second.stop();
     expect(await ingest.paths()).toEqual(sorted(expectedPaths('d', 30), expectedPaths('e', 5)));
     expect(second.logs.some((l) => l.message === 'resuming a rotated file')).toBe(true);
+    // The stop says this run's lines, and the total over both runs apart.
+    expect(second.logs.find((l) => l.message === 'agent stopped')).toMatchObject({
+      linesShipped: 15,
+      linesShippedInAll: 35,
+    });
   });
 
   test('a file rewritten in place while the agent was down is read from 0, not from the old offset', async ({
