@@ -1,12 +1,11 @@
 /**
  * The set of files being tailed and what each look does to them. A look first checks every tracked
- * file's own content (grown, unchanged, truncated: rotation.ts `contentChange`), carries out the
- * truncations (the old content goes on from its copy, found by content, or its seen-but-unread bytes
- * are counted lost), then (when discovering) scans the tailed paths and their rotated siblings
- * (scan.ts) and finally lets go of rotated files that are done. Every change of phase is one named
- * transition of rotation.ts, logged with its name.
+ * file's own content (grown, unchanged, truncated: content-look.ts), carries out the truncations (the
+ * old content goes on from its copy, found by content, or its seen-but-unread bytes are counted lost),
+ * then (when discovering) scans the tailed paths and their rotated siblings (scan.ts) and finally lets
+ * go of rotated files that are done. Every change of phase is one named transition of rotation.ts,
+ * logged with its name.
  */
-import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Logger } from '../../lib/log/index.ts';
 import type { FileAccessError } from '../errors.ts';
@@ -14,11 +13,6 @@ import { inodeKey } from '../finding/candidates.ts';
 import type { PathPattern } from '../finding/discovery.ts';
 import {
   checksumAt,
-  extendFingerprint,
-  FINGERPRINT_BYTES,
-  type Fingerprint,
-  fingerprintMatches,
-  HEAD_BYTES,
   knownContent,
   newEntry,
   readHead,
@@ -27,23 +21,16 @@ import {
 } from '../identity/identity.ts';
 import type { AgentState, FileEntry } from '../state/schema.ts';
 import { StopList } from '../state/stopped.ts';
+import { contentNow, lookAt, remember, truncationLook } from './content-look.ts';
 import { settleCopies } from './copies.ts';
 import { type Located, locateContent } from './locate.ts';
 import { ProblemReporter } from './problems.ts';
-import {
-  type ContentLook,
-  contentChange,
-  lostOnTruncation,
-  type Phase,
-  type TransitionName,
-  truncation,
-} from './rotation.ts';
+import { lostOnTruncation, type Phase, type TransitionName, truncation } from './rotation.ts';
 import { scan } from './scan.ts';
 import {
   type Anchor,
   isFinished,
   newTrackedFile,
-  observeSize,
   positionFields,
   restartTrackedFile,
   setPhase,
@@ -252,7 +239,7 @@ export class FileTracker {
     for (const file of [...this.files]) {
       if (!file.handle) continue;
       try {
-        const look = await this.look(file, now, arrivedAt);
+        const look = await lookAt(file, now, arrivedAt, this.options.logger, this.scratch);
         if (look === 'grew') grew = true;
         else if (look === 'truncated') truncated.push(file);
       } catch (error) {
@@ -306,38 +293,6 @@ export class FileTracker {
     if (this.retired.length > MAX_RETIRED) this.retired.splice(0, this.retired.length - MAX_RETIRED);
   }
 
-  /** One file's own content: grown, unchanged, or truncated (shrunk, or refilled under what was read). */
-  private async look(
-    file: TrackedFile,
-    now: number,
-    arrivedAt: number,
-  ): Promise<'grew' | 'unchanged' | 'truncated'> {
-    const handle = file.handle!;
-    const stats = await handle.stat();
-    // Taken before the content is checked: a refill after it is then seen by those checks or the next.
-    const seen = stats.size > file.seen.end ? await checksumAt(handle, stats.size) : undefined;
-    const change = await contentNow(file, stats);
-    if (change === 'truncated') return change;
-    // A size counts as seen only together with its content (the bytes before it, the first bytes): a
-    // size whose bytes were gone when read (copytruncate right after the fstat) was never seen. Counted
-    // as seen, with a fingerprint too short to tell its copy by, those bytes were counted lost and the
-    // copy read as a new file. The next look sees the file as it is now.
-    if (stats.size > file.seen.end && seen === undefined) return 'unchanged';
-    let longer: Fingerprint | undefined;
-    if (file.entry.fingerprintBytes < FINGERPRINT_BYTES && stats.size > file.entry.fingerprintBytes) {
-      // Over the same content only, and only while the file still holds what was seen: a truncation
-      // between the checks above and this read is the next look's to see, with the old fingerprint.
-      longer = await extendFingerprint(handle, stats.size, file.entry);
-      if (!longer || (await handle.stat()).size < stats.size) return 'unchanged';
-    }
-    if (longer) Object.assign(file.entry, longer);
-    if (seen !== undefined) file.seen = { end: stats.size, checksum: seen };
-    const grew = observeSize(file, stats.size, now, arrivedAt);
-    if (grew) this.options.logger.debug('position', positionFields(file));
-    await file.lines?.advance(handle, file.size, this.scratch);
-    return grew ? 'grew' : 'unchanged';
-  }
-
   /**
    * The content being read is gone from the file: copytruncate, or emptied or refilled. What was not
    * read yet is read from a copy holding it (found by content); what the agent saw and no copy holds is
@@ -356,7 +311,7 @@ export class FileTracker {
       readPos: file.readPos,
       sizeSeen: file.size,
       copy: copy?.path ?? null,
-      look: truncationLooks.get(file) ?? null,
+      look: truncationLook(file) ?? null,
     });
     // An active file is read again from 0: the first lines a refill wrote again are shipped from it.
     const reread = step.restart
@@ -429,44 +384,3 @@ export class FileTracker {
     }
   }
 }
-
-/**
- * Keeps what the file holds before the size seen (a file the scan just placed) and its first bytes (up
- * to HEAD_BYTES, no further than the size seen) for the loss count of a later refill. Only bytes that are still the content known: the file no shorter than seen, its
- * fingerprint and the head remembered so far unchanged (a refill in between is the next look's to see).
- */
-async function remember(file: TrackedFile): Promise<void> {
-  const handle = file.handle;
-  if (!handle) return;
-  // A file placed by this look's scan: what it holds before the size seen, for the next look.
-  if (file.seen.end < file.size) {
-    const checksum = await checksumAt(handle, file.size);
-    if (checksum !== undefined) file.seen = { end: file.size, checksum };
-  }
-  const want = Math.min(file.size, HEAD_BYTES);
-  if (file.head.length >= want) return;
-  const head = await readHead(handle, want);
-  if (head.length < want || (await handle.stat()).size < file.size) return;
-  if (!head.subarray(0, file.head.length).equals(file.head)) return;
-  if (!(await fingerprintMatches(handle, file.entry))) return;
-  file.head = head;
-}
-
-/** rotation.ts `contentChange` for what the open file holds now. */
-async function contentNow(file: TrackedFile, stats: Stats): Promise<'grew' | 'unchanged' | 'truncated'> {
-  const handle = file.handle!;
-  const look: ContentLook = {
-    size: stats.size,
-    sizeSeen: file.size,
-    readTo: Math.max(file.readPos, file.anchor.end),
-    headMatches: await fingerprintMatches(handle, file.entry),
-    anchorMatches: (await checksumAt(handle, file.anchor.end)) === file.anchor.checksum,
-    seenMatches: (await checksumAt(handle, file.seen.end)) === file.seen.checksum,
-  };
-  const change = contentChange(look);
-  if (change === 'truncated') truncationLooks.set(file, look);
-  return change;
-}
-
-/** The look that found each file truncated: logged with the transition (which check said so). */
-const truncationLooks = new WeakMap<TrackedFile, ContentLook>();
