@@ -4,7 +4,7 @@
  * grown takes the new size as seen, with the checksum of the bytes before it and a longer fingerprint
  * while it is short; after each look the tracker keeps the file's first bytes (`remember`). The checks
  * that found a file truncated are kept for the transition's log line (`truncationLook`). What a
- * truncation then does is tracker.ts's.
+ * truncation then does is truncation.ts.
  */
 import type { Stats } from 'node:fs';
 import type { Logger } from '../../lib/log/index.ts';
