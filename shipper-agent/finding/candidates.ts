@@ -153,7 +153,7 @@ export async function copyOfTracked(
     if (theirs !== undefined && mine === theirs) return { of: f, checksum: mine };
     // Copies are made of the live file: a rotated sibling holding a tailed file's first bytes and anchor
     // is its copy even when their last bytes differ, as it may hold the content the entry really has
-    // (refilled since: a truncation or a 409 moves the entry to it, tracker.ts). Otherwise (a tailed
+    // (refilled since: a truncation or a 409 moves the entry to it, truncation.ts). Otherwise (a tailed
     // path, which nginx writes to and which a glob such as `access.log*` also gives to copies; or a file
     // rotated away, which nothing copies) one that only starts with the same lines (a refill, or a copy
     // of one) is a log of its own. A candidate longer than the file is now holds bytes the file never

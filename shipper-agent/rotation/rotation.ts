@@ -1,7 +1,8 @@
 /**
  * Rotation as one state machine per tracked file, in the spirit of Vector's file watcher: each look
  * turns what the agent observed into one named transition, and each transition says what becomes of the
- * file's content. Pure functions; tracker.ts makes the observations and carries the transitions out.
+ * file's content. Pure functions; tracker.ts makes the observations (content-look.ts, scan.ts) and
+ * carries the transitions out (truncation.ts, scan.ts).
  *
  * Phases of a tracked file:
  * - `active`: a tailed path names it; read as it grows.

@@ -1,54 +1,34 @@
 /**
  * The set of files being tailed and what each look does to them. A look first checks every tracked
- * file's own content (grown, unchanged, truncated: rotation.ts `contentChange`), carries out the
- * truncations (the old content goes on from its copy, found by content, or its seen-but-unread bytes
- * are counted lost), then (when discovering) scans the tailed paths and their rotated siblings
- * (scan.ts) and finally lets go of rotated files that are done. Every change of phase is one named
- * transition of rotation.ts, logged with its name.
+ * file's own content (grown, unchanged, truncated: content-look.ts), carries out the truncations (the
+ * old content goes on from its copy, found by content, or its seen-but-unread bytes are counted lost:
+ * truncation.ts, which also moves an entry ingest answered 409 for to its copy), then (when
+ * discovering) scans the tailed paths and their rotated siblings (scan.ts) and finally lets go of
+ * rotated files that are done. Every change of phase is one named transition of rotation.ts, logged
+ * with its name. truncation.ts and scan.ts run over this tracker through the host shapes they name
+ * (truncation.ts `TruncationHost`, scan-host.ts `ScanHost`), so neither imports this file.
  */
-import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Logger } from '../../lib/log/index.ts';
 import type { FileAccessError } from '../errors.ts';
 import { inodeKey } from '../finding/candidates.ts';
 import type { PathPattern } from '../finding/discovery.ts';
-import {
-  checksumAt,
-  extendFingerprint,
-  FINGERPRINT_BYTES,
-  type Fingerprint,
-  fingerprintMatches,
-  HEAD_BYTES,
-  knownContent,
-  newEntry,
-  readHead,
-  readStart,
-  sharedLinePrefix,
-} from '../identity/identity.ts';
+import { checksumAt } from '../identity/identity.ts';
 import type { AgentState, FileEntry } from '../state/schema.ts';
 import { StopList } from '../state/stopped.ts';
-import { settleCopies } from './copies.ts';
-import { type Located, locateContent } from './locate.ts';
+import { contentNow, lookAt, remember } from './content-look.ts';
 import { ProblemReporter } from './problems.ts';
-import {
-  type ContentLook,
-  contentChange,
-  lostOnTruncation,
-  type Phase,
-  type TransitionName,
-  truncation,
-} from './rotation.ts';
+import type { Phase, TransitionName } from './rotation.ts';
 import { scan } from './scan.ts';
 import {
   type Anchor,
   isFinished,
   newTrackedFile,
-  observeSize,
   positionFields,
-  restartTrackedFile,
   setPhase,
   type TrackedFile,
 } from './tracked-file.ts';
+import { carryOutTruncation, continueInCopy, restart } from './truncation.ts';
 
 export type { TrackedFile } from './tracked-file.ts';
 
@@ -141,61 +121,10 @@ export class FileTracker {
     if (!file?.handle) return;
     // The 409 says ingest stored the range as first sent. Its copy (copytruncate, refill) still holds
     // that content: the rest is read from there, never the whole copy again from 0 under a new id.
-    if (pending) await this.continueInCopy(file, entry, pending.end);
+    if (pending) await continueInCopy(this, file, entry, pending.end);
     const phase = file.phase;
-    await this.restart(file, entry.path, entry.format, now);
+    await restart(this, file, entry.path, entry.format, now);
     if (phase !== 'active') setPhase(file, 'rotated');
-  }
-
-  /**
-   * The file's descriptor starts over at 0 as a new file: its size now, and its fingerprint and first
-   * bytes from one read (identity.ts `readStart`), so a refill right after cannot leave the size seen
-   * without the first bytes that tell which lines a later refill repeats.
-   */
-  private async restart(file: TrackedFile, path: string, format: string, now: number): Promise<void> {
-    const handle = file.handle!;
-    const current = await handle.stat();
-    const start = await readStart(handle, current.size);
-    const fresh = newEntry(path, format, current, start, now);
-    fresh.size = start.size;
-    restartTrackedFile(file, fresh, start.size, now, this.options.countLines);
-    file.head = start.head;
-    this.options.logger.debug('position', positionFields(file));
-  }
-
-  /**
-   * After a 409: a copy (another inode next to it) holding the entry's committed content and at least
-   * `stored` bytes takes the entry, read on from `stored` (the range ingest holds). Offsets in bytes.
-   */
-  private async continueInCopy(file: TrackedFile, entry: FileEntry, stored: number): Promise<void> {
-    const copy = await locateContent(entry, {
-      end: entry.committed,
-      checksum: entry.checksum,
-      exclude: this.trackedKeys(),
-    });
-    if (!copy) return;
-    const checksum = await checksumAt(copy.handle, stored);
-    if (checksum === undefined) {
-      await copy.handle.close();
-      return;
-    }
-    const moved: FileEntry = {
-      ...entry,
-      path: copy.path,
-      dev: copy.stats.dev,
-      ino: copy.stats.ino,
-      committed: stored,
-      checksum,
-      rotated: true,
-    };
-    const tracked = this.track(moved, copy.handle, copy.stats.size, 0, 'copy', { end: stored, checksum });
-    tracked.readPos = stored;
-    tracked.lines?.reset(stored);
-    this.options.logger.info('reading the rest of the content ingest answered 409 for from its copy', {
-      path: copy.path,
-      from: stored,
-      was: file.entry.path,
-    });
   }
 
   /** Bytes that can never be shipped: counted and said loudly. */
@@ -252,7 +181,7 @@ export class FileTracker {
     for (const file of [...this.files]) {
       if (!file.handle) continue;
       try {
-        const look = await this.look(file, now, arrivedAt);
+        const look = await lookAt(file, now, arrivedAt, this.options.logger, this.scratch);
         if (look === 'grew') grew = true;
         else if (look === 'truncated') truncated.push(file);
       } catch (error) {
@@ -261,7 +190,7 @@ export class FileTracker {
     }
     // Rotated files first: their inodes are then free for the copy search of the active ones.
     truncated.sort((a, b) => Number(a.phase === 'active') - Number(b.phase === 'active'));
-    for (const file of truncated) await this.truncated(file, now);
+    for (const file of truncated) await carryOutTruncation(this, file, now);
     if (discover) await scan(this, now);
     for (const file of this.files) await remember(file);
     this.letGo(now);
@@ -306,113 +235,6 @@ export class FileTracker {
     if (this.retired.length > MAX_RETIRED) this.retired.splice(0, this.retired.length - MAX_RETIRED);
   }
 
-  /** One file's own content: grown, unchanged, or truncated (shrunk, or refilled under what was read). */
-  private async look(
-    file: TrackedFile,
-    now: number,
-    arrivedAt: number,
-  ): Promise<'grew' | 'unchanged' | 'truncated'> {
-    const handle = file.handle!;
-    const stats = await handle.stat();
-    // Taken before the content is checked: a refill after it is then seen by those checks or the next.
-    const seen = stats.size > file.seen.end ? await checksumAt(handle, stats.size) : undefined;
-    const change = await contentNow(file, stats);
-    if (change === 'truncated') return change;
-    // A size counts as seen only together with its content (the bytes before it, the first bytes): a
-    // size whose bytes were gone when read (copytruncate right after the fstat) was never seen. Counted
-    // as seen, with a fingerprint too short to tell its copy by, those bytes were counted lost and the
-    // copy read as a new file. The next look sees the file as it is now.
-    if (stats.size > file.seen.end && seen === undefined) return 'unchanged';
-    let longer: Fingerprint | undefined;
-    if (file.entry.fingerprintBytes < FINGERPRINT_BYTES && stats.size > file.entry.fingerprintBytes) {
-      // Over the same content only, and only while the file still holds what was seen: a truncation
-      // between the checks above and this read is the next look's to see, with the old fingerprint.
-      longer = await extendFingerprint(handle, stats.size, file.entry);
-      if (!longer || (await handle.stat()).size < stats.size) return 'unchanged';
-    }
-    if (longer) Object.assign(file.entry, longer);
-    if (seen !== undefined) file.seen = { end: stats.size, checksum: seen };
-    const grew = observeSize(file, stats.size, now, arrivedAt);
-    if (grew) this.options.logger.debug('position', positionFields(file));
-    await file.lines?.advance(handle, file.size, this.scratch);
-    return grew ? 'grew' : 'unchanged';
-  }
-
-  /**
-   * The content being read is gone from the file: copytruncate, or emptied or refilled. What was not
-   * read yet is read from a copy holding it (found by content); what the agent saw and no copy holds is
-   * counted lost. An active file then starts over at 0 with its new content.
-   */
-  private async truncated(file: TrackedFile, now: number): Promise<void> {
-    const old = file.entry;
-    const path = old.path;
-    const { copy, anchor } = await this.locateCopy(file);
-    // Its other copies hold nothing more to read: recorded at their size now (copies.ts).
-    await settleCopies(this.retired, old, file.readPos, copy?.stats);
-    const outstanding = old.pending !== null || old.committed < file.readPos;
-    const step = truncation(file.phase, copy !== undefined, outstanding);
-    this.transition(step.name, 'file was truncated (copytruncate?): its content is no longer in it', {
-      path,
-      readPos: file.readPos,
-      sizeSeen: file.size,
-      copy: copy?.path ?? null,
-      look: truncationLooks.get(file) ?? null,
-    });
-    // An active file is read again from 0: the first lines a refill wrote again are shipped from it.
-    const reread = step.restart
-      ? sharedLinePrefix(file.head, await readHead(file.handle!, file.head.length))
-      : 0;
-    const lost = lostOnTruncation(file.size, file.readPos, copy?.stats.size, reread);
-    if (lost > 0) {
-      this.lose(
-        old,
-        lost,
-        copy
-          ? `was truncated after nginx wrote past the end of its copy ${copy.path}`
-          : 'was truncated before it was fully shipped, and no copy with the same first bytes is next to it',
-      );
-    }
-    if (copy) {
-      Object.assign(old, { path: copy.path, dev: copy.stats.dev, ino: copy.stats.ino });
-      // The copy is complete and old news: due at once (seen at 0), read from where the original stood.
-      const moved = this.track(old, copy.handle, copy.stats.size, 0, 'copy', anchor);
-      moved.readPos = file.readPos;
-      moved.lines?.reset(file.readPos);
-      this.options.logger.info('reading the rest of the truncated content from its copy', {
-        path: copy.path,
-        from: file.readPos,
-      });
-    } else if (step.orphan) {
-      // Its batch in flight (already read) still gets answered and committed.
-      this.files.push({ ...file, handle: null, lines: undefined, phase: 'orphan' });
-    }
-    if (step.restart) {
-      // The look's fstat may predate the truncation it then saw in the content: take the size now.
-      await this.restart(file, path, old.format, now);
-    } else {
-      // A rotated file's new content is a sibling like any other: the scan judges it.
-      this.files.splice(this.files.indexOf(file), 1);
-      await file.handle?.close().catch(() => {});
-    }
-  }
-
-  /**
-   * The copy of a truncated file's content, and the anchor it holds. First by the anchor (the bytes
-   * before the furthest offset read); else, for a copy made before the agent read past its end (a batch
-   * read, then given back while the one before it waited for ingest), by the content the agent knows
-   * shipped or in flight (identity.ts `knownContent`), if the copy holds all it has still to read.
-   */
-  private async locateCopy(file: TrackedFile): Promise<{ copy: Located | undefined; anchor: Anchor }> {
-    const common = { exclude: this.trackedKeys(), sizeSeen: file.size, head: file.head };
-    const copy = await locateContent(file.entry, { ...file.anchor, ...common });
-    if (copy) return { copy, anchor: file.anchor };
-    const known = knownContent(file.entry);
-    if (known.end >= file.anchor.end || known.checksum === null)
-      return { copy: undefined, anchor: file.anchor };
-    const shorter = await locateContent(file.entry, { ...known, ...common, atLeast: file.readPos });
-    return { copy: shorter, anchor: { end: known.end, checksum: known.checksum } };
-  }
-
   /** Closes rotated files read, shipped and quiet for the grace period; drops answered orphans. */
   private letGo(now: number): void {
     for (const file of [...this.files]) {
@@ -429,44 +251,3 @@ export class FileTracker {
     }
   }
 }
-
-/**
- * Keeps what the file holds before the size seen (a file the scan just placed) and its first bytes (up
- * to HEAD_BYTES, no further than the size seen) for the loss count of a later refill. Only bytes that are still the content known: the file no shorter than seen, its
- * fingerprint and the head remembered so far unchanged (a refill in between is the next look's to see).
- */
-async function remember(file: TrackedFile): Promise<void> {
-  const handle = file.handle;
-  if (!handle) return;
-  // A file placed by this look's scan: what it holds before the size seen, for the next look.
-  if (file.seen.end < file.size) {
-    const checksum = await checksumAt(handle, file.size);
-    if (checksum !== undefined) file.seen = { end: file.size, checksum };
-  }
-  const want = Math.min(file.size, HEAD_BYTES);
-  if (file.head.length >= want) return;
-  const head = await readHead(handle, want);
-  if (head.length < want || (await handle.stat()).size < file.size) return;
-  if (!head.subarray(0, file.head.length).equals(file.head)) return;
-  if (!(await fingerprintMatches(handle, file.entry))) return;
-  file.head = head;
-}
-
-/** rotation.ts `contentChange` for what the open file holds now. */
-async function contentNow(file: TrackedFile, stats: Stats): Promise<'grew' | 'unchanged' | 'truncated'> {
-  const handle = file.handle!;
-  const look: ContentLook = {
-    size: stats.size,
-    sizeSeen: file.size,
-    readTo: Math.max(file.readPos, file.anchor.end),
-    headMatches: await fingerprintMatches(handle, file.entry),
-    anchorMatches: (await checksumAt(handle, file.anchor.end)) === file.anchor.checksum,
-    seenMatches: (await checksumAt(handle, file.seen.end)) === file.seen.checksum,
-  };
-  const change = contentChange(look);
-  if (change === 'truncated') truncationLooks.set(file, look);
-  return change;
-}
-
-/** The look that found each file truncated: logged with the transition (which check said so). */
-const truncationLooks = new WeakMap<TrackedFile, ContentLook>();
