@@ -31,6 +31,7 @@ export function copyRecord(of: FileEntry, c: Candidate, checksum: string | undef
     size: c.stats.size,
     pending: null,
     rotated: true,
+    copy: true,
   };
 }
 
@@ -46,7 +47,7 @@ export async function settleCopies(
   continuedIn: { dev: number; ino: number } | undefined,
 ): Promise<void> {
   for (const copy of retired) {
-    if (copy.id !== truncated.id) continue;
+    if (!copy.copy || copy.id !== truncated.id) continue;
     if (copy.dev === continuedIn?.dev && copy.ino === continuedIn.ino) continue;
     const path = await pathOf(copy);
     if (!path) continue;

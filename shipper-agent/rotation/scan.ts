@@ -128,6 +128,9 @@ async function placeKnown(tracker: FileTracker, candidates: Candidate[], now: nu
       if (c.placed) continue;
       for (const entry of [...tracker.unattached, ...tracker.retired]) {
         if (sameInode !== (entry.dev === c.stats.dev && entry.ino === c.stats.ino)) continue;
+        // A copy's record is of its own inode only; recorded while still being written, it holds more
+        // now: judged again as a copy, not read from here.
+        if (entry.copy && (!sameInode || c.stats.size > entry.committed)) continue;
         if (!(await holdsEntry(c, entry))) continue;
         c.placed = true;
         await resume(tracker, c, entry, now);

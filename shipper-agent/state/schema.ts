@@ -55,6 +55,12 @@ export interface FileEntry {
   formatChoice?: FormatChoice | null;
   /** The first reason ingest gave for a rejected line of this file (from its answer), or null. */
   firstRejectReason?: string | null;
+  /**
+   * A retired entry recording a copy of a file being read (rotation/copies.ts): its content is shipped
+   * from that file. Found longer later (a copy still being written when recorded), it is judged again,
+   * never read from here.
+   */
+  copy?: boolean;
 }
 
 /** The format in use for a file: `format`, chosen under the configured spec `configured`, `reason` why. */
