@@ -16,6 +16,7 @@ import { advanceAnchor, positionFields, type TrackedFile } from '../rotation/tra
 import type { FileTracker } from '../rotation/tracker.ts';
 import type { FileEntry } from '../state/schema.ts';
 import { type BatchPolicy, dueReason } from './batch-due.ts';
+import { HeldBatches } from './held-batches.ts';
 
 export interface PreparedBatch {
   entry: FileEntry;
@@ -37,6 +38,8 @@ export class BatchBuilder {
   /** `--batch-bytes`, halved after a 413. */
   private batchBytes: number;
   private cursor = 0;
+  /** Bodies of batches sent and not yet taken, resent as they are (held-batches.ts). */
+  private readonly held = new HeldBatches<PreparedBatch>();
 
   constructor(
     private readonly tracker: FileTracker,
@@ -55,6 +58,8 @@ export class BatchBuilder {
    * `inFlight` is the entry whose pending range is being sent right now.
    */
   async next(now: number, stopping: boolean, inFlight: FileEntry | undefined): Promise<PreparedBatch | null> {
+    // Called with no batch prepared and unsent: every body held for no pending range is let go.
+    this.held.sweep();
     const resent = await this.resendPending(inFlight, now);
     if (resent) return resent;
     const files = this.tracker.files;
@@ -126,6 +131,17 @@ export class BatchBuilder {
     for (const file of [...this.tracker.files]) {
       const pending = file.entry.pending;
       if (!pending || inFlight === file.entry || this.backingOff(file.entry, now)) continue;
+      const held = this.held.pendingOf(file.entry);
+      if (held) {
+        // The bytes of the first attempt, whatever became of the file since.
+        this.logger.info('sending again the batch ingest did not take', {
+          path: file.entry.path,
+          batchId: pending.batchId,
+          start: pending.start,
+          end: pending.end,
+        });
+        return held;
+      }
       // Sent before under the format chosen then (kept in the state); decided now after an upgrade.
       const decision = await this.decide(file);
       if (decision.kind !== 'ready') continue;
@@ -208,7 +224,7 @@ export class BatchBuilder {
   ): Promise<PreparedBatch> {
     // The reader's buffer is reused by the next read; gzip copies it into a new, smaller one first.
     const body = await this.gzip.gzip(batch.body, this.o.gzipLevel);
-    return {
+    const prepared: PreparedBatch = {
       entry,
       batchId,
       format,
@@ -220,6 +236,8 @@ export class BatchBuilder {
       body,
       checksum,
     };
+    this.held.hold(prepared);
+    return prepared;
   }
 
   /**
