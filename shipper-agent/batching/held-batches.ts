@@ -4,8 +4,9 @@
  * agent does after a restart (the range and its checksum are in the state); within a run, a file
  * truncated under a failing batch (copytruncate during an ingest outage, its copy made before the agent
  * read the range's last bytes) no longer holds the range, and those bytes would be in no file and in no
- * batch (chaos seed 901011). One body per file at most (a newer batch replaces it), and at most
- * {@link MAX_HELD_BYTES} in all: beyond that, a retry reads the range again as after a restart.
+ * batch (chaos seed 901011). Bodies are let go once no pending range is theirs (at most one a file, plus
+ * a batch prepared after it), and at most {@link MAX_HELD_BYTES} are held in all: beyond that, a retry
+ * reads the range again as after a restart.
  */
 import type { FileEntry } from '../state/schema.ts';
 
@@ -19,28 +20,29 @@ export interface HeldBatch {
 }
 
 export class HeldBatches<B extends HeldBatch> {
-  private readonly held = new Map<FileEntry, B>();
+  /** By batch id. */
+  private readonly held = new Map<string, B>();
   private bytes = 0;
 
   constructor(private readonly maxBytes = MAX_HELD_BYTES) {}
 
-  /** Keeps `batch` for its file, in place of the file's earlier one, when it fits under the cap. */
+  /** Keeps `batch`, when it fits under the cap. */
   hold(batch: B): void {
-    this.drop(batch.entry);
-    if (this.bytes + batch.body.length > this.maxBytes) return;
-    this.held.set(batch.entry, batch);
+    if (this.held.has(batch.batchId) || this.bytes + batch.body.length > this.maxBytes) return;
+    this.held.set(batch.batchId, batch);
     this.bytes += batch.body.length;
   }
 
   /** The batch held for the entry's pending range (same batch id), or undefined. */
   pendingOf(entry: FileEntry): B | undefined {
-    const batch = this.held.get(entry);
-    return batch && entry.pending?.batchId === batch.batchId ? batch : undefined;
+    const batch = entry.pending ? this.held.get(entry.pending.batchId) : undefined;
+    return batch?.entry === entry ? batch : undefined;
   }
 
   /** Lets go of bodies no pending range needs any more (taken by ingest, given up, or given back). */
   sweep(): void {
-    for (const entry of [...this.held.keys()]) if (!this.pendingOf(entry)) this.drop(entry);
+    for (const batch of [...this.held.values()])
+      if (batch.entry.pending?.batchId !== batch.batchId) this.drop(batch);
   }
 
   /** Bytes held now. */
@@ -48,10 +50,8 @@ export class HeldBatches<B extends HeldBatch> {
     return this.bytes;
   }
 
-  private drop(entry: FileEntry): void {
-    const batch = this.held.get(entry);
-    if (!batch) return;
-    this.held.delete(entry);
+  private drop(batch: B): void {
+    this.held.delete(batch.batchId);
     this.bytes -= batch.body.length;
   }
 }

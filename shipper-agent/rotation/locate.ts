@@ -27,11 +27,6 @@ export interface LocateOptions {
   /** The content must be there up to this offset, with `checksum` the checksum of the bytes before it. */
   end: number;
   checksum: string | null;
-  /**
-   * The file must be at least this long (bytes), beyond `end`: it must hold everything the agent has
-   * still to read (a copy made before the agent read past its end, found by what it shipped).
-   */
-  atLeast?: number;
   /** Skip these `dev:ino` (files being read already, the truncated original). */
   exclude: ReadonlySet<string>;
   /**
@@ -101,8 +96,7 @@ async function searchOnce(
     const path = join(dir, name);
     const stats = await stat(path).catch(() => undefined);
     if (stats) seen.set(name, `${stats.dev}:${stats.ino}`);
-    const minSize = Math.max(options.end, options.atLeast ?? 0, entry.fingerprintBytes);
-    if (!stats?.isFile() || stats.size < minSize) continue;
+    if (!stats?.isFile() || stats.size < options.end || stats.size < entry.fingerprintBytes) continue;
     if (options.exclude.has(`${stats.dev}:${stats.ino}`)) continue;
     candidates.push({ path, stats });
   }

@@ -95,7 +95,10 @@ export async function carryOutTruncation(
       from: file.readPos,
     });
   } else if (step.orphan) {
-    // Its batch in flight (already read) still gets answered and committed.
+    // Its batch in flight (already read) still gets answered and committed. What it saw beyond what it
+    // read is counted above: the entry no longer claims it, so a restart before the answer does not
+    // count it again (unplaced.ts).
+    old.size = file.readPos;
     host.files.push({ ...file, handle: null, lines: undefined, phase: 'orphan' });
   }
   if (step.restart) {
@@ -111,8 +114,9 @@ export async function carryOutTruncation(
 /**
  * The copy of a truncated file's content, and the anchor it holds. First by the anchor (the bytes
  * before the furthest offset read); else, for a copy made before the agent read past its end (a batch
- * read, then given back while the one before it waited for ingest), by the content the agent knows
- * shipped or in flight (identity.ts `knownContent`), if the copy holds all it has still to read.
+ * read, then given back while the one before it waited for ingest, or a batch prepared after one in
+ * flight), by the content the agent knows shipped or in flight (identity.ts `knownContent`): what it
+ * read beyond is in batches it holds, or lost.
  */
 async function locateCopy(
   host: TruncationHost,
@@ -124,7 +128,7 @@ async function locateCopy(
   const known = knownContent(file.entry);
   if (known.end >= file.anchor.end || known.checksum === null)
     return { copy: undefined, anchor: file.anchor };
-  const shorter = await locateContent(file.entry, { ...known, ...common, atLeast: file.readPos });
+  const shorter = await locateContent(file.entry, { ...known, ...common });
   return { copy: shorter, anchor: { end: known.end, checksum: known.checksum } };
 }
 
