@@ -53,11 +53,15 @@ export async function scan(tracker: FileTracker, now: number): Promise<void> {
     const rest = await placeTracked(tracker, candidates);
     const fresh = rest.filter((c) => tracker.skipped.get(inodeKey(c.stats)) !== signature(c.stats));
     await placeKnown(tracker, fresh, now);
-    const judged: Array<[Candidate, Judgement]> = [];
-    for (const c of fresh) if (!c.placed) judged.push([c, await judge(tracker, c)]);
-    // A truncation while judging may have made a copy look new: judge again after the next look.
-    const settled = judged.every(([, j]) => j.verdict !== 'new') || (await tracker.allIntact());
-    if (settled) for (const [c, judgement] of judged) await placeRest(tracker, c, judgement, now);
+    // Tailed paths first: a sibling may be a copy of a file this very scan starts tailing (a copytruncate
+    // under way while the agent was stopped, of a file it never saw).
+    for (const tailed of [true, false]) {
+      const judged: Array<[Candidate, Judgement]> = [];
+      for (const c of fresh) if (!c.placed && c.tailed === tailed) judged.push([c, await judge(tracker, c)]);
+      // A truncation while judging may have made a copy look new: judge again after the next look.
+      const settled = judged.every(([, j]) => j.verdict !== 'new') || (await tracker.allIntact());
+      if (settled) for (const [c, judgement] of judged) await placeRest(tracker, c, judgement, now);
+    }
     if (tracker.firstScan) await settleUnplaced(tracker, now, listedPaths(tracker, candidates));
     forgetRetired(tracker, new Set(candidates.map((c) => inodeKey(c.stats))));
   } finally {

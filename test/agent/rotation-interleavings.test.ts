@@ -631,3 +631,32 @@ describe('a file truncated under a batch ingest has not taken', () => {
     await m.close();
   });
 });
+
+describe('a copy of a file the agent never saw', () => {
+  test('made while it was stopped, next to that new file: skipped as its copy at the first scan, lines once', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 5));
+    const first = await machine(dir, [log]);
+    await first.look();
+    await first.ship();
+    const state = await first.stop();
+    // While stopped: a create rotation (access.log → .1, a new access.log), then copytruncate's copy of
+    // the new file, its truncate not yet made (chaos seed 901020: the copy was judged before the file it
+    // copies was tracked, so taken for a rotated file never shipped).
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, lines('b', 0, 8));
+    renameSync(`${log}.1`, `${log}.2`);
+    copyFileSync(log, `${log}.1`);
+    const second = await machine(dir, [log], state);
+    await second.look();
+    await second.ship();
+    await second.look();
+    await second.ship();
+    const all = [...first.shipped, ...second.shipped];
+    for (let i = 0; i < 5; i++) expect(count(all, `/p/a-${i}`), `a-${i}`).toBe(1);
+    for (let i = 0; i < 8; i++) expect(count(all, `/p/b-${i}`), `b-${i}`).toBe(1);
+    await second.close();
+  });
+});
