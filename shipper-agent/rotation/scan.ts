@@ -27,7 +27,14 @@ import {
   signature,
 } from '../finding/candidates.ts';
 import { compressedFileError, openLog } from '../finding/discovery.ts';
-import { checksumAt, EMPTY_CHECKSUM, newEntry, readStart } from '../identity/identity.ts';
+import {
+  checksumAt,
+  EMPTY_CHECKSUM,
+  extendFingerprint,
+  FINGERPRINT_BYTES,
+  newEntry,
+  readStart,
+} from '../identity/identity.ts';
 import type { FileEntry } from '../state/schema.ts';
 import { copyRecord } from './copies.ts';
 import { type CandidateVerdict, candidateVerdict, nameTransition } from './rotation.ts';
@@ -162,6 +169,11 @@ async function resume(tracker: FileTracker, c: Candidate, entry: FileEntry, now:
   else tracker.unattached = tracker.unattached.filter((e) => e !== entry);
   const handle = c.handle!;
   c.kept = true;
+  // A state written while the file was shorter than the fingerprint (a run killed soon after it began):
+  // taken over the first bytes now, before this scan judges the siblings, which a copy of this file is
+  // told among by them.
+  if (entry.fingerprintBytes < FINGERPRINT_BYTES && c.stats.size > entry.fingerprintBytes)
+    Object.assign(entry, await extendFingerprint(handle, c.stats.size, entry));
   tracker.track(
     entry,
     handle,

@@ -660,3 +660,25 @@ describe('a copy of a file the agent never saw', () => {
     await second.close();
   });
 });
+
+describe('a state entry without a fingerprint yet', () => {
+  test('resumed next to a copy of its file: the fingerprint is taken before the copy is judged, lines once', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, '');
+    // The first run saw the file empty and stopped (chaos seed 901028: killed within 1.3 s of its start).
+    const first = await machine(dir, [log]);
+    await first.look();
+    const state = await first.stop();
+    writeFileSync(log, lines('a', 0, 10));
+    copyFileSync(log, `${log}.1`);
+    const second = await machine(dir, [log], state);
+    await second.look();
+    await second.ship();
+    await second.look();
+    await second.ship();
+    for (let i = 0; i < 10; i++) expect(count(second.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
+    await second.close();
+  });
+});
