@@ -6,7 +6,6 @@
  * descriptor then starts over at 0 as a new file. The tracker (tracker.ts) runs these over itself as
  * the `TruncationHost`.
  */
-import type { FileHandle } from 'node:fs/promises';
 import type { Logger } from '../../lib/log/index.ts';
 import {
   checksumAt,
@@ -20,7 +19,8 @@ import type { FileEntry } from '../state/schema.ts';
 import { truncationLook } from './content-look.ts';
 import { settleCopies } from './copies.ts';
 import { type Located, locateContent } from './locate.ts';
-import { lostOnTruncation, type Phase, type TransitionName, truncation } from './rotation.ts';
+import { lostOnTruncation, truncation } from './rotation.ts';
+import type { ScanHost } from './scan-host.ts';
 import { type Anchor, positionFields, restartTrackedFile, type TrackedFile } from './tracked-file.ts';
 
 /**
@@ -28,23 +28,13 @@ import { type Anchor, positionFields, restartTrackedFile, type TrackedFile } fro
  * retired entries (its copies), the loss count and the transition log. `FileTracker` (tracker.ts) is the
  * one host; naming its shape here keeps this module from importing tracker.ts, which imports it.
  */
-export interface TruncationHost {
+export type TruncationHost = Pick<
+  ScanHost,
+  'files' | 'retired' | 'lose' | 'trackedKeys' | 'transition' | 'track'
+> & {
   /** The tracker's options (tracker.ts `TrackerOptions`), the parts a truncation uses. */
   readonly options: { readonly logger: Logger; readonly countLines: boolean };
-  readonly files: TrackedFile[];
-  readonly retired: FileEntry[];
-  lose(entry: FileEntry, bytes: number, why: string): void;
-  trackedKeys(): Set<string>;
-  transition(name: TransitionName, message: string, fields: Record<string, unknown>): void;
-  track(
-    entry: FileEntry,
-    handle: FileHandle | null,
-    size: number,
-    seenAt: number,
-    phase: Phase,
-    anchor: Anchor,
-  ): TrackedFile;
-}
+};
 
 /**
  * The content being read is gone from the file: copytruncate, or emptied or refilled. What was not

@@ -85,6 +85,13 @@ async function machine(dir: string, files: string[], state = emptyState()) {
       now += 1000;
       await tracker.refresh(now, true);
     },
+    /** Two rounds of a look and shipping all that is due: what the loop does as the files settle. */
+    async settle() {
+      for (let i = 0; i < 2; i++) {
+        await this.look();
+        await this.ship();
+      }
+    },
     /** Picks and ships batches until none is due; each answered 200 and committed. */
     async ship() {
       now += 1000;
@@ -256,10 +263,7 @@ describe('a size seen only with its content', () => {
       { position: size - 256, length: 256 },
     );
     await m.look();
-    await m.look();
-    await m.ship();
-    await m.look();
-    await m.ship();
+    await m.settle();
     for (let i = 0; i < 10; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
     expect(m.state.totals.bytesLost).toBe(0);
     await m.close();
@@ -293,10 +297,7 @@ describe('several files with the same first lines', () => {
     refill(log, lines('b', 0, 2));
     refill(log, lines('c', 0, 2));
     const second = await machine(dir, [log], state);
-    await second.look();
-    await second.ship();
-    await second.look();
-    await second.ship();
+    await second.settle();
     const all = [...first.shipped, ...second.shipped];
     // access.log.2 holds the content the state describes; access.log.1 and access.log are new files.
     for (let i = 1; i < 12; i++) expect(count(all, `/p/a-${i}`), `a-${i}`).toBeGreaterThanOrEqual(1);
@@ -320,10 +321,7 @@ describe('several files with the same first lines', () => {
     copyFileSync(log, `${log}-20250102`);
     truncateSync(log, 0);
     writeFileSync(log, lines('e', 0, 1));
-    await m.look();
-    await m.ship();
-    await m.look();
-    await m.ship();
+    await m.settle();
     for (let i = 0; i < 12; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
     expect(count(m.shipped, '/p/x-0')).toBe(0);
     expect(count(m.shipped, '/p/e-0')).toBe(1);
@@ -344,10 +342,7 @@ describe('several files with the same first lines', () => {
     // The search for the copy lists access.log.1; the next rotation moves it to access.log.2 before
     // the search looks at it.
     afterListing.next = () => renameSync(`${log}.1`, `${log}.2`);
-    await m.look();
-    await m.ship();
-    await m.look();
-    await m.ship();
+    await m.settle();
     for (let i = 0; i < 12; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
     expect(count(m.shipped, '/p/e-0')).toBe(1);
     expect(m.state.totals.bytesLost).toBe(0);
@@ -374,10 +369,7 @@ describe('several files with the same first lines', () => {
       { position: 0, length: oneLine + 1 },
     );
     await m.look();
-    await m.look();
-    await m.ship();
-    await m.look();
-    await m.ship();
+    await m.settle();
     for (let i = 0; i < 6; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
     expect(count(m.shipped, '/p/b-0')).toBe(1);
     expect(m.state.totals.bytesLost).toBe(0);
@@ -396,10 +388,7 @@ describe('several files with the same first lines', () => {
     // Seen at 12 lines, nothing read (the anchor is at 0): emptied and written again, no copy.
     truncateSync(log, 0);
     writeFileSync(log, lines('e', 0, 1));
-    await m.look();
-    await m.ship();
-    await m.look();
-    await m.ship();
+    await m.settle();
     expect(count(m.shipped, '/p/x-0')).toBe(0);
     expect(count(m.shipped, '/p/e-0')).toBe(1);
     expect(m.state.totals.bytesLost).toBe(bytesOf('a', 0, 12));
@@ -419,10 +408,7 @@ describe('several files with the same first lines', () => {
     // Appears after the last look, starts like access.log.1 (being read, nothing read yet), and holds
     // more than it ever did (chaos 945437: a refill's copy skipped as a copy of the shorter one).
     writeFileSync(`${log}.2`, lines('a', 0, 3) + lines('c', 0, 5));
-    await m.look();
-    await m.ship();
-    await m.look();
-    await m.ship();
+    await m.settle();
     for (const p of ['/p/b-0', '/p/b-1', '/p/c-0', '/p/c-4', '/p/e-0'])
       expect(count(m.shipped, p), p).toBe(1);
     expect(m.state.totals.bytesLost).toBe(0);
@@ -458,10 +444,7 @@ describe('a copy shorter than what the agent went on to read', () => {
     writeFileSync(log, lines('e', 0, 1));
     await m.look();
     renameSync(`${log}.1`, `${log}.2`);
-    await m.look();
-    await m.ship();
-    await m.look();
-    await m.ship();
+    await m.settle();
     for (let i = 0; i < 10; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
     for (let i = 0; i < 5; i++) expect(count(m.shipped, `/p/b-${i}`), `b-${i}`).toBe(1);
     expect(count(m.shipped, '/p/e-0')).toBe(1);
@@ -478,10 +461,7 @@ describe('a copy shorter than what the agent went on to read', () => {
     writeFileSync(log, lines('e', 0, 1));
     renameSync(`${log}.1`, `${log}.2`);
     const next = await machine(dir, [log], state);
-    await next.look();
-    await next.ship();
-    await next.look();
-    await next.ship();
+    await next.settle();
     const all = [...m.shipped, ...next.shipped];
     for (let i = 0; i < 10; i++) expect(count(all, `/p/a-${i}`), `a-${i}`).toBe(1);
     for (let i = 0; i < 5; i++) expect(count(all, `/p/b-${i}`), `b-${i}`).toBe(1);
@@ -536,10 +516,7 @@ describe('a copy shorter than what the agent read but did not ship', () => {
     await m.readAndGiveBack();
     truncateSync(log, 0);
     writeFileSync(log, lines('e', 0, 1));
-    await m.look();
-    await m.ship();
-    await m.look();
-    await m.ship();
+    await m.settle();
     for (let i = 0; i < 10; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
     for (let i = 0; i < 5; i++) expect(count(m.shipped, `/p/b-${i}`), `b-${i}`).toBe(1);
     expect(count(m.shipped, '/p/e-0')).toBe(1);
@@ -566,10 +543,7 @@ describe('a copytruncate followed at once by a refill', () => {
     renameSync(`${log}.1`, `${log}.2`);
     copyFileSync(log, `${log}.1`);
     writeFileSync(log, headOf(log) + lines('f', 0, 5));
-    await m.look();
-    await m.ship();
-    await m.look();
-    await m.ship();
+    await m.settle();
     for (let i = 0; i < 10; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
     // e-0…e-2 are in two files (the copy, and the refill's head), e-3 and e-4 in the copy only.
     for (let i = 0; i < 3; i++) expect(count(m.shipped, `/p/e-${i}`), `e-${i}`).toBe(2);
@@ -621,10 +595,7 @@ describe('a file truncated under a batch ingest has not taken', () => {
     await m.sendUnanswered();
     truncateSync(log, 0);
     writeFileSync(log, lines('e', 0, 1));
-    await m.look();
-    await m.ship();
-    await m.look();
-    await m.ship();
+    await m.settle();
     for (let i = 0; i < 20; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
     expect(count(m.shipped, '/p/e-0')).toBe(1);
     expect(m.state.totals.bytesLost).toBe(0);
@@ -650,10 +621,7 @@ describe('a copy of a file the agent never saw', () => {
     renameSync(`${log}.1`, `${log}.2`);
     copyFileSync(log, `${log}.1`);
     const second = await machine(dir, [log], state);
-    await second.look();
-    await second.ship();
-    await second.look();
-    await second.ship();
+    await second.settle();
     const all = [...first.shipped, ...second.shipped];
     for (let i = 0; i < 5; i++) expect(count(all, `/p/a-${i}`), `a-${i}`).toBe(1);
     for (let i = 0; i < 8; i++) expect(count(all, `/p/b-${i}`), `b-${i}`).toBe(1);
@@ -674,10 +642,7 @@ describe('a state entry without a fingerprint yet', () => {
     writeFileSync(log, lines('a', 0, 10));
     copyFileSync(log, `${log}.1`);
     const second = await machine(dir, [log], state);
-    await second.look();
-    await second.ship();
-    await second.look();
-    await second.ship();
+    await second.settle();
     for (let i = 0; i < 10; i++) expect(count(second.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
     await second.close();
   });
