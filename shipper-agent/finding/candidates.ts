@@ -98,9 +98,15 @@ export async function holdsEntry(c: Candidate, entry: FileEntry): Promise<boolea
   const known = knownContent(entry);
   if (c.stats.size < known.end || c.stats.size < entry.size) return false;
   const handle = await openCandidate(c);
-  return handle
-    ? holdsContent(handle, c.stats.size, { ...entry, checksum: known.checksum }, known.end)
-    : false;
+  if (
+    !handle ||
+    !(await holdsContent(handle, c.stats.size, { ...entry, checksum: known.checksum }, known.end))
+  )
+    return false;
+  // And the bytes before the size a look saw, when beyond: same first lines and more is not enough.
+  const seen = entry.seen;
+  if (!seen || seen.end <= known.end || seen.end > c.stats.size) return true;
+  return (await checksumAt(handle, seen.end)) === seen.checksum;
 }
 
 /** gzip's magic number (RFC 1952 §2.3.1) or a compressed file's name. */

@@ -50,7 +50,7 @@ export async function lookAt(
     if (!longer || (await handle.stat()).size < stats.size) return 'unchanged';
   }
   if (longer) Object.assign(file.entry, longer);
-  if (seen !== undefined) file.seen = { end: stats.size, checksum: seen };
+  if (seen !== undefined) file.seen = file.entry.seen = { end: stats.size, checksum: seen };
   const grew = observeSize(file, stats.size, now, arrivedAt);
   if (grew) logger.debug('position', positionFields(file));
   await file.lines?.advance(handle, file.size, scratch);
@@ -69,7 +69,7 @@ export async function remember(file: TrackedFile): Promise<void> {
   // A file placed by this look's scan: what it holds before the size seen, for the next look.
   if (file.seen.end < file.size) {
     const checksum = await checksumAt(handle, file.size);
-    if (checksum !== undefined) file.seen = { end: file.size, checksum };
+    if (checksum !== undefined) file.seen = file.entry.seen = { end: file.size, checksum };
   }
   const want = Math.min(file.size, HEAD_BYTES);
   if (file.head.length >= want) return;

@@ -32,6 +32,7 @@ export function copyRecord(of: FileEntry, c: Candidate, checksum: string | undef
     pending: null,
     rotated: true,
     copy: true,
+    seen: null,
   };
 }
 

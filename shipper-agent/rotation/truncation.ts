@@ -75,7 +75,8 @@ export async function carryOutTruncation(
     );
   }
   if (copy) {
-    Object.assign(old, { path: copy.path, dev: copy.stats.dev, ino: copy.stats.ino });
+    // What was seen of the original is no measure of the copy, complete and perhaps shorter.
+    Object.assign(old, { path: copy.path, dev: copy.stats.dev, ino: copy.stats.ino, seen: null });
     // The copy is complete and old news: due at once (seen at 0), read from where the original stood.
     const moved = host.track(old, copy.handle, copy.stats.size, 0, 'copy', anchor);
     moved.readPos = file.readPos;
@@ -173,6 +174,7 @@ export async function continueInCopy(
     committed: stored,
     checksum,
     rotated: true,
+    seen: null,
   };
   const tracked = host.track(moved, copy.handle, copy.stats.size, 0, 'copy', { end: stored, checksum });
   tracked.readPos = stored;

@@ -61,6 +61,12 @@ export interface FileEntry {
    * never read from here.
    */
   copy?: boolean;
+  /**
+   * The checksum of the bytes before the size a look saw (rotation/tracked-file.ts `seen`): a file holds
+   * this entry only if it holds them too, so a file refilled with the same first lines while the agent
+   * was stopped is not taken for the content it saw (chaos seed 903013).
+   */
+  seen?: { end: number; checksum: string } | null;
 }
 
 /** The format in use for a file: `format`, chosen under the configured spec `configured`, `reason` why. */

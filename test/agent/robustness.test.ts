@@ -142,6 +142,8 @@ describe('a 409 for a pending range (its bytes changed under the agent)', () => 
     // A state from before pending ranges kept a checksum: only ingest can tell the range's bytes changed.
     await editState(stateDir, (files) => {
       delete (files[0]!.pending as Record<string, unknown>).checksum;
+      // Nor the checksum before the size seen (a newer field).
+      delete files[0]!.seen;
     });
     // Truncated and refilled while the agent is down: same head, other lines after it.
     await truncate(log, 0);
@@ -277,6 +279,8 @@ describe('a 409 for a pending range when a copy holds the range (a state without
     await expect(first.finished).rejects.toBeInstanceOf(IngestRejectedError);
     await editState(stateDir, (files) => {
       delete (files[0]!.pending as Record<string, unknown>).checksum;
+      // Nor the checksum before the size seen (a newer field).
+      delete files[0]!.seen;
     });
     // While down: the file grows, is copied, truncated and refilled with its own first lines.
     await appendFile(log, jsonLines('late', 5));
