@@ -170,8 +170,8 @@ async function resume(tracker: FileTracker, c: Candidate, entry: FileEntry, now:
   const handle = c.handle!;
   c.kept = true;
   // A state written while the file was shorter than the fingerprint (a run killed soon after it began):
-  // taken over the first bytes now, before this scan judges the siblings, which a copy of this file is
-  // told among by them.
+  // the fingerprint is taken over the first bytes now, before this scan judges the siblings, since a
+  // copy of this file is told by them.
   if (entry.fingerprintBytes < FINGERPRINT_BYTES && c.stats.size > entry.fingerprintBytes)
     Object.assign(entry, await extendFingerprint(handle, c.stats.size, entry));
   tracker.track(
