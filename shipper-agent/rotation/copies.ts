@@ -9,11 +9,12 @@
  * copy) and a rename has given it a new ctime. Without this it would look like a rotated file never
  * shipped, and be read again from 0 (chaos seed 900006).
  */
-import { open, readdir, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Candidate } from '../finding/candidates.ts';
+import { type Candidate, inodeKey } from '../finding/candidates.ts';
 import { checksumAt } from '../identity/identity.ts';
 import type { FileEntry } from '../state/schema.ts';
+import { listFiles } from './locate.ts';
 
 /**
  * The retired entry for `c`, a copy of `of`'s content up to the candidate's size (`checksum`: of the
@@ -47,10 +48,15 @@ export async function settleCopies(
   readPos: number,
   continuedIn: { dev: number; ino: number } | undefined,
 ): Promise<void> {
-  for (const copy of retired) {
-    if (!copy.copy || copy.id !== truncated.id) continue;
-    if (copy.dev === continuedIn?.dev && copy.ino === continuedIn.ino) continue;
-    const path = await pathOf(copy);
+  const copies = retired.filter(
+    (e) => e.copy && e.id === truncated.id && !(e.dev === continuedIn?.dev && e.ino === continuedIn.ino),
+  );
+  if (copies.length === 0) return;
+  // Where each copy's inode is now (logrotate may have renamed it): one listing for them all.
+  const dir = dirname(truncated.path);
+  const pathOf = new Map([...(await listFiles(dir))].map(([name, key]) => [key, join(dir, name)]));
+  for (const copy of copies) {
+    const path = pathOf.get(inodeKey(copy));
     if (!path) continue;
     const handle = await open(path, 'r').catch(() => undefined);
     if (!handle) continue;
@@ -66,14 +72,4 @@ export async function settleCopies(
       await handle.close();
     }
   }
-}
-
-/** Where the copy's inode is now in its directory (logrotate may have renamed it). */
-async function pathOf(copy: FileEntry): Promise<string | undefined> {
-  const dir = dirname(copy.path);
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
-    const stats = await stat(join(dir, name)).catch(() => undefined);
-    if (stats?.dev === copy.dev && stats.ino === copy.ino) return join(dir, name);
-  }
-  return undefined;
 }

@@ -67,7 +67,7 @@ export async function locateContent(
 }
 
 /** Name → `dev:ino` of the directory's entries now (names that vanish while listed are left out). */
-async function listFiles(dir: string): Promise<Map<string, string>> {
+export async function listFiles(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names.slice(0, MAX_CANDIDATES)) {

@@ -670,3 +670,24 @@ describe('a file refilled with the same first lines while the agent was stopped'
     await second.close();
   });
 });
+
+describe('a copy that grew after it was recorded, then its original truncated', () => {
+  test('recorded at its size then, all of it read from the original: not read again', async ({ dir }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 20));
+    const m = await machine(dir, [log]);
+    await m.look();
+    await m.ship();
+    // logrotate's cp has written half of access.log.1 when the agent looks; it writes more, and the
+    // original is truncated, before the next look (no scan judges the copy again in between).
+    writeFileSync(`${log}.1`, lines('a', 0, 10));
+    await m.look();
+    appendFileSync(`${log}.1`, lines('a', 10, 5));
+    truncateSync(log, 0);
+    writeFileSync(log, lines('e', 0, 1));
+    await m.settle();
+    for (let i = 0; i < 20; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
+    expect(count(m.shipped, '/p/e-0')).toBe(1);
+    await m.close();
+  });
+});
