@@ -6,7 +6,7 @@
  *   truncate (as when a large log's copy takes that long), so the window nginx writes into is wide enough
  *   for the agent to see some of it; optionally refilled at once with the file's own first lines.
  */
-import { copyFile, open, readdir, readFile, rename, stat } from 'node:fs/promises';
+import { copyFile, open, readdir, readFile, rename, stat, truncate } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { sleep } from '../../harness/index.ts';
 import { type RotateOptions, rotateWithLogrotate } from '../e2e/support/logrotate.ts';
@@ -52,7 +52,14 @@ export async function copyThenTruncate(
   for (const n of numbered) await rename(`${log}.${n}`, `${log}.${n + 1}`);
   const live = await stat(log);
   await copyFile(log, `${log}.1`);
-  const copy = await readFile(`${log}.1`);
+  // A copy taken while nginx writes can end inside a line (seed 458704): the harness models a copy made
+  // between two of nginx's writes, so it ends at the last line end; the torn line is the window's.
+  let copy = await readFile(`${log}.1`);
+  const whole = copy.lastIndexOf(0x0a) + 1;
+  if (whole < copy.length) {
+    await truncate(`${log}.1`, whole);
+    copy = copy.subarray(0, whole);
+  }
   const head = options.refill ? wholeLinesOver(copy, 512) : Buffer.alloc(0);
   if (options.pauseMs > 0) await sleep(options.pauseMs);
   const handle = await open(log, 'a');
