@@ -20,6 +20,7 @@ import {
   expectedMultiset,
   ingestRecords,
   type KnownRecord,
+  missingFrom,
   recordsFor,
   viewMultiset,
 } from './lake-fixture.ts';
@@ -59,19 +60,6 @@ function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** The members of multiset `part` (sorted strings) that `whole` does not hold as many times. */
-function missingFrom(whole: readonly string[], part: readonly string[]): string[] {
-  const counts = new Map<string, number>();
-  for (const item of whole) counts.set(item, (counts.get(item) ?? 0) + 1);
-  const missing: string[] = [];
-  for (const item of part) {
-    const left = counts.get(item) ?? 0;
-    if (left === 0) missing.push(item);
-    else counts.set(item, left - 1);
-  }
-  return missing;
 }
 
 /** Runs the CLI; with `killAfterLine`, SIGKILLs it `delayMs` after that many lines of output. */

@@ -85,3 +85,16 @@ export async function viewMultiset(
   );
   return rows.map((r) => [r.ts, r.path, r.status, r.bytes_sent, r.source].join('|')).sort();
 }
+
+/** The members of multiset `part` (sorted strings) that `whole` does not hold as many times. */
+export function missingFrom(whole: readonly string[], part: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const item of whole) counts.set(item, (counts.get(item) ?? 0) + 1);
+  const missing: string[] = [];
+  for (const item of part) {
+    const left = counts.get(item) ?? 0;
+    if (left === 0) missing.push(item);
+    else counts.set(item, left - 1);
+  }
+  return missing;
+}
