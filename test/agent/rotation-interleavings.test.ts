@@ -99,7 +99,8 @@ async function machine(dir: string, files: string[], state = emptyState()) {
         const batch = await picker.next(now, true, undefined);
         if (!batch) return;
         const text = gunzipSync(batch.body).toString();
-        for (const line of text.split('\n')) if (line) shipped.push(JSON.parse(line).path as string);
+        // A line that is not JSON (the head of a line a copy tore) is kept as `!<its bytes>`.
+        for (const line of text.split('\n')) if (line) shipped.push(pathOrRaw(line));
         recordShipped(state, batch.entry, { ...batch, rejected: 0 });
       }
       throw new Error('the picker kept finding batches');
@@ -153,6 +154,14 @@ async function machine(dir: string, files: string[], state = emptyState()) {
 /** The first three lines of `path`, with their newlines: what a refill with the same head writes again. */
 function headOf(path: string): string {
   return `${readFileSync(path, 'utf8').split('\n').slice(0, 3).join('\n')}\n`;
+}
+
+function pathOrRaw(line: string): string {
+  try {
+    return JSON.parse(line).path as string;
+  } catch {
+    return `!${line}`;
+  }
 }
 
 function count(shipped: string[], path: string): number {
@@ -688,6 +697,67 @@ describe('a copy that grew after it was recorded, then its original truncated', 
     await m.settle();
     for (let i = 0; i < 20; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
     expect(count(m.shipped, '/p/e-0')).toBe(1);
+    await m.close();
+  });
+});
+
+describe("a copy that ends in the middle of a line (logrotate's cp between two halves of nginx's write)", () => {
+  test('truncated before the agent read to the copy: the copy is read to its end, the torn head a line of its own, nothing waits for its newline', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 5));
+    const m = await machine(dir, [log]);
+    await m.look();
+    await m.ship();
+    // nginx writes five more lines and half of a sixth; cp copies that much; nginx writes the rest of
+    // the line and one more; logrotate truncates.
+    const torn = jsonLine('/p/b-5');
+    appendFileSync(log, lines('b', 0, 5) + torn.slice(0, 20));
+    copyFileSync(log, `${log}.1`);
+    const window = `${torn.slice(20)}\n${lines('b', 6, 1)}`;
+    appendFileSync(log, window);
+    await m.look(); // sees the window's bytes, then the truncate takes them
+    truncateSync(log, 0);
+    writeFileSync(log, lines('e', 0, 2));
+    await m.settle();
+    await m.settle();
+    for (let i = 0; i < 5; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
+    for (let i = 0; i < 5; i++) expect(count(m.shipped, `/p/b-${i}`), `b-${i}`).toBe(1);
+    for (let i = 0; i < 2; i++) expect(count(m.shipped, `/p/e-${i}`), `e-${i}`).toBe(1);
+    // The head the copy holds goes on as a line of its own (the ingest keeps it as a reject, with
+    // its reason); the rest of that line and b-6 were in the window the truncate took.
+    expect(count(m.shipped, `!${torn.slice(0, 20)}`)).toBe(1);
+    expect(m.shipped).toHaveLength(13);
+    expect(m.state.totals.bytesLost).toBe(Buffer.byteLength(window));
+    await m.close();
+  });
+
+  test('made and truncated while the agent was stopped: the copy is read to its end at the next start, the torn head a line of its own', async ({
+    dir,
+  }) => {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, lines('a', 0, 5));
+    const first = await machine(dir, [log]);
+    await first.look();
+    await first.ship();
+    const torn = jsonLine('/p/b-5');
+    appendFileSync(log, lines('b', 0, 5) + torn.slice(0, 20));
+    await first.look();
+    const state = await first.stop();
+    copyFileSync(log, `${log}.1`);
+    appendFileSync(log, `${torn.slice(20)}\n`);
+    truncateSync(log, 0);
+    writeFileSync(log, lines('e', 0, 2));
+    const m = await machine(dir, [log], state);
+    await m.settle();
+    await m.settle();
+    const shipped = [...first.shipped, ...m.shipped];
+    for (let i = 0; i < 5; i++) expect(count(shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
+    for (let i = 0; i < 5; i++) expect(count(shipped, `/p/b-${i}`), `b-${i}`).toBe(1);
+    for (let i = 0; i < 2; i++) expect(count(shipped, `/p/e-${i}`), `e-${i}`).toBe(1);
+    expect(count(shipped, `!${torn.slice(0, 20)}`)).toBe(1);
+    expect(shipped).toHaveLength(13);
     await m.close();
   });
 });
