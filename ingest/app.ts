@@ -42,6 +42,13 @@ import {
   RETRY_AFTER_SECONDS,
 } from './options.ts';
 
+/** The methods each route answers (Hono answers HEAD with the GET handler), for 405's `Allow`. */
+const ALLOWED_METHODS = new Map<string, string>([
+  [BATCHES_PATH, 'POST'],
+  ['/healthz', 'GET, HEAD'],
+  ['/readyz', 'GET, HEAD'],
+  ['/metrics', 'GET, HEAD'],
+]);
 export type { IngestOptions } from './options.ts';
 
 const encoder = new TextEncoder();
@@ -259,7 +266,15 @@ export function createIngestApp(options: IngestOptions) {
     return c.json({ error: 'internal error' }, 500);
   });
 
-  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  // A known path asked with another method is 405 with `Allow` (RFC 9110 §15.5.6), so a client
+  // that GETs the batch URL learns to POST, not that the ingest is missing.
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const allow = ALLOWED_METHODS.get(path);
+    if (allow)
+      return c.json({ error: `${c.req.method} is not answered on ${path}: use ${allow}` }, 405, { Allow: allow });
+    return c.json({ error: `no route for ${c.req.method} ${path}` }, 404);
+  });
 
   return Object.assign(app, { metrics, budget });
 }

@@ -50,6 +50,26 @@ describe('POST /v1/batches: auth', () => {
   });
 });
 
+describe('methods', () => {
+  it('answers 405 with Allow for a known path asked with another method, 404 for an unknown path', async () => {
+    const { app, storage } = setup();
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const res = await app.request('/v1/batches', { method });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get('Allow')).toBe('POST');
+      expect((await res.json()).error).toBe(`${method} is not answered on /v1/batches: use POST`);
+    }
+    const post = await app.request('/healthz', { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('Allow')).toBe('GET, HEAD');
+    expect((await app.request('/healthz', { method: 'HEAD' })).status).toBe(200);
+    const unknown = await app.request('/v1/batch', { method: 'POST' });
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error).toBe('no route for POST /v1/batch');
+    expect(storage.objects.size).toBe(0);
+  });
+});
+
 describe('POST /v1/batches: body', () => {
   it('rejects Content-Encoding gzip without the 1f 8b magic with 400', async () => {
     const { app } = setup();
