@@ -49,6 +49,7 @@ const ALLOWED_METHODS = new Map<string, string>([
   ['/readyz', 'GET, HEAD'],
   ['/metrics', 'GET, HEAD'],
 ]);
+
 export type { IngestOptions } from './options.ts';
 
 const encoder = new TextEncoder();
@@ -272,7 +273,9 @@ export function createIngestApp(options: IngestOptions) {
     const path = new URL(c.req.url).pathname;
     const allow = ALLOWED_METHODS.get(path);
     if (allow)
-      return c.json({ error: `${c.req.method} is not answered on ${path}: use ${allow}` }, 405, { Allow: allow });
+      return c.json({ error: `${c.req.method} is not answered on ${path}: use ${allow}` }, 405, {
+        Allow: allow,
+      });
     return c.json({ error: `no route for ${c.req.method} ${path}` }, 404);
   });
 
