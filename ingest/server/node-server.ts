@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { AccessLakeError } from '../../lib/errors/index.ts';
 import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_HEADER_TIMEOUT_MS } from '../options.ts';
+import { answerClientError } from './client-errors.ts';
 
 export interface RunningServer {
   /** `http://127.0.0.1:8080` */
@@ -47,6 +48,7 @@ export function startNodeServer(
         });
       },
     );
+    server.on('clientError', answerClientError);
     server.once('error', (error: NodeJS.ErrnoException) => {
       const hint =
         error.code === 'EADDRINUSE'

@@ -107,3 +107,38 @@ describe('slow clients', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 });
+
+/** Writes `request` raw on a new connection and resolves with everything answered until the close. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    sockets.push(socket);
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString();
+    });
+    // The server may close while the client still writes (EPIPE): what it answered is what counts.
+    socket.on('error', () => resolve(text));
+    socket.on('close', () => resolve(text));
+  });
+}
+
+describe("requests Node's HTTP parser refuses", () => {
+  it('answers a 60 KB header 431 and a malformed request 400, each with a JSON error; the server goes on', async () => {
+    const app = createIngestApp({ tokens: [TOKEN], storage: createMemoryStorage() });
+    server = await startNodeServer(app.fetch, { host: '127.0.0.1', port: 0 });
+    const big = await rawExchange(
+      server.port,
+      `POST /v1/batches HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'a'.repeat(60_000)}\r\n\r\n`,
+    );
+    expect(big).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: expect.stringMatching(/^request headers are larger than \d+ bytes/),
+    });
+    const malformed = await rawExchange(server.port, 'POST /v1/batches HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n');
+    expect(malformed).toMatch(/^HTTP\/1\.1 400 /);
+    expect(malformed).toMatch(/"error":"malformed HTTP request \(HPE_/);
+    const res = await fetch(`${server.url}/healthz`);
+    expect(res.status).toBe(200);
+  });
+});
