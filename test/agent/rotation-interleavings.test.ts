@@ -701,19 +701,38 @@ describe('a copy that grew after it was recorded, then its original truncated', 
   });
 });
 
+/** a-0..4 written and shipped, then b-0..4 and the first 20 bytes of `torn` (b-5) written. */
+async function shippedThenHalfALine(dir: string) {
+  const log = join(dir, 'access.log');
+  writeFileSync(log, lines('a', 0, 5));
+  const m = await machine(dir, [log]);
+  await m.look();
+  await m.ship();
+  const torn = jsonLine('/p/b-5');
+  appendFileSync(log, lines('b', 0, 5) + torn.slice(0, 20));
+  return { log, m, torn };
+}
+
+/**
+ * a-0..4 and b-0..4 once, the refill's e-0..1 once, and the head of `torn` the copy holds as a line of its
+ * own (the ingest keeps it as a reject, with its reason); the rest of that line, and what followed it
+ * before the truncate, were in the window the truncate took.
+ */
+function expectTornCopyShipped(shipped: string[], torn: string) {
+  for (let i = 0; i < 5; i++) expect(count(shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
+  for (let i = 0; i < 5; i++) expect(count(shipped, `/p/b-${i}`), `b-${i}`).toBe(1);
+  for (let i = 0; i < 2; i++) expect(count(shipped, `/p/e-${i}`), `e-${i}`).toBe(1);
+  expect(count(shipped, `!${torn.slice(0, 20)}`)).toBe(1);
+  expect(shipped).toHaveLength(13);
+}
+
 describe("a copy that ends in the middle of a line (logrotate's cp between two halves of nginx's write)", () => {
   test('truncated before the agent read to the copy: the copy is read to its end, the torn head a line of its own, nothing waits for its newline', async ({
     dir,
   }) => {
-    const log = join(dir, 'access.log');
-    writeFileSync(log, lines('a', 0, 5));
-    const m = await machine(dir, [log]);
-    await m.look();
-    await m.ship();
     // nginx writes five more lines and half of a sixth; cp copies that much; nginx writes the rest of
     // the line and one more; logrotate truncates.
-    const torn = jsonLine('/p/b-5');
-    appendFileSync(log, lines('b', 0, 5) + torn.slice(0, 20));
+    const { log, m, torn } = await shippedThenHalfALine(dir);
     copyFileSync(log, `${log}.1`);
     const window = `${torn.slice(20)}\n${lines('b', 6, 1)}`;
     appendFileSync(log, window);
@@ -722,13 +741,7 @@ describe("a copy that ends in the middle of a line (logrotate's cp between two h
     writeFileSync(log, lines('e', 0, 2));
     await m.settle();
     await m.settle();
-    for (let i = 0; i < 5; i++) expect(count(m.shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
-    for (let i = 0; i < 5; i++) expect(count(m.shipped, `/p/b-${i}`), `b-${i}`).toBe(1);
-    for (let i = 0; i < 2; i++) expect(count(m.shipped, `/p/e-${i}`), `e-${i}`).toBe(1);
-    // The head the copy holds goes on as a line of its own (the ingest keeps it as a reject, with
-    // its reason); the rest of that line and b-6 were in the window the truncate took.
-    expect(count(m.shipped, `!${torn.slice(0, 20)}`)).toBe(1);
-    expect(m.shipped).toHaveLength(13);
+    expectTornCopyShipped(m.shipped, torn);
     expect(m.state.totals.bytesLost).toBe(Buffer.byteLength(window));
     await m.close();
   });
@@ -736,13 +749,7 @@ describe("a copy that ends in the middle of a line (logrotate's cp between two h
   test('made and truncated while the agent was stopped: the copy is read to its end at the next start, the torn head a line of its own', async ({
     dir,
   }) => {
-    const log = join(dir, 'access.log');
-    writeFileSync(log, lines('a', 0, 5));
-    const first = await machine(dir, [log]);
-    await first.look();
-    await first.ship();
-    const torn = jsonLine('/p/b-5');
-    appendFileSync(log, lines('b', 0, 5) + torn.slice(0, 20));
+    const { log, m: first, torn } = await shippedThenHalfALine(dir);
     await first.look();
     const state = await first.stop();
     copyFileSync(log, `${log}.1`);
@@ -753,11 +760,7 @@ describe("a copy that ends in the middle of a line (logrotate's cp between two h
     await m.settle();
     await m.settle();
     const shipped = [...first.shipped, ...m.shipped];
-    for (let i = 0; i < 5; i++) expect(count(shipped, `/p/a-${i}`), `a-${i}`).toBe(1);
-    for (let i = 0; i < 5; i++) expect(count(shipped, `/p/b-${i}`), `b-${i}`).toBe(1);
-    for (let i = 0; i < 2; i++) expect(count(shipped, `/p/e-${i}`), `e-${i}`).toBe(1);
-    expect(count(shipped, `!${torn.slice(0, 20)}`)).toBe(1);
-    expect(shipped).toHaveLength(13);
+    expectTornCopyShipped(shipped, torn);
     await m.close();
   });
 });
