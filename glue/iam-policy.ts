@@ -32,6 +32,37 @@ function catalogArns(o: LakeNames, account: string) {
 }
 
 /** Lets Glue assume the crawler's role. */
+/** Running a query in a workgroup and reading its results: every role that queries. */
+const RUN_QUERY_ACTIONS = [
+  'athena:StartQueryExecution',
+  'athena:GetQueryExecution',
+  'athena:GetQueryResults',
+  'athena:StopQueryExecution',
+  'athena:GetWorkGroup',
+];
+
+/** The catalog reads Athena makes with the caller's rights to plan a query on the tables. */
+const CATALOG_READ_ACTIONS = [
+  'glue:GetDatabase',
+  'glue:GetTable',
+  'glue:GetPartition',
+  'glue:GetPartitions',
+  'glue:BatchGetPartition',
+];
+
+/** Athena reads both tiers under the view (the JSON and the Parquet) with the caller's rights. */
+function readLakeData(o: LakeNames): Statement {
+  return {
+    Sid: 'ReadLakeData',
+    Effect: 'Allow',
+    Action: ['s3:GetObject'],
+    Resource: [
+      `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.dataPrefix)}/*`,
+      `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.compactedPrefix)}/*`,
+    ],
+  };
+}
+
 export const crawlerTrustPolicy = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'glue.amazonaws.com' }, Action: 'sts:AssumeRole' }],
@@ -108,38 +139,16 @@ export function queryPolicy(o: LakeNames, account = '*'): PolicyDocument {
     {
       Sid: 'RunQueriesInTheWorkgroup',
       Effect: 'Allow',
-      Action: [
-        'athena:StartQueryExecution',
-        'athena:GetQueryExecution',
-        'athena:GetQueryResults',
-        'athena:StopQueryExecution',
-        'athena:GetWorkGroup',
-        'athena:ListNamedQueries',
-        'athena:GetNamedQuery',
-      ],
+      Action: [...RUN_QUERY_ACTIONS, 'athena:ListNamedQueries', 'athena:GetNamedQuery'],
       Resource: `arn:aws:athena:${o.region}:${account}:workgroup/${o.workgroup}`,
     },
     {
       Sid: 'ReadTheCatalog',
       Effect: 'Allow',
-      Action: [
-        'glue:GetDatabase',
-        'glue:GetTable',
-        'glue:GetPartition',
-        'glue:GetPartitions',
-        'glue:BatchGetPartition',
-      ],
+      Action: CATALOG_READ_ACTIONS,
       Resource: catalogArns(o, account),
     },
-    {
-      Sid: 'ReadLakeData',
-      Effect: 'Allow',
-      Action: ['s3:GetObject'],
-      Resource: [
-        `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.dataPrefix)}/*`,
-        `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.compactedPrefix)}/*`,
-      ],
-    },
+    readLakeData(o),
     {
       Sid: 'WriteQueryResults',
       Effect: 'Allow',
@@ -203,25 +212,13 @@ export function reportPolicy(o: LakeNames, account = '*'): PolicyDocument {
     {
       Sid: 'RunQueriesInTheReportsWorkgroup',
       Effect: 'Allow',
-      Action: [
-        'athena:StartQueryExecution',
-        'athena:GetQueryExecution',
-        'athena:GetQueryResults',
-        'athena:StopQueryExecution',
-        'athena:GetWorkGroup',
-      ],
+      Action: RUN_QUERY_ACTIONS,
       Resource: `arn:aws:athena:${o.region}:${account}:workgroup/${o.reportsWorkgroup}`,
     },
     {
       Sid: 'ReadTheCatalog',
       Effect: 'Allow',
-      Action: [
-        'glue:GetDatabase',
-        'glue:GetTable',
-        'glue:GetPartition',
-        'glue:GetPartitions',
-        'glue:BatchGetPartition',
-      ],
+      Action: CATALOG_READ_ACTIONS,
       // The report queries the view; Athena resolves it with the caller's rights on both tables under it.
       Resource: [
         `${base}:catalog`,
@@ -241,15 +238,7 @@ export function reportPolicy(o: LakeNames, account = '*'): PolicyDocument {
         `${base}:table/${o.database}/accesslake_report_*`,
       ],
     },
-    {
-      Sid: 'ReadLakeData',
-      Effect: 'Allow',
-      Action: ['s3:GetObject'],
-      Resource: [
-        `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.dataPrefix)}/*`,
-        `arn:aws:s3:::${o.bucket}/${keyPrefix(o, o.compactedPrefix)}/*`,
-      ],
-    },
+    readLakeData(o),
     {
       Sid: 'WriteReadDeleteReportTables',
       Effect: 'Allow',
